@@ -1,0 +1,36 @@
+# Taskforce — `make run` serves the demo, `make test` runs every test.
+VENV   ?= .venv
+PYTHON ?= python3
+PY      = $(VENV)/bin/python
+FLASK   = $(VENV)/bin/flask --app app
+
+.PHONY: install run test test-fast bench migrate clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo "Serving http://127.0.0.1:$${PORT:-5000}  (Ctrl-C to stop)"
+	$(PY) app.py
+
+test: install
+	$(PY) -m pytest -q -rs
+
+test-fast: install
+	$(PY) -m pytest -q -x -m "not e2e and not slow"
+
+bench: install
+	$(PY) bench/run_all.py
+
+migrate: install
+	$(FLASK) db migrate -m "$(m)"
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,47 @@
+"""Taskforce: the partners of an anti-trafficking task force working together in one browser app."""
+import importlib
+import logging
+
+from flask import Flask
+
+from taskforce.config import load_config
+from taskforce.extensions import csrf, db, login_manager, migrate, socketio
+
+# Each domain package exposes `register(app)` in its `views` module (blueprints, socket namespaces).
+DOMAINS = ("auth", "channels", "lessons", "directory", "training", "network")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Application factory (flaskr style): `config` overrides the environment (tests pass a dict)."""
+    settings = load_config(config)
+    app = Flask(__name__, instance_path=settings["INSTANCE_DIR"], template_folder="../templates",
+                static_folder="../static")
+    app.config.update(settings)
+    logging.basicConfig(level=logging.INFO if not app.testing else logging.WARNING)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    socketio.init_app(app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"], manage_session=False,
+                      cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []),
+                      max_http_buffer_size=64 * 1024)
+
+    from taskforce import audit, cli, web  # noqa: F401  (models of the audit log)
+    from taskforce.auth.session_store import DatabaseSessionInterface
+    from taskforce.dbtypes import enable_sqlite_pragmas
+
+    app.session_interface = DatabaseSessionInterface()
+    with app.app_context():
+        enable_sqlite_pragmas(db.engine)
+    web.register(app)
+    for domain in DOMAINS:
+        try:
+            views = importlib.import_module(f"taskforce.{domain}.views")
+        except ModuleNotFoundError as error:
+            if error.name != f"taskforce.{domain}.views":
+                raise
+            continue
+        views.register(app)
+    cli.register(app)
+    return app

@@ -1,0 +1,76 @@
+"""Append-only audit log of security-relevant actions.
+
+It records who did what to which record, never content: no passwords, no message or lesson text. Rows
+are only ever inserted; nothing in the application updates or deletes them (a test walks the code).
+"""
+from datetime import datetime
+
+from flask import has_request_context, request
+from sqlalchemy import ForeignKey, Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from taskforce.dbtypes import UTCDateTime, utcnow
+from taskforce.extensions import db
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_label: Mapped[str] = mapped_column(String(254), default="")
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target_type: Mapped[str] = mapped_column(String(64), default="")
+    target_id: Mapped[str] = mapped_column(String(64), default="")
+    outcome: Mapped[str] = mapped_column(String(32), default="ok")
+    source_ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+def _client_ip() -> str:
+    if has_request_context():
+        return request.remote_addr or ""
+    return "cli"
+
+
+def record(actor, action: str, target=None, outcome: str = "ok", source_ip: str | None = None,
+           actor_label: str | None = None) -> AuditEvent:
+    """Add an audit row to the current transaction (the caller's commit makes it durable).
+
+    `target` is a model instance (its class name and id are kept) or a `(type, id)` pair.
+    """
+    if isinstance(target, tuple):
+        target_type, target_id = target
+    elif target is not None:
+        target_type, target_id = type(target).__name__, getattr(target, "id", "")
+    else:
+        target_type, target_id = "", ""
+    event = AuditEvent(
+        at=utcnow(),
+        actor_id=getattr(actor, "id", None),
+        actor_label=actor_label if actor_label is not None else getattr(actor, "email", "") or "",
+        action=action,
+        target_type=str(target_type),
+        target_id=str(target_id if target_id is not None else ""),
+        outcome=outcome,
+        source_ip=source_ip if source_ip is not None else _client_ip(),
+    )
+    db.session.add(event)
+    return event
+
+
+def query_events(*, action: str | None = None, actor: str | None = None, since: datetime | None = None,
+                 until: datetime | None = None, limit: int | None = 200):
+    """Filtered audit events, newest first (used by the coordinator's audit page and CSV export)."""
+    stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action))
+    if actor:
+        stmt = stmt.where(AuditEvent.actor_label.ilike(f"%{actor}%"))
+    if since:
+        stmt = stmt.where(AuditEvent.at >= since)
+    if until:
+        stmt = stmt.where(AuditEvent.at < until)
+    if limit:
+        stmt = stmt.limit(limit)
+    return db.session.scalars(stmt).all()

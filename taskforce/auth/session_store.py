@@ -1,0 +1,142 @@
+"""Server-side sessions: the cookie holds only a random token; the session's data lives in `user_sessions`.
+
+Flask's default cookie session stays valid after logout if someone copied it. Here logout, deactivation
+or a role change sets `revoked_at`, and a revoked, idle (30 min) or old (12 h) row is never loaded again.
+Anonymous visitors get a row only once something is stored for them (the sign-in form's CSRF token).
+"""
+import json
+import random
+from datetime import timedelta
+
+from flask import request
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import delete, select, update
+from werkzeug.datastructures import CallbackDict
+
+from taskforce.auth.models import UserSession
+from taskforce.auth.passwords import new_token, token_hash
+from taskforce.dbtypes import utcnow
+from taskforce.extensions import db
+
+LAST_SEEN_RESOLUTION = timedelta(seconds=60)  # write last_seen_at at most once a minute per session
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    def __init__(self, initial=None, token: str | None = None, row_id: int | None = None):
+        def on_update(session):
+            session.modified = True
+
+        super().__init__(initial, on_update)
+        self.token = token
+        self.row_id = row_id
+        self.modified = False
+        self.rotate = False  # set on sign-in: a new token defeats session fixation
+
+    def end(self) -> None:
+        """Forget this session here (its row is revoked by the caller); the cookie is deleted."""
+        self.clear()
+        self.row_id = None
+        self.token = None
+
+
+def request_is_static() -> bool:
+    return request.path.startswith("/static/")
+
+
+def _expired(row: UserSession, now, config) -> bool:
+    return (row.revoked_at is not None
+            or now - row.last_seen_at > config["SESSION_IDLE_TIMEOUT"]
+            or now - row.created_at > config["SESSION_ABSOLUTE_TIMEOUT"])
+
+
+class DatabaseSessionInterface(SessionInterface):
+    def open_session(self, app, request):
+        token = request.cookies.get(self.get_cookie_name(app))
+        if request_is_static():
+            return ServerSession()
+        if not token or len(token) > 100:
+            return ServerSession()
+        row = db.session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+        now = utcnow()
+        if row is None or _expired(row, now, app.config):
+            return ServerSession()
+        session = ServerSession(json.loads(row.data or "{}"), token=token, row_id=row.id)
+        if now - row.last_seen_at > LAST_SEEN_RESOLUTION:
+            row.last_seen_at = now
+            db.session.commit()
+        return session
+
+    def save_session(self, app, session: ServerSession, response):
+        name = self.get_cookie_name(app)
+        domain, path = self.get_cookie_domain(app), self.get_cookie_path(app)
+        if not session and session.row_id is None:
+            if session.modified:
+                response.delete_cookie(name, domain=domain, path=path)
+            return
+        if not session.modified and not session.rotate:
+            return
+        if request_is_static():
+            return
+        user_id = session.get("_user_id")
+        data = json.dumps(dict(session))
+        row = db.session.get(UserSession, session.row_id) if session.row_id else None
+        if row is not None and session.rotate:
+            row.revoked_at = utcnow()
+            row = None
+        if row is None:
+            session.token = new_token()
+            row = UserSession(token_hash=token_hash(session.token), created_at=utcnow(), last_seen_at=utcnow(),
+                              ip=(request.remote_addr or "")[:64],
+                              user_agent=(request.user_agent.string or "")[:255])
+            db.session.add(row)
+        row.data = data
+        row.user_id = int(user_id) if user_id else None
+        db.session.commit()
+        session.row_id = row.id
+        if random.random() < 0.01:
+            prune_expired_sessions(app.config)
+        response.set_cookie(
+            name, session.token, httponly=True, secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app), domain=domain, path=path,
+        )
+
+
+def prune_expired_sessions(config) -> int:
+    """Delete anonymous rows past the idle timeout (signed-in rows are kept as the sign-in history)."""
+    cutoff = utcnow() - config["SESSION_IDLE_TIMEOUT"]
+    result = db.session.execute(
+        delete(UserSession).where(UserSession.user_id.is_(None), UserSession.last_seen_at < cutoff)
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def revoke_sessions(user_id: int, *, except_row_id: int | None = None) -> list[int]:
+    """Revoke every live session of a user (logout everywhere, deactivation, role change). Part of the
+    caller's transaction; returns the revoked row ids so live sockets can be disconnected."""
+    now = utcnow()
+    stmt = select(UserSession.id).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+    if except_row_id:
+        stmt = stmt.where(UserSession.id != except_row_id)
+    ids = list(db.session.scalars(stmt))
+    if ids:
+        db.session.execute(update(UserSession).where(UserSession.id.in_(ids)).values(revoked_at=now))
+    return ids
+
+
+def revoke_session(row_id: int | None) -> None:
+    if row_id:
+        db.session.execute(update(UserSession).where(UserSession.id == row_id, UserSession.revoked_at.is_(None))
+                           .values(revoked_at=utcnow()))
+
+
+def session_is_live(row_id: int | None, config) -> bool:
+    """Socket events re-check this, so a socket opened with a cookie dies with the cookie."""
+    if not row_id:
+        return False
+    row = db.session.get(UserSession, row_id)
+    return row is not None and not _expired(row, utcnow(), config)
+
+
+__all__ = ["DatabaseSessionInterface", "ServerSession", "revoke_sessions", "revoke_session",
+           "session_is_live", "prune_expired_sessions"]

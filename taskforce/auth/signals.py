@@ -1,0 +1,9 @@
+"""Blinker signals the auth domain sends; other domains subscribe in `create_app` (DESIGN §2).
+
+`sessions_revoked(user_id, session_ids)` — after commit, when sign-in sessions die (logout, deactivation,
+role change): the channels layer disconnects those sockets at once.
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+sessions_revoked = _signals.signal("sessions-revoked")

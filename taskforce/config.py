@@ -1,0 +1,69 @@
+"""Configuration from the environment, overridable by the dict given to `create_app`.
+
+The secret key is generated into `instance/` on first run so that a newcomer's `make run` is secure without
+any setup, and stays stable across restarts (sessions survive a restart).
+"""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _secret_key(instance_dir: Path) -> str:
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance_dir / "secret_key"
+    if not key_file.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _normalise_database_url(url: str) -> str:
+    """Accept the common `postgres://` and `postgresql://` spellings and use psycopg 3 for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the configuration dict: environment first, then the caller's overrides."""
+    overrides = dict(overrides or {})
+    instance_dir = Path(overrides.get("INSTANCE_DIR", INSTANCE_DIR))
+    config = {
+        "INSTANCE_DIR": str(instance_dir),
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance_dir / 'taskforce.db'}"),
+        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
+        "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=12),
+        "SESSION_COOKIE_NAME": "taskforce_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true"),
+        "PREFER_HTTPS": False,
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+        "INVITATION_LIFETIME": timedelta(hours=72),
+        "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,  # HSDS/CSV imports; forms are validated field by field
+        "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the (server-side) session
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "taskforce@localhost"),
+        "USE_BANNER": os.environ.get(
+            "USE_BANNER",
+            "Authorized task-force partners only. Activity is logged. Never enter a survivor's name, "
+            "contact details, birth date or case number.",
+        ),
+        "TESTING": False,
+    }
+    config.update(overrides)
+    config["DATABASE_URL"] = _normalise_database_url(config["DATABASE_URL"])
+    config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    config.setdefault("SECRET_KEY", _secret_key(instance_dir))
+    if config["DATABASE_URL"].startswith("postgresql"):
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    return config

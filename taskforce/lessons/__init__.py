@@ -1,0 +1,1 @@
+"""Anonymized case lessons."""

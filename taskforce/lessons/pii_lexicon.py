@@ -1,0 +1,72 @@
+"""Word lists behind the name and place detectors, loaded once from package data.
+
+Why a separate module: the lists are data, not logic. They live in ``namelists/*.txt`` so reviewers
+(and partners from the communities concerned) can extend them without reading Python, and so one
+finding can say which list fired ("namelist:west_african", not just "looks like a name").
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+NAMELIST_DIR = Path(__file__).with_name("namelists")
+NAME_FILES = (
+    "english", "spanish_portuguese", "east_asian", "west_african", "south_asian", "european",
+    "southeast_asian",
+)
+
+
+def fold(word: str) -> str:
+    """Accent- and case-insensitive key, so "Nguyễn", "NGUYEN" and "nguyen" meet one list entry."""
+    decomposed = unicodedata.normalize("NFKD", word.replace("’", "'"))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.replace("ł", "l").replace("Ł", "L").replace("ø", "o").casefold()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the name and place layers look words up in."""
+
+    names: dict[str, str]          # folded name -> "namelist:<file>/<given|surname>"
+    common: frozenset[str]         # capitalized words that are not names on their own
+    places: frozenset[str]         # countries, states, major cities, demonyms, languages: never flagged
+
+    def is_name(self, word: str) -> bool:
+        return fold(word) in self.names
+
+    def is_ambiguous(self, word: str) -> bool:
+        """A listed name that is also an everyday word (May, Will, Grace, Sunday): needs context."""
+        key = fold(word)
+        return key in self.names and key in self.common
+
+
+def _words(filename: str):
+    text = (NAMELIST_DIR / filename).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            yield line
+
+
+def _read_names(stem: str, into: dict[str, str]) -> None:
+    section = "given"
+    for line in _words(f"{stem}.txt"):
+        if line.startswith("["):
+            section = line.strip("[]")
+            continue
+        for word in line.split():
+            into.setdefault(fold(word), f"namelist:{stem}/{section}")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Load the lists once per process (a scan must stay a pure function of its text)."""
+    names: dict[str, str] = {}
+    for stem in NAME_FILES:
+        _read_names(stem, names)
+    common = frozenset(fold(w) for line in _words("common_words.txt") for w in line.split())
+    places = frozenset(fold(w) for line in _words("places.txt") for w in line.split())
+    return Lexicon(names=names, common=common, places=places)

@@ -1,0 +1,226 @@
+"""Person names (and small-town names) in lesson narratives.
+
+Why layers: survivors come from everywhere, so no list is complete, and many names are also English
+words (Grace, Will, May, Blessing's sister Patience). Each layer catches what the one before cannot,
+and each finding says which layer fired so the author can judge it:
+
+1. ``lists``   - a capitalized word in a name list (namelists/*.txt): "Nguyen said", "Officer Mensah".
+2. ``context`` - a capitalized word after a title, kinship or naming cue ("her aunt Lan", "a man called
+                 Dayo", "Det. Brandt"), or before a person cue ("Oreoluwa, 17,", "Xochitl told").
+3. ``caps``    - a capitalized word mid-sentence that is no known word, place or acronym: in a lesson a
+                 proper noun is a person unless it is a place; after "in"/"near" it is a LOCATION.
+4. ``ner``     - spaCy's en_core_web_sm PERSON entities, only when spaCy and the model are installed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from taskforce.lessons.pii_lexicon import fold, lexicon
+
+Hit = tuple[int, int, str, str]
+LAYERS = ("lists", "context", "caps", "ner")
+
+_TOKEN = re.compile(r"[^\W\d_][\w]*(?:-[^\W\d_][\w]*|['’][^\W\d_]{2,}[\w]*)*")
+_TITLES = (r"Officer|Ofc|Det|Detective|Sgt|Sergeant|Lt|Lieutenant|Capt|Captain|Deputy|Agent|Trooper|"
+           r"Inspector|Investigator|Chief|Judge|Dr|Doctor|Nurse|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Pastor|"
+           r"Father|Rev|Reverend|Sister|Brother|Imam|Coach|Attorney|Counselor|Señora?|Senora?|Doña|Dona|"
+           r"Don|Madam|Madame|Mama|Mami|Papa|Auntie|Aunty|Uncle|Tía|Tia|Tío|Tio|Oga|Alhaji|Alhaja|Chief|"
+           r"Ama|Maame|Nana|Abuela|Abuelo")
+_KIN_ROLE = (r"aunt|auntie|uncle|cousin|sister|brother|mother|father|mom|dad|grandmother|grandma|grandfather|"
+             r"son|daughter|niece|nephew|wife|husband|boyfriend|girlfriend|partner|fianc[ée]e?|friend|"
+             r"neighbou?r|roommate|co-?worker|classmate|employer|boss|recruiter|trafficker|pimp|madam|"
+             r"sponsor|landlord|landlady|manager|supervisor|driver|client|victim|survivor|patient|advocate|"
+             r"caseworker|case\s+manager|interpreter|nurse|doctor|detective|officer|agent|teen|girl|boy|"
+             r"woman|man|stepfather|stepmother|step-?dad|step-?mom|godmother|godfather|contact|owner|foreman|"
+             r"crew\s+leader|mentor|tenant|coworker|cousins|sisters|brothers|daughters|sons|friends|"
+             r"prosecutor|attorney|lawyer|trooper|deputy|sergeant|investigator|counselor|therapist|pastor")
+_NAMING = (r"named|called|nicknamed|alias|aka|a\.k\.a\.|known\s+as|goes\s+by|went\s+by|name\s+(?:was|is)|"
+           r"introduced\s+(?:himself|herself|themselves)\s+as|calls\s+(?:herself|himself)|signed\s+as|"
+           r"asked\s+for|pseudonym")
+_LEFT_CUE = re.compile(
+    rf"(?:\b(?:{_TITLES})\.?|(?i:\b(?:{_KIN_ROLE}|{_NAMING})),?)\s*[\"“‘']?\s*$")
+_VERBS = (r"said|says|told|tells|asked|explained|recalled|reported|disclosed|testified|stated|admitted|"
+          r"denied|agreed|refused|arrived|left|ran|escaped|fled|worked|lived|met|called|texted|messaged|"
+          r"paid|owed|kept|took|began|started|wanted|needed|knew|cried|answered|returned|decided|moved|"
+          r"came|went|got|gave|showed|tried|stayed|slept|lost|drove|picked|brought|sent|promised|"
+          r"threatened|recruited|confided|whispered|insisted|agreed|smiled|laughed|wrote|signed|"
+          r"would|could|had|was|has|is|did|does|never|also|later|then|still")
+_SPEECH = re.compile(rf"^\s+(?:{_VERBS})\b")
+_STRICT_SPEECH = re.compile(r"^\s+(?:said|says|told|tells|asked|explained|recalled|testified|disclosed|cried)\b")
+_RIGHT_CUE = re.compile(
+    r"^(?:['’]s\b|,\s*(?:a\s+|an\s+)?\d{1,2}(?:-year-old)?\b|\s*\(\d{1,2}\)|,?\s+age[d]?\s+\d{1,2}|"
+    rf",\s+(?:who|whose|her|his|their|the|a|an)\b|\s+and\s+(?:her|his|their)\s+(?:{_KIN_ROLE})\b)")
+_PLACE_PREP = re.compile(r"(?i:\b(?:in|near|outside|around|across|through|towards?|of|from|to|into|at|"
+                         r"via|between|and|city\s+of|town\s+of|village\s+of|county\s+of))\s+$")
+_TOWN_PREP = re.compile(r"(?i:\b(?:in|near|outside|around|outside\s+of|town\s+of|village\s+of|city\s+of))\s+$")
+_DATE_PREP = re.compile(r"(?i:\b(?:in|on|since|until|till|by|last|next|this|that|every|each|early|late|mid|of|"
+                        r"through|from|before|after|during|one|a|the|following|previous))[\s-]+$")
+_ORG_AFTER = re.compile(
+    r"^\s+(?:Project|Foundation|Center|Centre|House|Network|Coalition|Alliance|Institute|Services|Ministries|"
+    r"Charities|Church|Justice|Society|Association|Council|Department|Police|Office|County|Sheriff|"
+    r"University|College|Hospital|Clinic|Bank|Union|Group|Inc|LLC|Corp|Company|Co\.|Act|Law|Program|"
+    r"Unit|Task|Court|Street|Avenue|Road|Boulevard|Drive|Lane|Motel|Hotel|Farms?|Ranch|Nails|Salon|"
+    r"Spa|Restaurant|Bar|Club|Shelter|Academy|School|Park|Square|Island|Beach|Lake|River|Valley|Creek|"
+    r"Mountain|Heights|Hills|Springs|Falls)\b")
+_PARTICLES = frozenset("de del la las los da das do dos di van von der den bin binti ibn al el y e le".split())
+_MONTHS_DAYS = frozenset(
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday".split())
+_ENGLISH_SUFFIXES = ("tion", "sion", "ment", "ness", "ity", "ing", "ies", "ers", "ed", "ly", "ance", "ence",
+                     "ism", "ist", "ists", "ful", "less", "ous", "ive", "able", "ible", "ship", "hood", "ward",
+                     "wards", "ize", "ise", "ical", "ary", "ery", "ics", "als", "ors")
+_SENTENCE_END = re.compile(r"[.!?:;\n\"“(\[]\s*[\"“‘']?\s*$|^\s*$")
+_ABBREV_BEFORE = frozenset(fold(w) for w in "Dr Mr Mrs Ms Mx Det Sgt Lt Capt Ofc St Prof Rev Jr Sr vs No".split())
+
+
+def _sentence_initial(text: str, toks: list[re.Match], i: int) -> bool:
+    gap = text[toks[i - 1].end():toks[i].start()] if i else text[:toks[i].start()]
+    if i and gap.startswith(".") and fold(toks[i - 1].group()) in _ABBREV_BEFORE:
+        return False
+    if i and gap.startswith(".") and len(toks[i - 1].group()) == 1:
+        return False  # an initial: "J. Mensah"
+    return bool(_SENTENCE_END.search(gap))
+
+
+def _looks_english(word: str) -> bool:
+    low = fold(word)
+    return len(low) > 5 and low.endswith(_ENGLISH_SUFFIXES)
+
+
+def _names_follow(after: str) -> bool:
+    """ "Patience and Blessing worked": a word coordinated with a listed name is a name too."""
+    m = re.match(r"^\s+(?:and|or|&)\s+([^\W\d_][\w'’-]*)", after)
+    return bool(m) and _classify(m.group(1)) in ("name", "place-name")
+
+
+def _segments(text: str) -> Iterator[list[re.Match]]:
+    """Runs of capitalized tokens joined by single spaces, hyphens or name particles ("María de la Cruz")."""
+    toks = list(_TOKEN.finditer(text))
+    run: list[re.Match] = []
+    pending: list[re.Match] = []
+    for tok in toks:
+        word = tok.group()
+        if run and text[run[-1].end():tok.start()] not in (" ", "-") and not pending:
+            yield run
+            run = []
+        if word[0].isupper() and not (word.isupper() and len(word) > 1):
+            run.extend(pending)
+            pending = []
+            run.append(tok)
+        elif run and fold(word) in _PARTICLES and text[run[-1].end():tok.start()] == " ":
+            pending.append(tok)
+        else:
+            if run:
+                yield run
+            run, pending = [], []
+    if run:
+        yield run
+
+
+def _classify(word: str) -> str:
+    lex = lexicon()
+    key = fold(word)
+    if key in _PARTICLES:
+        return "particle"
+    if key in lex.names:
+        return "ambiguous" if key in lex.common else ("place-name" if key in lex.places else "name")
+    if key in lex.common or ("-" in key and all(len(p) == 1 or p in lex.common for p in key.split("-"))):
+        return "common"
+    if key in lex.places:
+        return "place"
+    return "unknown"
+
+
+def _split_on_common(text: str, run: list[re.Match]) -> Iterator[list[re.Match]]:
+    part: list[re.Match] = []
+    for tok in run:
+        if _classify(tok.group()) in ("common", "place"):
+            if part:
+                yield part
+            part = []
+        else:
+            part.append(tok)
+    while part and _classify(part[-1].group()) == "particle":
+        part.pop()
+    if part:
+        yield part
+
+
+def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str]) -> Hit | None:
+    kinds = [_classify(t.group()) for t in seg]
+    start, end = seg[0].start(), seg[-1].end()
+    before, after = text[max(0, start - 60):start], text[end:end + 40]
+    if _ORG_AFTER.match(after):
+        return None
+    after_place_prep = bool(_PLACE_PREP.search(before))
+    listed = [k for k in kinds if k in ("name", "place-name", "ambiguous")]
+    strong = [k for k in kinds if k == "name" or (k == "place-name" and not after_place_prep)]
+    only_calendar = len(seg) == 1 and fold(seg[0].group()) in _MONTHS_DAYS
+    left_cue = bool(_LEFT_CUE.search(before))
+    right_cue = bool(_RIGHT_CUE.match(after)) or bool(_SPEECH.match(after)) or _names_follow(after)
+    if "lists" in layers and strong and _TOWN_PREP.search(before) and not after.startswith(("'", "’")):
+        return start, end, "LOCATION", "namelist-word-after-in-or-near:" + lexicon().names[fold(seg[0].group())]
+    if "lists" in layers and strong and not only_calendar:
+        if "caps" in layers or all(k in ("name", "place-name", "ambiguous", "particle") for k in kinds):
+            first = next(t.group() for t, k in zip(seg, kinds) if k in ("name", "place-name"))
+            return start, end, "PERSON", lexicon().names[fold(first)]
+        if kinds[0] in ("name", "place-name", "ambiguous"):
+            return start, seg[kinds.index("unknown") - 1].end(), "PERSON", lexicon().names[fold(seg[0].group())]
+    if "context" in layers and (left_cue or right_cue):
+        if only_calendar and (re.match(r"^\s*\d", after) or _DATE_PREP.search(before)):
+            return None
+        if left_cue:
+            return start, end, "PERSON", "context:title-kin-or-naming-cue-before"
+        english = all(k == "unknown" and _looks_english(t.group()) for t, k in zip(seg, kinds))
+        if not english and (not only_calendar or _STRICT_SPEECH.match(after)):
+            return start, end, "PERSON", "context:person-cue-after"
+    if "caps" in layers and not initial:
+        if only_calendar or all(k == "unknown" and _looks_english(t.group()) for t, k in zip(seg, kinds)):
+            return None
+        if all(k in ("unknown", "particle") for k in kinds) and _TOWN_PREP.search(before):
+            return start, end, "LOCATION", "caps:unknown-place-after-in-or-near"
+        if listed or "unknown" in kinds:
+            return start, end, "PERSON", "caps:capitalized-mid-sentence"
+    return None
+
+
+def _spacy_people(text: str) -> Iterator[Hit]:
+    nlp = _spacy_model()
+    if nlp is None:
+        return
+    for ent in nlp(text).ents:
+        if ent.label_ == "PERSON" and any(_classify(w) not in ("common", "place") for w in ent.text.split()):
+            yield ent.start_char, ent.end_char, "PERSON", "ner:spacy-en_core_web_sm"
+
+
+@lru_cache(maxsize=1)
+def _spacy_model():
+    """Optional statistical layer: used when installed, silently skipped otherwise (not a requirement)."""
+    try:
+        import spacy  # noqa: PLC0415 - optional dependency
+
+        return spacy.load("en_core_web_sm", disable=["lemmatizer"])
+    except Exception:  # noqa: BLE001 - any failure (no package, no model, bad version) means "no NER"
+        return None
+
+
+def ner_available() -> bool:
+    return _spacy_model() is not None
+
+
+def find_names(text: str, layers: Iterable[str] = LAYERS) -> Iterator[Hit]:
+    """PERSON findings (and LOCATION for unknown small places) from the chosen layers."""
+    layers = frozenset(layers)
+    tokens = list(_TOKEN.finditer(text))
+    index = {t.start(): i for i, t in enumerate(tokens)}
+    for run in _segments(text):
+        for seg in _split_on_common(text, run):
+            initial = _sentence_initial(text, tokens, index[seg[0].start()])
+            hit = _decide(text, seg, initial, layers)
+            if hit:
+                yield hit
+    if "ner" in layers:
+        yield from _spacy_people(text)

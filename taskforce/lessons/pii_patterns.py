@@ -1,0 +1,202 @@
+"""Structured identifiers: phones, emails, URLs, IPs, social handles, ID numbers, plates and dates.
+
+Why patterns here and not a model: these kinds have shapes, and a shape is an explanation an author
+can check ("looks like a US Social Security number"). Phones go through ``phonenumbers`` (Google's
+libphonenumber metadata), because victims' and recruiters' numbers come from every country and a
+hand-written regex would either miss a Ghanaian mobile or flag every dollar amount.
+
+Each detector yields ``(start, end, kind, rule)``; anonymizer.py turns them into findings and merges.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+
+import phonenumbers
+
+Hit = tuple[int, int, str, str]
+
+# Regions tried for numbers written without "+country": the task force's main origin countries.
+PHONE_REGIONS = ("US", "MX", "GT", "HN", "SV", "BR", "CO", "NG", "GH", "IN", "RO", "PL", "UA", "ID",
+                 "VN", "CN", "JP", "PH", "TH", "GB")
+
+_PHONE_CANDIDATE = re.compile(r"(?<![\w@.\-/])(?:\+|00)?\(?\d[\d \t().\-/]{5,}\d(?![\w@])")
+_PHONE_SHAPE = re.compile(
+    r"^(?:\+\d{1,3}[ .\-]?)?(?:\(\d{2,4}\)|\d{2,4})[ .\-]\d{3,4}[ .\-]?\d{3,4}$|^\+\d{8,14}$")
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}\b")
+_TLDS = ("com|net|org|info|biz|io|co|me|us|uk|mx|br|ng|gh|in|ro|pl|id|vn|cn|jp|ph|eu|ru|xyz|app|"
+         "site|online|club|top|ly|tv|gg|link|live|vip")
+_URL = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"“”]+"
+    rf"|(?<![@\w.])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:{_TLDS})(?:/[^\s<>\"“”]*)?(?![\w@])",
+    re.IGNORECASE)
+# Naming a platform is context a lesson needs ("ads on megapersonals.eu"); a path points at someone.
+_WELL_KNOWN_SITES = frozenset(
+    "backpage.com craigslist.org facebook.com instagram.com whatsapp.com snapchat.com tiktok.com "
+    "twitter.com x.com telegram.org onlyfans.com megapersonals.eu skipthegames.com listcrawler.com "
+    "tinder.com grindr.com gmail.com yahoo.com hotmail.com outlook.com google.com youtube.com "
+    "polarisproject.org humantraffickinghotline.org dhs.gov fbi.gov ice.gov".split())
+
+_IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\d|\.\d)")
+_IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+
+_PLATFORMS = (r"IG|Insta(?:gram)?|Snap(?:chat)?|SC|TikTok|Twitter|FB|Facebook|WhatsApp|Telegram|WeChat|"
+              r"Kik|Line|Discord|OnlyFans|Tinder|Grindr|Skype|Signal|Threads|Reddit|Messenger")
+_HANDLE_AT = re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
+_HANDLE_LABELLED = re.compile(
+    rf"\b(?:(?:{_PLATFORMS})(?:\s+(?:handle|account|username|user\s?name|name|ID|profile|page))?\s*[:=]"
+    r"|(?i:user\s?name|screen\s?name|handle|gamertag|profile\s+name|account\s+name|display\s+name)"
+    r"(?:\s+(?:was|is|of|called|named))?\s*:?)"
+    r"\s*(?:[\"“']([^\"”'\n]{2,40})[\"”']|@?([A-Za-z0-9_.]*[A-Za-z0-9_]))")
+
+_ID_KEYWORDS = (
+    r"case|docket|file|report|incident|complaint|cause|claim|record|MRN|chart|receipt|booking|inmate|"
+    r"badge|ticket|citation|warrant|account|member|patient|policy|reference|ref|tracking|visa|I-94|"
+    r"alien(?:\s+registration)?|A-?number|registration|licen[cs]e|DL|passport|ID|identification|"
+    r"NIN|BVN|CURP|RFC|CPF|RG|Aadhaar|PAN|PESEL|CNP|NIK|KTP|DNI|c[ée]dula|INE|matr[íi]cula|"
+    r"employee|permit|EAD|SEVIS|green\s+card|SSN|social\s+security|SS#|student")
+_ID_LABELLED = re.compile(
+    rf"(?i:\b(?:{_ID_KEYWORDS}))(?:\s+(?i:number|no\.|num\.|nr\.|card|ID|#)){{0,2}}\s*(?:[:#]|\bis\b|\bwas\b)?\s*"
+    r"(#?[A-Z0-9][A-Z0-9\-./]{2,20}[A-Z0-9])\b")
+_ID_SHAPES = (
+    (re.compile(r"\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b"), "us-ssn-shape"),
+    (re.compile(r"\bA[-#\s]?\d{3}[-\s]?\d{3}[-\s]?\d{2,3}\b"), "a-number-shape"),
+    (re.compile(r"\b(?:19|20)\d{2}-[A-Z]{1,4}-\d{2,7}\b"), "case-number-shape"),
+    (re.compile(r"\b\d:\d{2}-[a-z]{2,3}-\d{3,6}\b"), "federal-docket-shape"),
+    (re.compile(r"\b[A-Z]{2,4}-\d{2,4}-\d{3,7}\b"), "agency-file-shape"),
+    (re.compile(r"\b[A-Z]{4}\d{6}[HM][A-Z]{5}[A-Z0-9]\d\b"), "mexican-curp-shape"),
+    (re.compile(r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b"), "brazilian-cpf-shape"),
+    (re.compile(r"\b[2-9]\d{3} \d{4} \d{4}\b"), "indian-aadhaar-shape"),
+    (re.compile(r"\b[A-Z]{1,2}\d{6,9}\b"), "passport-like-token"),
+)
+_NOT_IDS = re.compile(r"^(?:I-\d{3}[A-Z]?|H-?2[AB]|J-?1|T-?\d|U-?\d|MS-?13|(?:19|20)\d\d|COVID-?19|\d{1,4})$", re.I)
+
+_PLATE = re.compile(
+    r"(?i:\b(?:license\s+plates?|licence\s+plates?|plates?|tags?|placas?|matr[íi]cula))"
+    r"(?:\s+(?i:number|no\.|#|reading|reads|read|that\s+read|of|was|is|were)){0,2}\s*[:#]?\s*[\"“']?"
+    r"([A-Z0-9]{1,4}(?:[- ][A-Z0-9]{1,4}){0,2}|[A-Z0-9]{5,8})\b")
+
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+_MES = (r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|sept?iembre|octubre|noviembre|diciembre|"
+        r"janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro)")
+_DATES = (
+    (re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b(?!:)"), "month-day"),
+    (re.compile(rf"\b{_WEEKDAY}(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?(?![\w])"), "day-month"),
+    (re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b"), "month-year"),
+    (re.compile(rf"\b{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"), "iso-date"),
+    (re.compile(r"(?<![\d/.\-])(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?![\d/\-]|\.\d)"), "numeric-date"),
+    (re.compile(rf"(?<![\d/])(?:0?[1-9]|1[0-2])/{_YEAR}\b"), "numeric-month-year"),
+    (re.compile(rf"(?i:\b{_DAY}\s+de\s+{_MES}(?:\s+(?:de|del)\s+{_YEAR})?\b)"), "spanish-portuguese-date"),
+)
+
+
+def find_phones(text: str) -> Iterator[Hit]:
+    """Phone numbers valid in some task-force region, else shaped like one (fictional 555 numbers too)."""
+    for cand in _PHONE_CANDIDATE.finditer(text):
+        raw = cand.group().rstrip(" -./(")
+        digits = sum(ch.isdigit() for ch in raw)
+        if not 7 <= digits <= 15:
+            continue
+        found = False
+        for region in PHONE_REGIONS:
+            for m in phonenumbers.PhoneNumberMatcher(raw, region, leniency=phonenumbers.Leniency.VALID):
+                where = phonenumbers.region_code_for_number(m.number) or region
+                yield cand.start() + m.start, cand.start() + m.end, "PHONE", f"phonenumbers:valid-{where}"
+                found = True
+            if found:
+                break
+        if not found and _PHONE_SHAPE.match(raw.strip()) and digits >= 10:
+            yield cand.start(), cand.start() + len(raw.rstrip()), "PHONE", "phone-shaped-digits"
+
+
+def find_emails(text: str) -> Iterator[Hit]:
+    for m in _EMAIL.finditer(text):
+        yield m.start(), m.end(), "EMAIL", "email-address"
+
+
+def find_urls(text: str) -> Iterator[Hit]:
+    """Web addresses; a bare well-known platform domain is kept (it is context, not a pointer)."""
+    for m in _URL.finditer(text):
+        url = m.group().rstrip(".,;:!?)]}'\"")
+        bare = url.lower().removeprefix("www.")
+        if "/" not in url and bare in _WELL_KNOWN_SITES:
+            continue
+        if not m.group().lower().startswith(("http", "www.")) and bare.count(".") == 1 and len(bare) <= 5:
+            continue  # "U.S", "a.m"-like fragments are not addresses
+        yield m.start(), m.start() + len(url), "URL", "web-address"
+
+
+def find_ips(text: str) -> Iterator[Hit]:
+    for m in _IPV4.finditer(text):
+        yield m.start(), m.end(), "IP", "ipv4-address"
+    for m in _IPV6.finditer(text):
+        token = m.group()
+        if token.count(":") >= 2 and any(ch.isalnum() for ch in token):
+            try:
+                ipaddress.IPv6Address(token)
+            except ValueError:
+                continue
+            yield m.start(), m.end(), "IP", "ipv6-address"
+
+
+def find_handles(text: str) -> Iterator[Hit]:
+    """@names and labelled accounts ("IG: kandi.gurl", "username was 'Lil Mami'")."""
+    for m in _HANDLE_AT.finditer(text):
+        yield m.start(), m.end(), "HANDLE", "at-handle"
+    for m in _HANDLE_LABELLED.finditer(text):
+        group = 1 if m.group(1) else 2
+        token = m.group(group)
+        if token and len(token) >= 3 and (group == 1 or not token.isalpha() or not token.islower()
+                                          or len(token) > 3):
+            if token.lower() in {"and", "the", "was", "with", "she", "her", "his", "him", "they", "that"}:
+                continue
+            yield m.start(group), m.end(group), "HANDLE", "labelled-social-account"
+
+
+def find_ids(text: str) -> Iterator[Hit]:
+    """Identity and case numbers: labelled ones ("case #88213", "passport G1234567") and known shapes."""
+    for m in _ID_LABELLED.finditer(text):
+        token = m.group(1).rstrip(".-/")
+        bare = token.lstrip("#")
+        digits = sum(ch.isdigit() for ch in bare)
+        if _NOT_IDS.match(bare) or digits < 3:
+            continue
+        hashed = token.startswith("#") or text[m.start(1) - 1:m.start(1)] == "#"
+        if bare.isdigit() and len(bare) < 5 and not hashed:
+            continue
+        start = m.start(1) - 1 if text[m.start(1) - 1:m.start(1)] == "#" else m.start(1)
+        yield start, m.start(1) + len(token), "ID", "labelled-identifier"
+    for pattern, rule in _ID_SHAPES:
+        for m in pattern.finditer(text):
+            if rule == "passport-like-token" and _NOT_IDS.match(m.group()):
+                continue
+            yield m.start(), m.end(), "ID", rule
+
+
+def find_plates(text: str) -> Iterator[Hit]:
+    for m in _PLATE.finditer(text):
+        token = m.group(1).strip()
+        compact = token.replace("-", "").replace(" ", "")
+        if 4 <= len(compact) <= 8 and any(c.isdigit() for c in compact) and any(c.isalpha() for c in compact):
+            yield m.start(1), m.start(1) + len(token), "PLATE", "labelled-vehicle-plate"
+
+
+def find_dates(text: str) -> Iterator[Hit]:
+    """Explicit calendar dates. A bare year is not flagged: lessons carry the case year on purpose."""
+    for pattern, rule in _DATES:
+        for m in pattern.finditer(text):
+            if rule == "numeric-date":
+                a, b = int(m.group(1)), int(m.group(2))
+                if not ((1 <= a <= 12 and 1 <= b <= 31) or (1 <= b <= 12 and 1 <= a <= 31)):
+                    continue
+            yield m.start(), m.end(), "DATE", rule
+
+
+STRUCTURED_DETECTORS = (find_emails, find_urls, find_ips, find_handles, find_ids, find_plates, find_phones)

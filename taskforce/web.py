@@ -1,0 +1,128 @@
+"""Home page, navigation, security headers and the one place domain errors become HTTP responses."""
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from taskforce.errors import DomainError
+
+bp = Blueprint("web", __name__)
+
+# The areas of the product; an entry shows once its domain registered the endpoint. `min_role` hides what
+# a role cannot use.
+NAV_ITEMS = (
+    ("channels.index", "Channels", "Talk with partners in real-time channels.", None),
+    ("lessons.index", "Lessons", "Read and share anonymized lessons from cases.", None),
+    ("directory.index", "Directory", "Find a partner service to refer a survivor to, tonight.", None),
+    ("training.index", "Trainings", "Join or schedule joint trainings across sectors.", None),
+    ("network.index", "Partner map", "See which referral pathways exist and where they break.", "coordinator"),
+    ("admin.organizations", "Partners", "Organizations and their members.", None),
+    ("admin.audit_log", "Audit log", "Who signed in, invited, changed roles.", "coordinator"),
+)
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def nav_items():
+    """Navigation entries this member can use, in product order."""
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for endpoint, label, blurb, min_role in NAV_ITEMS:
+        if endpoint not in current_app.view_functions:
+            continue
+        if min_role == "coordinator" and not current_user.is_coordinator:
+            continue
+        items.append({"endpoint": endpoint, "label": label, "blurb": blurb, "url": url_for(endpoint)})
+    return items
+
+
+@bp.get("/")
+@login_required
+def home():
+    return render_template("home.html", items=nav_items())
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/") or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_response(status: int, message: str, details: dict | None = None):
+    if wants_json():
+        body = {"error": message}
+        if details:
+            body["details"] = details
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message, details=details or {}), status
+
+
+TITLES = {400: "That request could not be used", 401: "Please sign in", 403: "Not allowed",
+          404: "Not found", 405: "Not allowed here", 409: "Changed meanwhile", 413: "Too large",
+          429: "Too many requests", 500: "Something went wrong"}
+
+
+def register(app):
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def inject_navigation():
+        return {"nav_items": nav_items(), "use_banner": app.config["USE_BANNER"]}
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if current_user and getattr(current_user, "is_authenticated", False):
+            headers.setdefault("Cache-Control", "no-store")  # nothing sensitive stays in a shared browser
+        return response
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        from taskforce.extensions import db
+        db.session.rollback()  # nothing half-written
+        return error_response(error.status, error.message, error.details)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return error_response(400, "The form expired or was sent from elsewhere. Reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return error_response(error.code or 500, error.description or TITLES.get(error.code, "Error"))
+
+    if not app.testing:  # tests see the real traceback instead
+        @app.errorhandler(Exception)
+        def unexpected_error(error):
+            from taskforce.extensions import db
+            db.session.rollback()
+            app.logger.exception("unhandled error")
+            return error_response(500, "Something went wrong on our side. It has been logged; try again.")
+
+    app.jinja_env.globals["status_title"] = TITLES.get
+
+
+@bp.get("/api/session")
+def session_info():
+    """The CSRF token and who is signed in, for scripts and page modules that post JSON."""
+    from flask_wtf.csrf import generate_csrf
+    user = None
+    if current_user.is_authenticated:
+        user = {"id": current_user.id, "display_name": current_user.display_name, "role": current_user.role.value,
+                "organization_id": current_user.organization_id}
+    return {"csrf_token": generate_csrf(), "user": user}

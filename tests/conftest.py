@@ -1,0 +1,239 @@
+"""Fixtures in the flaskr style (app, client) plus `make_*` factories.
+
+Every test that takes `app` runs on SQLite, and on PostgreSQL too when TASKFORCE_TEST_DATABASE_URL is set
+(in CI it must be). Each pytest process uses its own PostgreSQL database, so parallel runs never collide.
+"""
+import contextvars
+import os
+import re
+import time
+import uuid
+
+import pyotp
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from taskforce import create_app
+from taskforce.auth.models import Organization, Role, Sector, User
+from taskforce.auth.passwords import hash_password
+from taskforce.extensions import db
+
+TEST_PASSWORD = "violet-harbor-lantern-42"
+_PASSWORD_HASH = hash_password(TEST_PASSWORD)  # hashed once: argon2 is slow on purpose
+PG_URL = os.environ.get("TASKFORCE_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("TASKFORCE_TEST_REDIS_URL")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true")
+
+BACKENDS = ["sqlite"]
+if PG_URL:
+    BACKENDS.append("postgresql")
+
+
+def pytest_configure(config):
+    if IN_CI and not (PG_URL and REDIS_URL):
+        raise pytest.UsageError("CI must set TASKFORCE_TEST_DATABASE_URL and TASKFORCE_TEST_REDIS_URL.")
+
+
+def pytest_report_header(config):
+    lines = [f"database backends: {', '.join(BACKENDS)}"]
+    if not PG_URL:
+        lines.append("PostgreSQL tests skipped: set TASKFORCE_TEST_DATABASE_URL to run them")
+    if not REDIS_URL:
+        lines.append("Redis tests skipped: set TASKFORCE_TEST_REDIS_URL to run them")
+    return lines
+
+
+def _admin_url(url: str) -> str:
+    return make_url(url).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A private PostgreSQL database for this pytest process, dropped at the end."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL not configured (TASKFORCE_TEST_DATABASE_URL unset)")
+    base = make_url(_admin_url(PG_URL))
+    name = f"taskforce_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+_pg_schema_ready = False
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend, tmp_path, request):
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """A fresh app and empty schema for every test."""
+    global _pg_schema_ready
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+                      "INSTANCE_DIR": str(tmp_path / "instance"), "SERVER_NAME": None})
+    with app.app_context():
+        if database_url.startswith("sqlite"):
+            db.create_all()
+        else:
+            if not _pg_schema_ready:
+                db.drop_all()
+                db.create_all()
+                _pg_schema_ready = True
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+        app.test_client_class = IsolatedClient
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production: its own `g` and database session.
+
+    The test's own session commits before the request (so SQLite is not locked and the request sees the
+    setup) and is expired after it (so the test reads what the request really wrote)."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+class CsrfClient:
+    """Wraps Flask's test client: every form POST carries the session's CSRF token, as a browser's would."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def csrf_token(self) -> str:
+        return self._client.get("/api/session").get_json()["csrf_token"]
+
+    def post(self, *args, csrf=True, **kwargs):
+        if csrf:
+            if "json" in kwargs:
+                kwargs.setdefault("headers", {})["X-CSRFToken"] = self.csrf_token()
+            else:
+                data = dict(kwargs.get("data") or {})
+                data.setdefault("csrf_token", self.csrf_token())
+                kwargs["data"] = data
+        return self._client.post(*args, **kwargs)
+
+    def raw(self):
+        return self._client
+
+
+@pytest.fixture
+def client(app):
+    return CsrfClient(app.test_client())
+
+
+@pytest.fixture
+def make_organization(app):
+    counter = iter(range(1, 10_000))
+
+    def make(name=None, sector=Sector.VICTIM_SERVICES_NGO, **fields):
+        organization = Organization(name=name or f"Partner Org {next(counter)}", sector=sector, **fields)
+        db.session.add(organization)
+        db.session.commit()
+        return organization
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_organization):
+    counter = iter(range(1, 10_000))
+
+    def make(role=Role.MEMBER, organization=None, email=None, totp=None, **fields):
+        number = next(counter)
+        organization = organization or make_organization()
+        if totp is None:
+            totp = role in (Role.COORDINATOR, Role.ADMIN)
+        user = User(email=email or f"person{number}@example.test", display_name=fields.pop("display_name", f"Person {number}"),
+                    organization_id=organization.id, role=role, password_hash=_PASSWORD_HASH,
+                    totp_secret=pyotp.random_base32() if totp else None, **fields)
+        db.session.add(user)
+        db.session.commit()
+        return user
+    return make
+
+
+@pytest.fixture
+def member(make_user):
+    return make_user(Role.MEMBER)
+
+
+@pytest.fixture
+def coordinator(make_user):
+    return make_user(Role.COORDINATOR)
+
+
+def totp_code(user: User) -> str:
+    """The next code the person's app would show (a code already used is refused)."""
+    totp = pyotp.TOTP(user.totp_secret)
+    step = int(time.time() // totp.interval)
+    if user.totp_last_step is not None and user.totp_last_step >= step:
+        step = user.totp_last_step + 1
+    return totp.generate_otp(step)
+
+
+@pytest.fixture
+def login(client):
+    """Sign in through the real form (password, and TOTP where the account has it)."""
+    def do_login(user, password=TEST_PASSWORD, the_client=None):
+        target = the_client or client
+        db.session.refresh(user)
+        data = {"email": user.email, "password": password}
+        if user.totp_secret:
+            data["totp"] = totp_code(user)
+        response = target.post("/auth/login", data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+    return do_login
+
+
+def session_cookie(client) -> str | None:
+    cookie = client.raw().get_cookie("taskforce_session")
+    return cookie.value if cookie else None
+
+
+def flashed_text(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP + WebSocket on a free loopback port, in a thread (werkzeug, threaded)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+    thread.join(timeout=5)
