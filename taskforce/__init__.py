@@ -44,4 +44,6 @@ def create_app(config: dict | None = None) -> Flask:
             continue
         views.register(app)
     cli.register(app)
+    from taskforce.wiring import connect_signals
+    connect_signals(app)
     return app

@@ -58,13 +58,16 @@ _PLACE_PREP = re.compile(r"(?i:\b(?:in|near|outside|around|across|through|toward
 _TOWN_PREP = re.compile(r"(?i:\b(?:in|near|outside|around|outside\s+of|town\s+of|village\s+of|city\s+of))\s+$")
 _DATE_PREP = re.compile(r"(?i:\b(?:in|on|since|until|till|by|last|next|this|that|every|each|early|late|mid|of|"
                         r"through|from|before|after|during|one|a|the|following|previous))[\s-]+$")
-_ORG_AFTER = re.compile(
-    r"^\s+(?:Project|Foundation|Center|Centre|House|Network|Coalition|Alliance|Institute|Services|Ministries|"
+_ORG_WORD = (
+    r"(?:Project|Foundation|Center|Centre|House|Network|Coalition|Alliance|Institute|Services|Ministries|"
     r"Charities|Church|Justice|Society|Association|Council|Department|Police|Office|County|Sheriff|"
     r"University|College|Hospital|Clinic|Bank|Union|Group|Inc|LLC|Corp|Company|Co\.|Act|Law|Program|"
     r"Unit|Task|Court|Street|Avenue|Road|Boulevard|Drive|Lane|Motel|Hotel|Farms?|Ranch|Nails|Salon|"
     r"Spa|Restaurant|Bar|Club|Shelter|Academy|School|Park|Square|Island|Beach|Lake|River|Valley|Creek|"
-    r"Mountain|Heights|Hills|Springs|Falls)\b")
+    r"Mountain|Heights|Hills|Springs|Falls|Inn|Lodge|Suites|Cantina|Lounge|Cafe|Diner|Grill|Market|Plaza|"
+    r"Mall|Store|Shop|Apartments|Village|Homes?|Estates|Foods|Logistics|Staffing|Cleaning|Construction)\b")
+_ORG_AFTER = re.compile(rf"^\s+{_ORG_WORD}")
+_ORG_IN = re.compile(rf"^{_ORG_WORD}$")
 _PARTICLES = frozenset("de del la las los da das do dos di van von der den bin binti ibn al el y e le".split())
 _MONTHS_DAYS = frozenset(
     "january february march april may june july august september october november december monday tuesday "
@@ -72,12 +75,14 @@ _MONTHS_DAYS = frozenset(
 _ENGLISH_SUFFIXES = ("tion", "sion", "ment", "ness", "ity", "ing", "ies", "ers", "ed", "ly", "ance", "ence",
                      "ism", "ist", "ists", "ful", "less", "ous", "ive", "able", "ible", "ship", "hood", "ward",
                      "wards", "ize", "ise", "ical", "ary", "ery", "ics", "als", "ors")
-_SENTENCE_END = re.compile(r"[.!?:;\n\"“(\[]\s*[\"“‘']?\s*$|^\s*$")
+_SENTENCE_END = re.compile(r"[.!?:;\n\"“(\[]\s*[\"“‘']?\s*$")
 _ABBREV_BEFORE = frozenset(fold(w) for w in "Dr Mr Mrs Ms Mx Det Sgt Lt Capt Ofc St Prof Rev Jr Sr vs No".split())
 
 
 def _sentence_initial(text: str, toks: list[re.Match], i: int) -> bool:
-    gap = text[toks[i - 1].end():toks[i].start()] if i else text[:toks[i].start()]
+    if i == 0:
+        return not text[:toks[0].start()].strip(" \"“‘'(")
+    gap = text[toks[i - 1].end():toks[i].start()]
     if i and gap.startswith(".") and fold(toks[i - 1].group()) in _ABBREV_BEFORE:
         return False
     if i and gap.startswith(".") and len(toks[i - 1].group()) == 1:
@@ -153,8 +158,8 @@ def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str
     kinds = [_classify(t.group()) for t in seg]
     start, end = seg[0].start(), seg[-1].end()
     before, after = text[max(0, start - 60):start], text[end:end + 40]
-    if _ORG_AFTER.match(after):
-        return None
+    if _ORG_AFTER.match(after) or any(_ORG_IN.match(t.group()) for t in seg[1:]):
+        return None  # "Polaris Project", "Hope House": an organization or a venue (pii_places), not a person
     after_place_prep = bool(_PLACE_PREP.search(before))
     listed = [k for k in kinds if k in ("name", "place-name", "ambiguous")]
     strong = [k for k in kinds if k == "name" or (k == "place-name" and not after_place_prep)]

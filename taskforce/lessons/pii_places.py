@@ -17,7 +17,8 @@ from taskforce.lessons.pii_lexicon import fold, lexicon
 
 Hit = tuple[int, int, str, str]
 
-_CAP = r"[A-ZÁÉÍÓÚÑÂÊÔÃÕÇ][\wÀ-ÿ'’.\-]*"
+_CAP = r"[A-ZÁÉÍÓÚÑÂÊÔÃÕÇ][\wÀ-ÿ'’\-]*\.?"
+_NAME = r"[A-ZÁÉÍÓÚÑÂÊÔÃÕÇ][\wÀ-ÿ'’\-]*"  # one word of a venue's name, never across a full stop
 _STREET_SUFFIX = (r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Place|Pl|Way|"
                   r"Parkway|Pkwy|Highway|Hwy|Circle|Cir|Terrace|Ter|Trail|Trl|Loop|Pike|Square|Sq|Freeway|"
                   r"Fwy|Expressway|Expy|Row|Path|Crossing|Alley|Cove|Close|Crescent)")
@@ -48,8 +49,8 @@ _LATAM_ADDRESS = re.compile(
     r"(?:,?\s*(?:Int\.?|Interior|Depto\.?|Apto\.?|Casa|Piso)\s*\w{1,5})?")
 _NEIGHBORHOOD = re.compile(
     rf"\b(?:Colonia|Col\.|Barrio|Bairro|Vila|Jardim|Fraccionamiento|Fracc\.|Residencial|Urbanizaci[óo]n|"
-    rf"Aldea|Caser[íi]o|Vereda|Favela|Comunidade|Morro)\s+(?:{_PART}\s+){{0,2}}{_CAP}"
-    rf"(?:\s+(?:{_PART}\s+){{0,2}}{_CAP}){{0,3}}")
+    rf"Aldea|Caser[íi]o|Vereda|Favela|Comunidade|Morro)\s+(?:{_PART}\s+){{0,2}}{_NAME}"
+    rf"(?:\s+(?:{_PART}\s+){{0,2}}{_NAME}){{0,3}}")
 
 _VENUE_CAP = (r"Motel|Hotel|Inn|Lodge|Suites|Salon|Nails|Spa|Massage|Bar|Cantina|Club|Lounge|Restaurant|Cafe|"
               r"Café|Diner|Grill|Buffet|Taqueria|Farm|Farms|Ranch|Dairy|Orchards?|Nursery|Apartments|Apts|"
@@ -63,19 +64,20 @@ _VENUE_LOWER = (r"motel|hotel|salon|nail\s+salon|spa|massage\s+parlou?r|bar|cant
                 r"factory|warehouse|store|shop|shelter|hostel|brothel|market|plant|orchard|nursery|"
                 r"car\s+wash|laundromat|bakery|taqueria")
 _VENUE = re.compile(
-    rf"\b((?:{_CAP}\s+|&\s+){{0,3}}{_CAP})\s+(?:(?:{_VENUE_CAP})\b(?:\s+(?:{_VENUE_LOWER})\b)?|(?:{_VENUE_LOWER})\b)"
-    rf"|\b(?:Motel|Studio|Super)\s+\d+\b|\bCasa\s+{_CAP}(?:\s+(?:{_PART}\s+)?{_CAP})?")
+    rf"\b((?:{_NAME}\s+|&\s+){{0,3}}{_NAME})\s+(?:(?:{_VENUE_CAP})\b(?:\s+(?:{_VENUE_LOWER})\b)?|(?:{_VENUE_LOWER})\b)"
+    rf"|\b(?:Motel|Studio|Super)\s+\d+\b|\bCasa\s+{_NAME}(?:\s+(?:{_PART}\s+)?{_NAME})?")
 _LEADING_FILLER = frozenset(
     "the a an at in on to from after before when then our their his her its this that by near with for "
     "and but or while once later outside behind inside".split())
 # Words in a venue's name that say nothing about which venue it is ("the County Hospital").
 _GENERIC = frozenset(fold(w) for w in (
     "the a an at in on to from after before when then our their his her this that county city state "
-    "regional general community public memorial children's main local new old big small".split()))
+    "regional general community public memorial children's main local new old big small catholic baptist "
+    "methodist pentecostal evangelical lutheran presbyterian orthodox christian muslim hindu buddhist "
+    "federal emergency police fire county's family women's youth".split()))
 
 
 def _venues(text: str) -> Iterator[Hit]:
-    lex = lexicon()
     for m in _VENUE.finditer(text):
         end = m.end()
         words = list(re.finditer(r"\S+", m.group()))
@@ -85,7 +87,7 @@ def _venues(text: str) -> Iterator[Hit]:
         head = [w.group() for w in words[:-1]]
         if not words or not head and not m.group().startswith(("Motel", "Studio", "Super", "Casa")):
             continue
-        if head and all(fold(w) in _GENERIC or fold(w) in lex.common or fold(w) in lex.places for w in head):
+        if head and all(fold(w) in _GENERIC or fold(w) in lexicon().places for w in head):
             continue
         start = m.start() + words[0].start()
         yield start, end, "LOCATION", "named-venue"
