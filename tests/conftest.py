@@ -69,6 +69,24 @@ def postgres_url():
 _pg_schema_ready = False
 
 
+@pytest.fixture
+def empty_database_url(backend, tmp_path, request):
+    """A database with no tables at all (for migration tests): a new SQLite file or a new PostgreSQL db."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    base = make_url(request.getfixturevalue("postgres_url"))
+    name = f"{base.database}_empty"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request):
     return request.param

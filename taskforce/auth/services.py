@@ -37,6 +37,15 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+def load_active_user(user_id) -> User | None:
+    """flask-login's loader: a deactivated account is never loaded into a request or socket event."""
+    try:
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+    return user if user is not None and user.active else None
+
+
 def _register_failure(user: User, now: datetime) -> None:
     window = current_app.config["LOGIN_FAILURE_WINDOW"]
     if user.failed_window_start is None or now - user.failed_window_start > window:

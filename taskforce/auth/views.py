@@ -5,9 +5,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from taskforce.auth import invitations, passwords, services
 from taskforce.auth.forms import AcceptInvitationForm, ChangePasswordForm, LoginForm, PasswordConfirmForm, TotpForm
-from taskforce.auth.models import User
 from taskforce.errors import ValidationError
-from taskforce.extensions import db, login_manager
+from taskforce.extensions import login_manager
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -15,13 +14,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 MFA_SETUP_ENDPOINTS = {"auth.mfa_setup", "auth.logout", "static", "web.healthz", "web.session_info"}
 
 
-@login_manager.user_loader
-def load_user(user_id: str):
-    try:
-        user = db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
-        return None
-    return user if user is not None and user.active else None
+login_manager.user_loader(services.load_active_user)
 
 
 @login_manager.unauthorized_handler

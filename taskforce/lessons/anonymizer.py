@@ -1,4 +1,4 @@
-"""Find and remove identifying details from lesson narratives before they leave their author.
+"""PURE. Find and remove identifying details from lesson narratives before they leave their author.
 
 Why: lessons are stories from real trafficking cases shared across police, hospitals and NGOs.
 Victim-service providers may not share identifying information at all (VAWA/FVPSA/VOCA), so a lesson

@@ -1,4 +1,4 @@
-"""Word lists behind the name and place detectors, loaded once from package data.
+"""PURE. Word lists behind the name and place detectors, loaded once from package data.
 
 Why a separate module: the lists are data, not logic. They live in ``namelists/*.txt`` so reviewers
 (and partners from the communities concerned) can extend them without reading Python, and so one

@@ -1,4 +1,4 @@
-"""Person names (and small-town names) in lesson narratives.
+"""PURE. Person names (and small-town names) in lesson narratives.
 
 Why layers: survivors come from everywhere, so no list is complete, and many names are also English
 words (Grace, Will, May, Blessing's sister Patience). Each layer catches what the one before cannot,
@@ -49,7 +49,8 @@ _VERBS = (r"said|says|told|tells|asked|explained|recalled|reported|disclosed|tes
           r"threatened|recruited|confided|whispered|insisted|agreed|smiled|laughed|wrote|signed|"
           r"would|could|had|was|has|is|did|does|never|also|later|then|still")
 _SPEECH = re.compile(rf"^\s+(?:{_VERBS})\b")
-_STRICT_SPEECH = re.compile(r"^\s+(?:said|says|told|tells|asked|explained|recalled|testified|disclosed|cried)\b")
+_STRICT_SPEECH = re.compile(r"^\s+(?:later\s+|also\s+|then\s+|never\s+)?(?:recalled|remembered|said|says|told|tells|asked|explained|recalled|testified|disclosed|cried)\b")
+_AGE_CUE = re.compile(r"^(?:,\s*(?:a\s+|an\s+)?\d{1,2}\b|\s*\(\d{1,2}\)|\s+(?:was|is)\s+(?:only\s+)?\d{1,2}\b)")
 _RIGHT_CUE = re.compile(
     r"^(?:['’]s\b|,\s*(?:a\s+|an\s+)?\d{1,2}(?:-year-old)?\b|\s*\(\d{1,2}\)|,?\s+age[d]?\s+\d{1,2}|"
     rf",\s+(?:who|whose|her|his|their|the|a|an)\b|\s+and\s+(?:her|his|their)\s+(?:{_KIN_ROLE})\b)")
@@ -68,13 +69,16 @@ _ORG_WORD = (
     r"Mall|Store|Shop|Apartments|Village|Homes?|Estates|Foods|Logistics|Staffing|Cleaning|Construction)\b")
 _ORG_AFTER = re.compile(rf"^\s+{_ORG_WORD}")
 _ORG_IN = re.compile(rf"^{_ORG_WORD}$")
-_PARTICLES = frozenset("de del la las los da das do dos di van von der den bin binti ibn al el y e le".split())
+_PARTICLES = frozenset("de del la las los da das do dos di van von der den bin binti ibn al el y e".split())
+# Pronouns and function words win over any list ("He" is also a Chinese surname, "My" a Vietnamese name).
+_NEVER_NAMES = frozenset("he she it we they i you his her hers my me us them our your this that the a an and "
+                         "or but so if in on at to of for by as is was".split())
 _MONTHS_DAYS = frozenset(
     "january february march april may june july august september october november december monday tuesday "
     "wednesday thursday friday saturday sunday".split())
 _ENGLISH_SUFFIXES = ("tion", "sion", "ment", "ness", "ity", "ing", "ies", "ers", "ed", "ly", "ance", "ence",
                      "ism", "ist", "ists", "ful", "less", "ous", "ive", "able", "ible", "ship", "hood", "ward",
-                     "wards", "ize", "ise", "ical", "ary", "ery", "ics", "als", "ors")
+                     "wards", "ize", "ise", "ical", "ery", "ics", "als", "ors")
 _SENTENCE_END = re.compile(r"[.!?:;\n\"“(\[]\s*[\"“‘']?\s*$")
 _ABBREV_BEFORE = frozenset(fold(w) for w in "Dr Mr Mrs Ms Mx Det Sgt Lt Capt Ofc St Prof Rev Jr Sr vs No".split())
 
@@ -98,7 +102,8 @@ def _looks_english(word: str) -> bool:
 def _names_follow(after: str) -> bool:
     """ "Patience and Blessing worked": a word coordinated with a listed name is a name too."""
     m = re.match(r"^\s+(?:and|or|&)\s+([^\W\d_][\w'’-]*)", after)
-    return bool(m) and _classify(m.group(1)) in ("name", "place-name")
+    return bool(m) and (_classify(m.group(1)) in ("name", "place-name")
+                        or _classify(m.group(1)) == "unknown" and not _looks_english(m.group(1)))
 
 
 def _segments(text: str) -> Iterator[list[re.Match]]:
@@ -128,6 +133,8 @@ def _segments(text: str) -> Iterator[list[re.Match]]:
 def _classify(word: str) -> str:
     lex = lexicon()
     key = fold(word)
+    if key in _NEVER_NAMES or len(key) == 1:
+        return "common"
     if key in _PARTICLES:
         return "particle"
     if key in lex.names:
@@ -140,17 +147,28 @@ def _classify(word: str) -> str:
 
 
 def _split_on_common(text: str, run: list[re.Match]) -> Iterator[list[re.Match]]:
+    """Cut a run at ordinary words and places; a listed name glued to a place is the place ("São Paulo")."""
+    kinds = [_classify(t.group()) for t in run]
+    for i, kind in enumerate(kinds):
+        if kind == "place-name" and i and kinds[i - 1] == "particle":
+            kinds[i - 1] = kinds[i] = "place"  # "El Salvador", "San Jose"
+        elif kind == "place-name" and ((i and kinds[i - 1] == "place") or (i + 1 < len(kinds) and kinds[i + 1] == "place")):
+            kinds[i] = "place"
     part: list[re.Match] = []
-    for tok in run:
-        if _classify(tok.group()) in ("common", "place"):
+    for tok, kind in zip(run, kinds):
+        if kind in ("common", "place"):
             if part:
-                yield part
+                yield from _trimmed(part)
             part = []
         else:
             part.append(tok)
+    yield from _trimmed(part)
+
+
+def _trimmed(part: list[re.Match]) -> Iterator[list[re.Match]]:
     while part and _classify(part[-1].group()) == "particle":
-        part.pop()
-    if part:
+        part = part[:-1]
+    if part and any(_classify(t.group()) != "particle" for t in part):
         yield part
 
 
@@ -160,12 +178,22 @@ def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str
     before, after = text[max(0, start - 60):start], text[end:end + 40]
     if _ORG_AFTER.match(after) or any(_ORG_IN.match(t.group()) for t in seg[1:]):
         return None  # "Polaris Project", "Hope House": an organization or a venue (pii_places), not a person
-    after_place_prep = bool(_PLACE_PREP.search(before))
+    after_place_prep = bool(_PLACE_PREP.search(re.sub(r"(?i:\b(?:el|la|los|las|san|santa|new|de)\s+)+$", "", before)))
     listed = [k for k in kinds if k in ("name", "place-name", "ambiguous")]
     strong = [k for k in kinds if k == "name" or (k == "place-name" and not after_place_prep)]
     only_calendar = len(seg) == 1 and fold(seg[0].group()) in _MONTHS_DAYS
     left_cue = bool(_LEFT_CUE.search(before))
     right_cue = bool(_RIGHT_CUE.match(after)) or bool(_SPEECH.match(after)) or _names_follow(after)
+    if initial and all(k in ("ambiguous", "particle") for k in kinds):
+        # "Hope was in short supply", "Grace, the word...": a word-name opening a sentence needs a strong cue
+        right_cue = bool(_STRICT_SPEECH.match(after) or _AGE_CUE.match(after) or _names_follow(after)
+                         or re.match(rf"^\s+and\s+(?:her|his|their)\s+(?:{_KIN_ROLE})\b", after)
+                         or re.match(r"^['’]s\b", after))
+    if after_place_prep and all(k in ("place-name", "particle") for k in kinds):
+        return None  # "from Georgia", "in Santiago": a place, not a person
+    town_tail = re.match(r"^\s+(?:City|Town|Village|Springs|Beach|Heights|Falls|Creek)\b", after)
+    if town_tail and _TOWN_PREP.search(before):
+        end += town_tail.end()
     if "lists" in layers and strong and _TOWN_PREP.search(before) and not after.startswith(("'", "’")):
         return start, end, "LOCATION", "namelist-word-after-in-or-near:" + lexicon().names[fold(seg[0].group())]
     if "lists" in layers and strong and not only_calendar:

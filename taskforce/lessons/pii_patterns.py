@@ -1,4 +1,4 @@
-"""Structured identifiers: phones, emails, URLs, IPs, social handles, ID numbers, plates and dates.
+"""PURE. Structured identifiers: phones, emails, URLs, IPs, social handles, ID numbers, plates and dates.
 
 Why patterns here and not a model: these kinds have shapes, and a shape is an explanation an author
 can check ("looks like a US Social Security number"). Phones go through ``phonenumbers`` (Google's
@@ -24,7 +24,7 @@ PHONE_REGIONS = ("US", "MX", "GT", "HN", "SV", "BR", "CO", "NG", "GH", "IN", "RO
 
 _PHONE_CANDIDATE = re.compile(r"(?<![\w@.\-/])(?:\+|00)?\(?\d[\d \t().\-/]{5,}\d(?![\w@])")
 _PHONE_SHAPE = re.compile(
-    r"^(?:\+\d{1,3}[ .\-]?)?(?:\(\d{2,4}\)|\d{2,4})[ .\-]\d{3,4}[ .\-]?\d{3,4}$|^\+\d{8,14}$")
+    r"^(?:\+\d{1,3}[ .\-]?)?(?:\(\d{2,4}\)|\d{2,4})[ .\-]\d{3,4}[ .\-]?\d{3,4}$|^\+\d{8,14}$|^\+\d{1,3}(?:[ .\-]\d{1,5}){2,5}$")
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24}\b")
 _TLDS = ("com|net|org|info|biz|io|co|me|us|uk|mx|br|ng|gh|in|ro|pl|id|vn|cn|jp|ph|eu|ru|xyz|app|"
@@ -50,7 +50,7 @@ _HANDLE_LABELLED = re.compile(
     rf"\b(?:(?:{_PLATFORMS})(?:\s+(?:handle|account|username|user\s?name|name|ID|profile|page))?\s*[:=]"
     r"|(?i:user\s?name|screen\s?name|handle|gamertag|profile\s+name|account\s+name|display\s+name)"
     r"(?:\s+(?:was|is|of|called|named))?\s*:?)"
-    r"\s*(?:[\"“']([^\"”'\n]{2,40})[\"”']|@?([A-Za-z0-9_.]*[A-Za-z0-9_]))")
+    rf"\s*(?:[\"“']([^\"”'\n]{{2,40}})[\"”']|(?!(?:{_PLATFORMS}|username|handle|account)\b)@?([A-Za-z0-9_.]*[A-Za-z0-9_]))")
 
 _ID_KEYWORDS = (
     r"case|docket|file|report|incident|complaint|cause|claim|record|MRN|chart|receipt|booking|inmate|"
@@ -76,7 +76,7 @@ _NOT_IDS = re.compile(r"^(?:I-\d{3}[A-Z]?|H-?2[AB]|J-?1|T-?\d|U-?\d|MS-?13|(?:19
 
 _PLATE = re.compile(
     r"(?i:\b(?:license\s+plates?|licence\s+plates?|plates?|tags?|placas?|matr[íi]cula))"
-    r"(?:\s+(?i:number|no\.|#|reading|reads|read|that\s+read|of|was|is|were)){0,2}\s*[:#]?\s*[\"“']?"
+    r"(?:\s+(?i:number|no\.|#|reading|reads|read|that\s+read|of|was|is|were)){0,2}\s*[:#,]?\s*[\"“']?"
     r"([A-Z0-9]{1,4}(?:[- ][A-Z0-9]{1,4}){0,2}|[A-Z0-9]{5,8})\b")
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -112,7 +112,7 @@ def find_phones(text: str) -> Iterator[Hit]:
                 found = True
             if found:
                 break
-        if not found and _PHONE_SHAPE.match(raw.strip()) and digits >= 10:
+        if not found and _PHONE_SHAPE.match(raw.strip()) and digits >= (9 if raw.startswith("+") else 10):
             yield cand.start(), cand.start() + len(raw.rstrip()), "PHONE", "phone-shaped-digits"
 
 

@@ -1,4 +1,4 @@
-"""Addresses and identifying places.
+"""PURE. Addresses and identifying places.
 
 Decision (documented for reviewers): a *specific* place is flagged, a *kind* of place is not.
 "the Sunset Motel", "Lucky Nails salon", "Casa Esperanza", "Calle 5 de Mayo #123", "Colonia Roma" and
@@ -44,7 +44,7 @@ _LATAM_TYPE = (r"(?:Calle|Avenida|Av\.|Avda\.?|Rua|Carrera|Cra\.?|Kra\.?|Calzada
                r"Transversal|Diagonal|Camino|Carretera|Bulevar|Jir[óo]n|Pasaje)")
 _LATAM_WORD = rf"(?:{_CAP}|\d{{1,4}}[A-Z]?(?:\s*-\s*\d{{1,4}})?)"
 _LATAM_ADDRESS = re.compile(
-    rf"\b{_LATAM_TYPE}\s+{_LATAM_WORD}(?:\s+(?:{_PART}\s+){{0,2}}{_LATAM_WORD}){{0,5}}"
+    rf"\b{_LATAM_TYPE}\s+(?:{_PART}\s+){{0,2}}{_LATAM_WORD}(?:\s+(?:{_PART}\s+){{0,2}}{_LATAM_WORD}){{0,5}}"
     r"(?:\s*,?\s*(?:#|No\.?|Nº|n[º°]|n[úu]mero|num\.?)\s*\d{1,5}(?:\s*-\s*\d{1,4})?[A-Z]?)?"
     r"(?:,?\s*(?:Int\.?|Interior|Depto\.?|Apto\.?|Casa|Piso)\s*\w{1,5})?")
 _NEIGHBORHOOD = re.compile(

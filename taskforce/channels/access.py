@@ -1,0 +1,91 @@
+"""Who may read and write which channel — the one place these rules live.
+
+Read: task_force → every active member; sector → members of that sector, plus coordinators; private and
+training → invited members only. Write: read, and the channel is not archived. A channel the actor may not
+read answers exactly like one that does not exist (NotFound), so ids cannot be probed.
+"""
+from sqlalchemy import and_, exists, or_, select
+
+from taskforce.auth.models import Organization, Role, Sector, User
+from taskforce.channels.models import Channel, ChannelKind, ChannelMembership, Message
+from taskforce.errors import NotFound, PermissionDenied, ValidationError
+from taskforce.extensions import db
+
+NOT_FOUND = "That channel does not exist or you are not a member of it."
+
+
+def readable_condition(actor: User):
+    """A SQL condition on `Channel` true for the channels `actor` may read."""
+    if actor is None or not getattr(actor, "is_active", False):
+        return Channel.id.is_(None)
+    invited = exists().where(ChannelMembership.channel_id == Channel.id, ChannelMembership.user_id == actor.id)
+    by_rule = [Channel.kind == ChannelKind.TASK_FORCE]
+    if actor.is_coordinator:
+        by_rule.append(Channel.kind == ChannelKind.SECTOR)
+    else:
+        by_rule.append(and_(Channel.kind == ChannelKind.SECTOR, Channel.sector == actor.sector.value))
+    by_invitation = and_(Channel.kind.in_([ChannelKind.PRIVATE, ChannelKind.TRAINING]), invited)
+    return or_(*by_rule, by_invitation)
+
+
+def can_read(actor: User, channel: Channel) -> bool:
+    return db.session.scalar(select(Channel.id).where(Channel.id == channel.id, readable_condition(actor))) is not None
+
+
+def channel_id_of(value) -> int:
+    """A channel id from client input: an int (or a digit string), else a ValidationError."""
+    if isinstance(value, bool):
+        raise ValidationError("channel_id must be a number.", field="channel_id")
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if not isinstance(value, int) or value <= 0 or value > 2**31:
+        raise ValidationError("channel_id must be a number.", field="channel_id")
+    return value
+
+
+def readable_channel(actor: User, channel_id) -> Channel:
+    """The channel, if `actor` may read it; NotFound otherwise (the same answer as a missing id)."""
+    channel_id = channel_id_of(channel_id)
+    channel = db.session.scalar(select(Channel).where(Channel.id == channel_id, readable_condition(actor)))
+    if channel is None:
+        raise NotFound(NOT_FOUND)
+    return channel
+
+
+def writable_channel(actor: User, channel_id) -> Channel:
+    """A channel `actor` may post to: readable and not archived."""
+    channel = readable_channel(actor, channel_id)
+    if channel.is_archived:
+        raise PermissionDenied("This channel is archived: it can be read but no longer written to.")
+    return channel
+
+
+def readable_message(actor: User, message_id) -> Message:
+    """A message in a channel `actor` may read; NotFound otherwise."""
+    if isinstance(message_id, bool) or not isinstance(message_id, int) or not 0 < message_id < 2**63:
+        raise ValidationError("message_id must be a number.", field="message_id")
+    message = db.session.get(Message, message_id)
+    if message is None or db.session.scalar(
+            select(Channel.id).where(Channel.id == message.channel_id, readable_condition(actor))) is None:
+        raise NotFound("That message does not exist or is in a channel you cannot read.")
+    return message
+
+
+def may_manage(actor: User, channel: Channel) -> bool:
+    """Rename, set the topic, archive: coordinators for shared channels; the creator (or a coordinator)
+    for private ones."""
+    if channel.kind.has_explicit_members:
+        return channel.created_by_id == actor.id or actor.is_coordinator
+    return actor.is_coordinator
+
+
+def readers(channel: Channel) -> list[User]:
+    """Everyone who may read `channel` (for @mention matching, autocomplete and the online list)."""
+    stmt = select(User).where(User.active.is_(True))
+    if channel.kind is ChannelKind.SECTOR:
+        stmt = stmt.join(Organization, User.organization_id == Organization.id).where(
+            or_(Organization.sector == Sector(channel.sector), User.role.in_([Role.COORDINATOR, Role.ADMIN])))
+    elif channel.kind.has_explicit_members:
+        stmt = stmt.join(ChannelMembership, ChannelMembership.user_id == User.id).where(
+            ChannelMembership.channel_id == channel.id)
+    return list(db.session.scalars(stmt.order_by(User.display_name)).unique())

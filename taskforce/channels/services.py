@@ -1,0 +1,190 @@
+"""Channel use cases: create, rename, topic, archive, invite and remove members, read state, mute.
+
+Every function takes the acting member; the rules of who may read which channel are in `access`. The
+socket side effects (joining or leaving rooms) belong to the caller, after the commit.
+"""
+from sqlalchemy import and_, func, select
+
+from taskforce import audit
+from taskforce.auth.models import Sector, User
+from taskforce.auth.validation import clean_choice, clean_text
+from taskforce.channels import access
+from taskforce.channels.models import Channel, ChannelKind, ChannelMembership, Message
+from taskforce.dbtypes import utcnow
+from taskforce.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from taskforce.extensions import db
+
+MAX_NAME = 80
+MAX_TOPIC = 250
+
+
+def readable_channels(actor: User, *, include_archived: bool = True) -> list[Channel]:
+    """The channels `actor` may read, shared ones first, then by name (the sidebar and GET /api/channels)."""
+    stmt = select(Channel).where(access.readable_condition(actor))
+    if not include_archived:
+        stmt = stmt.where(Channel.archived_at.is_(None))
+    order = {ChannelKind.TASK_FORCE: 0, ChannelKind.SECTOR: 1, ChannelKind.TRAINING: 2, ChannelKind.PRIVATE: 3}
+    channels = db.session.scalars(stmt).all()
+    return sorted(channels, key=lambda c: (c.is_archived, order[c.kind], c.name.lower(), c.id))
+
+
+def create_channel(actor: User, name, kind, *, topic="", sector=None, members=()) -> Channel:
+    """Coordinators open task_force and sector channels; any member opens a private one (and is in it).
+    Training channels are opened by the training work, not by hand."""
+    name = clean_text(name, "name", "Channel name", max_length=MAX_NAME)
+    topic = clean_text(topic, "topic", "Topic", max_length=MAX_TOPIC, required=False)
+    kind = clean_choice(kind, ChannelKind, "kind", "Channel kind")
+    if kind is ChannelKind.TRAINING:
+        raise PermissionDenied("Training channels are opened from the training's page.")
+    if kind in (ChannelKind.TASK_FORCE, ChannelKind.SECTOR) and not actor.is_coordinator:
+        raise PermissionDenied("Only coordinators open task-force and sector channels; open a private one instead.")
+    sector_value = clean_choice(sector, Sector, "sector", "Sector").value if kind is ChannelKind.SECTOR else None
+    channel = Channel(name=name, topic=topic, kind=kind, sector=sector_value, created_by_id=actor.id)
+    db.session.add(channel)
+    db.session.flush()
+    if kind is ChannelKind.PRIVATE:
+        db.session.add(ChannelMembership(channel_id=channel.id, user_id=actor.id))
+        for user in _active_users(members):
+            if user.id != actor.id:
+                db.session.add(ChannelMembership(channel_id=channel.id, user_id=user.id))
+    audit.record(actor, "channel.created", channel)
+    db.session.commit()
+    return channel
+
+
+def rename(actor: User, channel_id, name) -> Channel:
+    """A new name (who may: `access.may_manage`)."""
+    channel = _managed(actor, channel_id)
+    channel.name = clean_text(name, "name", "Channel name", max_length=MAX_NAME)
+    audit.record(actor, "channel.renamed", channel)
+    db.session.commit()
+    return channel
+
+
+def set_topic(actor: User, channel_id, topic) -> Channel:
+    """The line under the channel's name that says what it is for."""
+    channel = _managed(actor, channel_id)
+    channel.topic = clean_text(topic, "topic", "Topic", max_length=MAX_TOPIC, required=False)
+    db.session.commit()
+    return channel
+
+
+def archive(actor: User, channel_id) -> Channel:
+    """An archived channel stays readable and searchable but takes no new messages."""
+    channel = _managed(actor, channel_id)
+    if channel.is_archived:
+        raise Conflict("This channel is already archived.")
+    channel.archived_at = utcnow()
+    audit.record(actor, "channel.archived", channel)
+    db.session.commit()
+    return channel
+
+
+def invite_member(actor: User, channel_id, user_id) -> User:
+    """A member of a private channel brings in another active member, from any organization."""
+    channel = access.writable_channel(actor, channel_id)
+    if not channel.kind.has_explicit_members:
+        raise ValidationError("Everyone who may read this channel is already in it.")
+    users = _active_users([user_id])
+    if not users:
+        raise NotFound("That person does not exist or their account is not active.")
+    invitee = users[0]
+    if _membership(channel.id, invitee.id) is not None:
+        raise Conflict(f"{invitee.display_name} is already in this channel.")
+    db.session.add(ChannelMembership(channel_id=channel.id, user_id=invitee.id))
+    audit.record(actor, "channel.member_invited", channel, outcome=f"user:{invitee.id}")
+    db.session.commit()
+    return invitee
+
+
+def remove_member(actor: User, channel_id, user_id) -> None:
+    """The creator or a coordinator removes someone from a private channel; anyone may leave. The caller
+    then takes that person's sockets out of the channel's room at once."""
+    channel = access.readable_channel(actor, channel_id)
+    if not channel.kind.has_explicit_members:
+        raise ValidationError("Task-force and sector channels have no member list to remove someone from.")
+    if isinstance(user_id, bool) or not isinstance(user_id, int):
+        raise ValidationError("Choose the person to remove.", field="user_id")
+    if user_id != actor.id and not access.may_manage(actor, channel):
+        raise PermissionDenied("Only the channel's creator or a coordinator removes members.")
+    membership = _membership(channel.id, user_id)
+    if membership is None:
+        raise NotFound("That person is not in this channel.")
+    db.session.delete(membership)
+    audit.record(actor, "channel.member_removed", channel, outcome=f"user:{user_id}")
+    db.session.commit()
+
+
+def mark_read(actor: User, channel_id, message_id) -> int:
+    """Move the member's read position forward (never back); returns the position."""
+    channel = access.readable_channel(actor, channel_id)
+    if isinstance(message_id, bool) or not isinstance(message_id, int) or message_id < 0:
+        raise ValidationError("message_id must be a number.", field="message_id")
+    newest = db.session.scalar(select(func.max(Message.id)).where(Message.channel_id == channel.id)) or 0
+    membership = ensure_membership(actor, channel)
+    membership.last_read_message_id = max(membership.last_read_message_id, min(message_id, newest))
+    db.session.commit()
+    return membership.last_read_message_id
+
+
+def set_muted(actor: User, channel_id, muted: bool) -> bool:
+    """A muted channel still counts unread messages but does not draw attention."""
+    channel = access.readable_channel(actor, channel_id)
+    membership = ensure_membership(actor, channel)
+    membership.muted = bool(muted)
+    db.session.commit()
+    return membership.muted
+
+
+def unread_counts(actor: User) -> dict[int, dict]:
+    """Per readable channel: unread messages by others after the read position, and the mute state."""
+    readable = select(Channel.id).where(access.readable_condition(actor)).subquery()
+    mine = select(ChannelMembership).where(ChannelMembership.user_id == actor.id).subquery()
+    stmt = (select(readable.c.id, func.coalesce(mine.c.last_read_message_id, 0), func.coalesce(mine.c.muted, False))
+            .select_from(readable).outerjoin(mine, mine.c.channel_id == readable.c.id))
+    state = {cid: {"last_read": last, "muted": bool(muted), "unread": 0} for cid, last, muted in db.session.execute(stmt)}
+    if state:
+        counts = (select(Message.channel_id, func.count(Message.id))
+                  .join(readable, readable.c.id == Message.channel_id)
+                  .outerjoin(mine, mine.c.channel_id == Message.channel_id)
+                  .where(Message.author_id != actor.id, Message.deleted_at.is_(None),
+                         Message.id > func.coalesce(mine.c.last_read_message_id, 0))
+                  .group_by(Message.channel_id))
+        for cid, count in db.session.execute(counts):
+            state[cid]["unread"] = count
+    return state
+
+
+def ensure_membership(actor: User, channel: Channel) -> ChannelMembership:
+    """The member's row (created lazily for task_force and sector channels); part of the caller's
+    transaction."""
+    membership = _membership(channel.id, actor.id)
+    if membership is None:
+        membership = ChannelMembership(channel_id=channel.id, user_id=actor.id)
+        db.session.add(membership)
+        db.session.flush()
+    return membership
+
+
+def channel_members(actor: User, channel_id) -> list[User]:
+    """Who can read a channel the actor can read (autocomplete, online list, members panel)."""
+    return access.readers(access.readable_channel(actor, channel_id))
+
+
+def _managed(actor: User, channel_id) -> Channel:
+    channel = access.readable_channel(actor, channel_id)
+    if not access.may_manage(actor, channel):
+        raise PermissionDenied("Only coordinators (or a private channel's creator) change this channel.")
+    return channel
+
+
+def _membership(channel_id: int, user_id: int) -> ChannelMembership | None:
+    return db.session.scalar(select(ChannelMembership).where(
+        and_(ChannelMembership.channel_id == channel_id, ChannelMembership.user_id == user_id)))
+
+
+def _active_users(user_ids) -> list[User]:
+    ids = [i for i in user_ids if isinstance(i, int) and not isinstance(i, bool)]
+    if not ids:
+        return []
+    return list(db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))).unique())

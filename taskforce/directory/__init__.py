@@ -1,0 +1,1 @@
+"""Referral directory: partner services (HSDS-shaped), search, live capacity, HSDS/CSV exchange."""

@@ -1,0 +1,1 @@
+"""Labelled evaluation set and scoring for the lesson anonymizer."""
