@@ -21,7 +21,10 @@ if str(ROOT) not in sys.path:
 @contextmanager
 def served(wsgi_app):
     """Serve a WSGI app on a free loopback port (werkzeug, threaded — as `python app.py` does)."""
+    import logging
+
     from werkzeug.serving import make_server
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,0 +1,184 @@
+"""The `/channels` Socket.IO namespace (DESIGN §5): translate socket events into service calls.
+
+Every event re-checks the sign-in: the server-side session is re-opened from the handshake cookie on each
+event, so after a logout `current_user` is anonymous and the socket gets an `error` and is disconnected.
+Domain errors go back to the sender only, as the ack `{error}` and as an `error` event; nothing a client
+sends (unknown events, wrong types, floods) can crash a handler.
+"""
+import logging
+
+from flask import current_app, request, session
+from flask_login import current_user
+from flask_socketio import Namespace, join_room
+
+from taskforce.auth.session_store import session_is_live
+from taskforce.channels import access, messaging, room_events, services
+from taskforce.channels.payloads import channel_payload, message_payload
+from taskforce.channels.ratelimit import TokenBuckets
+from taskforce.errors import DomainError, RateLimited, ValidationError
+from taskforce.extensions import db, socketio
+
+log = logging.getLogger(__name__)
+NAMESPACE = room_events.NAMESPACE
+SIGNED_OUT = "Your session has ended. Sign in again."
+
+
+def send_limit() -> TokenBuckets:
+    """Per-member send budget (default 20 messages per 10 s), one per app and process."""
+    return current_app.extensions["channels.send_limit"]
+
+
+def typing_limit() -> TokenBuckets:
+    return current_app.extensions["channels.typing_limit"]
+
+
+def _payload(args) -> dict:
+    if not args or not isinstance(args[0], dict):
+        raise ValidationError("This event needs an object with its fields.")
+    return args[0]
+
+
+class ChannelNamespace(Namespace):
+    def trigger_event(self, event, *args):
+        """Route unknown events to an `error` answer instead of silence or a crash."""
+        if not isinstance(event, str) or not hasattr(self, "on_" + event) or event.startswith("_"):
+            return super().trigger_event("unknown_event", *args)
+        return super().trigger_event(event, *args)
+
+    # -- connection -------------------------------------------------------------------------------------
+    def on_connect(self, auth=None):
+        if not self._live():
+            return False
+        user = current_user._get_current_object()
+        for room in (f"user:{user.id}", f"sector:{user.sector.value}", "task_force", f"session:{session.row_id}"):
+            join_room(room)
+        if user.is_coordinator:
+            join_room("coordinators")
+        for channel in services.readable_channels(user):
+            join_room(room_events.channel_room(channel.id))
+        room_events.came_online(user, request.sid)
+        db.session.commit()  # end the read transaction: the socket may sleep for hours
+        return True
+
+    def on_disconnect(self, *_reason):
+        room_events.went_offline(request.sid)
+
+    def on_unknown_event(self, *_args):
+        return self._refuse("unknown", "Unknown event: this server knows join, send, sync, edit, delete, react, "
+                                       "read, mute and typing.")
+
+    # -- events ---------------------------------------------------------------------------------------------
+    def on_join(self, *args):
+        def run(actor, data):
+            channel = access.readable_channel(actor, data.get("channel_id"))
+            join_room(room_events.channel_room(channel.id))
+            membership = services.ensure_membership(actor, channel)
+            readers = {u.id for u in access.readers(channel)}
+            answer = {"ok": True, "channel": channel_payload(channel), "last_read": membership.last_read_message_id,
+                      "muted": membership.muted, "online": sorted(readers & room_events.online_user_ids())}
+            db.session.commit()
+            return answer
+        return self._handle("join", args, run)
+
+    def on_send(self, *args):
+        def run(actor, data):
+            if not send_limit().allow(actor.id):
+                wait = send_limit().retry_after(actor.id)
+                raise RateLimited(f"You are sending too fast. Wait {wait:.0f} s and send again.")
+            posted = messaging.post_message(actor, data.get("channel_id"), data.get("body"), data.get("client_id"),
+                                            parent_id=data.get("parent_id"),
+                                            confirm_pii=data.get("confirm_pii") is True)
+            if posted.created:
+                room_events.message_posted(posted.message)
+                for person in posted.mentioned:
+                    room_events.notify(person.id, "mention", f"{actor.display_name} mentioned you",
+                                       f"/channels/{posted.message.channel_id}#message-{posted.message.id}")
+            return {"id": posted.message.id}
+        return self._handle("send", args, run)
+
+    def on_sync(self, *args):
+        def run(actor, data):
+            messages, has_more = messaging.messages_since(actor, data.get("since"), data.get("limit", messaging.SYNC_LIMIT)
+                                                          if isinstance(data.get("limit"), int) else messaging.SYNC_LIMIT)
+            return {"messages": [message_payload(m, for_user_id=actor.id) for m in messages], "has_more": has_more}
+        return self._handle("sync", args, run)
+
+    def on_edit(self, *args):
+        def run(actor, data):
+            message = messaging.edit_message(actor, data.get("message_id"), data.get("body"))
+            room_events.message_updated(message)
+            return {"ok": True, "id": message.id}
+        return self._handle("edit", args, run)
+
+    def on_delete(self, *args):
+        def run(actor, data):
+            message = messaging.delete_message(actor, data.get("message_id"))
+            room_events.message_updated(message)
+            return {"ok": True, "id": message.id}
+        return self._handle("delete", args, run)
+
+    def on_react(self, *args):
+        def run(actor, data):
+            message = messaging.react(actor, data.get("message_id"), data.get("emoji"), on=data.get("on", True) is not False)
+            room_events.message_updated(message)
+            return {"ok": True, "id": message.id}
+        return self._handle("react", args, run)
+
+    def on_read(self, *args):
+        def run(actor, data):
+            last = services.mark_read(actor, data.get("channel_id"), data.get("message_id"))
+            channel_id = access.channel_id_of(data.get("channel_id"))
+            socketio.emit("read_state", {"channel_id": channel_id, "last_read": last},
+                                      to=f"user:{actor.id}", namespace=NAMESPACE)
+            return {"ok": True, "last_read": last}
+        return self._handle("read", args, run)
+
+    def on_mute(self, *args):
+        def run(actor, data):
+            return {"ok": True, "muted": services.set_muted(actor, data.get("channel_id"), data.get("muted") is True)}
+        return self._handle("mute", args, run)
+
+    def on_typing(self, *args):
+        def run(actor, data):
+            channel = access.writable_channel(actor, data.get("channel_id"))
+            db.session.commit()
+            if typing_limit().allow(actor.id):  # ephemeral: dropped under load, never stored
+                room_events.typing(channel.id, actor, request.sid)
+            return {"ok": True}
+        return self._handle("typing", args, run)
+
+    # -- plumbing -----------------------------------------------------------------------------------------
+    def _live(self) -> bool:
+        return bool(current_user.is_authenticated and session_is_live(session.row_id, current_app.config))
+
+    def _handle(self, event: str, args, run):
+        """Check the session, run the use case, and turn any failure into an answer to the sender."""
+        if not self._live():
+            db.session.rollback()
+            self.emit("error", {"event": event, "message": SIGNED_OUT}, to=request.sid)
+            socketio.server.disconnect(request.sid, namespace=NAMESPACE)
+            return {"error": SIGNED_OUT}
+        try:
+            return run(current_user._get_current_object(), _payload(args))
+        except DomainError as error:
+            db.session.rollback()
+            return self._refuse(event, error.message, error.details)
+        except Exception:  # a bug must not take the socket down; it is logged with its traceback
+            db.session.rollback()
+            log.exception("channels event %s failed", event)
+            return self._refuse(event, "Something went wrong on our side. It has been logged; try again.")
+
+    def _refuse(self, event, message: str, details: dict | None = None) -> dict:
+        answer = {"error": message}
+        if details and "pii" in details:
+            answer["pii"] = details["pii"]
+        self.emit("error", {"event": event if isinstance(event, str) else "", "message": message}, to=request.sid)
+        return answer
+
+
+def register(app) -> None:
+    """Bind the namespace and the per-process rate limits (views.register calls this)."""
+    rate, per = app.config.get("CHANNELS_SEND_RATE", (20, 10))
+    app.extensions["channels.send_limit"] = TokenBuckets(rate, per)
+    app.extensions["channels.typing_limit"] = TokenBuckets(10, 5)
+    socketio.on_namespace(ChannelNamespace(NAMESPACE))  # each create_app made a new Socket.IO server

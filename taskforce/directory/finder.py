@@ -1,0 +1,236 @@
+"""Finding services: filters from a shareable URL, the search query (one page + a count), and what a viewer
+may see of each result.
+
+Every page and the JSON API show services through `present`, so the confidentiality rule (a confidential
+site shows only its city and phone outside its organization) is applied in one place.
+"""
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, literal, or_, select, union_all
+
+from taskforce.auth.validation import clean_text
+from taskforce.directory import search, validation
+from taskforce.directory.languages import is_language_code, language_name
+from taskforce.directory.models import Service, ServiceCategory, ServiceHours, ServiceLanguage, ServiceTerm
+from taskforce.directory.services import can_edit, may_see_address
+from taskforce.directory.taxonomy import CATEGORIES, GENDERS, TRAFFICKING_TYPES, WEEKDAYS, category_label
+from taskforce.errors import ValidationError
+from taskforce.extensions import db
+
+PAGE_SIZE = 25
+MAX_PAGE = 2000
+LISTED_STATUSES = ("active", "temporarily closed")
+SERVES = {"minors": "Serves minors (under 18)", "adults": "Serves adults (18+)"}
+SEARCHABLE_TRAFFICKING = ("sex", "labor")
+_TRUE = ("1", "on", "true", "yes")
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    category: str = ""
+    language: str = ""
+    open_now: bool = False
+    always_open: bool = False
+    serves: str = ""
+    area: str = ""
+    has_capacity: bool = False
+    gender: str = ""
+    trafficking: str = ""
+    page: int = 1
+
+    def args(self, **changes) -> dict:
+        """URL parameters of these filters (only the set ones), with `changes` applied — for links and chips."""
+        values = asdict(self) | changes
+        return {k: ("1" if v is True else v) for k, v in values.items() if v not in ("", False, None) and
+                not (k == "page" and v == 1)}
+
+    @property
+    def any(self) -> bool:
+        return bool(self.args(page=1))
+
+
+def _choice(args, name: str, allowed, label: str) -> str:
+    value = args.get(name) or ""
+    if not isinstance(value, str) or (value and value not in allowed):
+        raise ValidationError(f"Unknown {label}: choose one from the list.", field=name)
+    return value
+
+
+def parse_filters(args) -> Filters:
+    """Filters from GET parameters (a page URL or the API); an unknown value is a clear 400, not a guess."""
+    language = (args.get("language") or "").strip().lower()
+    if language and not is_language_code(language):
+        raise ValidationError("Unknown language: use an ISO 639-1 code such as es.", field="language")
+    try:
+        page = int(args.get("page") or 1)
+    except (TypeError, ValueError):
+        raise ValidationError("The page must be a number.", field="page") from None
+    if not 1 <= page <= MAX_PAGE:
+        raise ValidationError(f"The page must be between 1 and {MAX_PAGE}.", field="page")
+    return Filters(
+        q=clean_text(args.get("q"), "q", "Search", max_length=200, required=False),
+        category=_choice(args, "category", CATEGORIES, "category"),
+        language=language,
+        open_now=str(args.get("open_now", "")).lower() in _TRUE,
+        always_open=str(args.get("always_open", "")).lower() in _TRUE,
+        serves=_choice(args, "serves", SERVES, "age group"),
+        area=clean_text(args.get("area"), "area", "Area", max_length=100, required=False),
+        has_capacity=str(args.get("has_capacity", "")).lower() in _TRUE,
+        gender=_choice(args, "gender", GENDERS, "gender"),
+        trafficking=_choice(args, "trafficking", SEARCHABLE_TRAFFICKING, "trafficking type"),
+        page=page,
+    )
+
+
+def _listed(column, value: str):
+    """A comma-separated list column contains `value` (wrapped in commas so "male" never matches "female")."""
+    return (literal(",") + column + literal(",")).like(f"%,{value},%")
+
+
+def _open_now_clause(now: datetime):
+    """Open at `now`: 24/7, or an interval covering the local time in the service's own zone (the SQL twin
+    of search.interval_covers; one branch per time zone in use, which are few)."""
+    branches = [Service.open_24_7.is_(True)]
+    zones = db.session.scalars(select(Service.timezone).distinct()).all()
+    for zone_name in zones:
+        clock = search.local_clock(zone_name, now)
+        if clock is None:
+            continue
+        weekday, hhmm = clock
+        overnight = ServiceHours.closes_at < ServiceHours.opens_at
+        covering = select(ServiceHours.service_id).where(or_(
+            and_(ServiceHours.weekday == weekday, ServiceHours.opens_at <= hhmm,
+                 or_(ServiceHours.closes_at > hhmm, overnight)),
+            and_(ServiceHours.weekday == (weekday - 1) % 7, overnight, ServiceHours.closes_at > hhmm)))
+        branches.append(and_(Service.timezone == zone_name, Service.id.in_(covering)))
+    return or_(*branches)
+
+
+def _conditions(filters: Filters, now: datetime) -> list:
+    conditions = [Service.status.in_(LISTED_STATUSES)]
+    if filters.category:
+        conditions.append(Service.id.in_(select(ServiceCategory.service_id)
+                                         .where(ServiceCategory.category == filters.category)))
+    if filters.language:
+        conditions.append(Service.id.in_(select(ServiceLanguage.service_id)
+                                         .where(ServiceLanguage.code == filters.language)))
+    if filters.always_open:
+        conditions.append(Service.open_24_7.is_(True))
+    if filters.open_now:
+        conditions.append(_open_now_clause(now))
+    if filters.serves == "minors":
+        conditions.append(or_(Service.min_age.is_(None), Service.min_age < 18))
+    if filters.serves == "adults":
+        conditions.append(or_(Service.max_age.is_(None), Service.max_age >= 18))
+    if filters.has_capacity:
+        conditions.append(Service.capacity_available > 0)
+    if filters.gender:
+        conditions.append(or_(Service.genders == "", _listed(Service.genders, filters.gender)))
+    if filters.trafficking:
+        conditions.append(or_(Service.trafficking_types == "", _listed(Service.trafficking_types, filters.trafficking),
+                              _listed(Service.trafficking_types, "both"), _listed(Service.trafficking_types, "unknown")))
+    if filters.area:
+        pattern = "%" + filters.area.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+        conditions.append(func.lower(Service.service_area).like(pattern))
+    return conditions
+
+
+def _scores(terms: list[str]):
+    """Per service: the summed weight of the query words it contains, only where it contains all of them."""
+    parts = []
+    for position, term in enumerate(terms):
+        low, high = search.term_range(term)
+        match = ServiceTerm.term == low if high is None else and_(ServiceTerm.term >= low, ServiceTerm.term < high)
+        parts.append(select(ServiceTerm.service_id.label("service_id"), literal(position).label("position"),
+                            func.max(ServiceTerm.weight).label("weight"))
+                     .where(match).group_by(ServiceTerm.service_id))
+    matches = union_all(*parts).subquery()
+    return (select(matches.c.service_id, func.sum(matches.c.weight).label("score"))
+            .group_by(matches.c.service_id).having(func.count() == len(terms)).subquery())
+
+
+def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -> tuple[list[Service], int]:
+    """One page of matching services (name matches first when searching, else by name) and the total count."""
+    conditions = _conditions(filters, now)
+    terms = search.query_terms(filters.q)
+    if terms:
+        scores = _scores(terms)
+        base = select(Service.id).join(scores, scores.c.service_id == Service.id).where(*conditions)
+        ordered = (select(Service).join(scores, scores.c.service_id == Service.id).where(*conditions)
+                   .order_by(scores.c.score.desc(), Service.name, Service.id))
+    else:
+        base = select(Service.id).where(*conditions)
+        ordered = select(Service).where(*conditions).order_by(Service.name, Service.id)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    offset = (filters.page - 1) * page_size
+    services = db.session.scalars(ordered.limit(page_size).offset(offset)).unique().all() if offset < total else []
+    return services, total
+
+
+def stale_services(viewer, now: datetime, limit: int = 50) -> list[Service]:
+    """The viewer's organization's entries nobody confirmed for 90 days (for the banner on the directory)."""
+    cutoff = now - search.STALE_AFTER
+    return db.session.scalars(
+        select(Service).where(Service.organization_id == viewer.organization_id,
+                              Service.status.in_(LISTED_STATUSES),
+                              or_(Service.last_verified_at.is_(None), Service.last_verified_at < cutoff))
+        .order_by(Service.name).limit(limit)).unique().all()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def present(service: Service, viewer, now: datetime) -> dict:
+    """What `viewer` may see of a service, as plain data for templates and JSON alike."""
+    location = service.location
+    show_address = may_see_address(viewer, service)
+    hours = [(h.weekday, h.opens_at, h.closes_at) for h in service.hours]
+    genders = [g for g in service.genders.split(",") if g]
+    trafficking = [t for t in service.trafficking_types.split(",") if t]
+    return {
+        "id": service.id,
+        "uuid": service.uuid,
+        "name": service.name,
+        "description": service.description,
+        "status": service.status,
+        "organization": {"id": service.organization_id, "name": service.organization.name},
+        "categories": [{"slug": slug, "label": category_label(slug)} for slug in service.category_slugs],
+        "languages": [{"code": code, "name": language_name(code)} for code in service.language_codes],
+        "open_24_7": service.open_24_7,
+        "open_now": search.is_open_now(hours, service.open_24_7, service.timezone, now),
+        "timezone": service.timezone,
+        "hours": [{"weekday": day, "day": WEEKDAYS[day].capitalize(), "opens_at": opens, "closes_at": closes}
+                  for day, opens, closes in hours],
+        "eligibility": {"min_age": service.min_age, "max_age": service.max_age,
+                        "genders": [{"slug": g, "label": GENDERS.get(g, g)} for g in genders],
+                        "trafficking_types": [{"slug": t, "label": TRAFFICKING_TYPES.get(t, t)} for t in trafficking],
+                        "notes": service.eligibility_notes},
+        "service_area": service.service_area,
+        "phone": service.phone,
+        "phone_display": validation.display_phone(service.phone),
+        "email": service.email,
+        "website": service.website,
+        "location": None if location is None else {
+            "name": location.name if show_address else "",
+            "city": location.city,
+            "state_province": location.state_province,
+            "country": location.country,
+            "confidential": location.is_confidential,
+            "address_1": location.address_1 if show_address else None,
+            "postal_code": location.postal_code if show_address else None,
+            "latitude": location.latitude if show_address else None,
+            "longitude": location.longitude if show_address else None,
+        },
+        "capacity": None if service.capacity_total is None else {
+            "available": service.capacity_available, "total": service.capacity_total,
+            "updated_at": _iso(service.capacity_updated_at),
+            "updated_ago": search.ago(service.capacity_updated_at, now)},
+        "last_verified_at": _iso(service.last_verified_at),
+        "verified_ago": search.ago(service.last_verified_at, now),
+        "stale": search.is_stale(service.last_verified_at, now),
+        "version": service.version,
+        "can_edit": can_edit(viewer, service),
+    }

@@ -1,0 +1,167 @@
+"""Directory pages: search with shareable filters, the service page, editing, capacity, verification.
+
+Views translate HTTP into the directory's services; the live `capacity_updated` push happens here, after the
+service committed (store, then broadcast).
+"""
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from taskforce.dbtypes import utcnow
+from taskforce.directory import capacity, finder, services
+from taskforce.directory.forms import LIST_FIELDS, ActionForm, CapacityForm, ServiceForm
+from taskforce.directory.languages import COMMON, language_name, picker_choices
+from taskforce.directory.taxonomy import CATEGORIES, GENDERS, WEEKDAYS
+from taskforce.errors import ValidationError
+from taskforce.extensions import socketio
+
+bp = Blueprint("directory", __name__, url_prefix="/directory")
+
+# One tap each: the needs officers and nurses meet most at night. The language chosen stays selected.
+QUICK_NEEDS = (
+    ("Shelter for a woman · open now", {"category": "emergency_shelter", "gender": "female", "serves": "adults",
+                                        "open_now": True}),
+    ("Youth shelter", {"category": "youth_shelter", "serves": "minors"}),
+    ("Forensic exam · open now", {"category": "forensic_exam", "open_now": True}),
+    ("Interpreter", {"category": "interpretation"}),
+    ("Immigration lawyer", {"category": "immigration_legal"}),
+    ("Hotline 24/7", {"category": "hotline", "always_open": True}),
+    ("Beds free now", {"has_capacity": True}),
+)
+
+
+def _quick_needs(filters: finder.Filters) -> list[dict]:
+    keep = finder.Filters(language=filters.language, area=filters.area)
+    chips = []
+    for label, changes in QUICK_NEEDS:
+        target = keep.args(**changes)
+        active = target == filters.args()
+        chips.append({"label": label, "url": url_for("directory.index", **target), "active": active})
+    return chips
+
+
+@bp.get("/")
+@login_required
+def index():
+    filters = finder.parse_filters(request.args)
+    now = utcnow()
+    results, total = finder.find_services(filters, now)
+    pages = max(1, -(-total // finder.PAGE_SIZE))
+    return render_template(
+        "directory/index.html", filters=filters, total=total, pages=pages,
+        services=[finder.present(s, current_user, now) for s in results],
+        stale=finder.stale_services(current_user, now), chips=_quick_needs(filters),
+        categories=CATEGORIES, genders=GENDERS, serves=finder.SERVES, languages=picker_choices(),
+        common_languages=[(c, language_name(c)) for c in COMMON], language_name=language_name,
+        page_url=lambda page: url_for("directory.index", **filters.args(page=page)))
+
+
+@bp.get("/services/<int:service_id>")
+@login_required
+def show(service_id):
+    now = utcnow()
+    service = finder.present(services.get_service(service_id), current_user, now)
+    return render_template("directory/show.html", service=service, weekdays=WEEKDAYS,
+                           capacity_form=CapacityForm(), action_form=ActionForm())
+
+
+def _submitted_fields() -> dict:
+    return {key: request.form.getlist(key) if key in LIST_FIELDS else request.form.get(key)
+            for key in set(request.form.keys()) | set(LIST_FIELDS)}
+
+
+def _form_error(form: ServiceForm, error: ValidationError) -> None:
+    target = getattr(form, error.field or "", None)
+    if target is not None and hasattr(target, "errors"):
+        target.errors = list(target.errors) + [error.message]
+    else:
+        flash(error.message, "error")
+
+
+def _organization_choices(form: ServiceForm) -> None:
+    form.organization_id.choices = [(str(o.id), o.name) for o in services.organization_choices(current_user)]
+
+
+@bp.route("/services/new", methods=["GET", "POST"])
+@login_required
+def create():
+    form = ServiceForm(data={"timezone": "America/Los_Angeles", "country": "US",
+                             "organization_id": str(current_user.organization_id)})
+    _organization_choices(form)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                service = services.create_service(current_user, _submitted_fields(), form.organization_id.data)
+            except ValidationError as error:
+                _form_error(form, error)
+            else:
+                flash("Service added to the directory.", "info")
+                return redirect(url_for("directory.show", service_id=service.id))
+        return render_template("directory/edit.html", form=form, service=None, hide_address=False), 400
+    return render_template("directory/edit.html", form=form, service=None, hide_address=False)
+
+
+@bp.route("/services/<int:service_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(service_id):
+    service = services.get_editable_service(current_user, service_id)
+    hide_address = not services.may_see_address(current_user, service)
+    if request.method == "GET":
+        form = ServiceForm(data={**services.form_values(current_user, service), "version": service.version})
+        return render_template("directory/edit.html", form=form, service=service, hide_address=hide_address)
+    form = ServiceForm()
+    if form.validate_on_submit():
+        try:
+            services.update_service(current_user, service_id, form.version.data, _submitted_fields())
+        except services.EditConflict as conflict:
+            return render_template("directory/conflict.html", service=service, conflict=conflict,
+                                   labels={name: getattr(form, name).label.text for name in conflict.current
+                                           if hasattr(form, name)}), 409
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            flash("Saved. The entry is marked as verified today.", "info")
+            return redirect(url_for("directory.show", service_id=service_id))
+    return render_template("directory/edit.html", form=form, service=service, hide_address=hide_address), 400
+
+
+@bp.post("/services/<int:service_id>/capacity")
+@login_required
+def update_capacity(service_id):
+    """One-click capacity: the − / + buttons and the set form post here (as a form or JSON)."""
+    data = request.get_json(silent=True) if request.is_json else request.form
+    if not isinstance(data, dict) and not hasattr(data, "get"):
+        raise ValidationError("Send available and total.")
+    service = capacity.update_capacity(current_user, service_id, data.get("available"), data.get("total"))
+    payload = capacity.capacity_event(service)
+    socketio.emit("capacity_updated", payload, namespace="/channels", to="task_force")
+    if request.is_json:
+        return jsonify(payload)
+    flash(f"Capacity updated: {payload['available']} of {payload['total']} available.", "info")
+    return redirect(url_for("directory.show", service_id=service_id))
+
+
+@bp.post("/services/<int:service_id>/verify")
+@login_required
+def verify(service_id):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        raise ValidationError("The form expired. Reload the page and try again.")
+    services.verify_service(current_user, service_id)
+    flash("Marked as verified today.", "info")
+    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/directory/")
+                    else url_for("directory.show", service_id=service_id))
+
+
+def register(app):
+    """Blueprint, JSON API and the `directory` CLI group; the HSDS/CSV exchange plugs in when present."""
+    from taskforce.directory import api, cli
+    app.register_blueprint(bp)
+    api.register(app)
+    cli.register(app)
+    try:
+        from taskforce.directory import exchange_views
+    except ModuleNotFoundError as error:
+        if error.name != "taskforce.directory.exchange_views":
+            raise
+    else:
+        exchange_views.register(app)

@@ -1,0 +1,44 @@
+"""Flask-WTF forms of the lessons area. They carry the CSRF token and render the fields; the services
+re-check every rule (the anonymizer check above all), so nothing here is trusted on its own."""
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from taskforce.auth.models import Sector
+from taskforce.lessons import indicators
+from taskforce.lessons.models import JurisdictionLevel, TraffickingType, Visibility
+
+SECTOR_CHOICES = [(s.value, s.label) for s in Sector]
+
+
+class LessonForm(FlaskForm):
+    title = StringField("Title", description="What a reader learns, in a few words. No names or places.")
+    summary = TextAreaField("Summary", description="Two or three sentences: the lesson in short.")
+    what_happened = TextAreaField("What happened", description="Use neutral words: “the victim”, “a motel in the "
+                                  "county”, “an employer”. Markdown works.")
+    what_worked = TextAreaField("What worked")
+    what_did_not = TextAreaField("What did not work")
+    recommendation = TextAreaField("Recommendation", description="What should partners do next time?")
+    trafficking_type = SelectField("Trafficking type", choices=[(t.value, t.label) for t in TraffickingType],
+                                   default="unknown")
+    jurisdiction_level = SelectField("Jurisdiction level", choices=[(j.value, j.label) for j in JurisdictionLevel],
+                                     default="local")
+    case_year = StringField("Year of the case", validators=[Optional()],
+                            description="A year, never a date (a date can identify a case).")
+    indicators = SelectMultipleField("Indicators", choices=[(i.slug, i.label) for i in indicators.INDICATORS],
+                                     validate_choice=False)
+    sectors = SelectMultipleField("Sectors involved", choices=SECTOR_CHOICES, validate_choice=False)
+    decisions = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    """A button-only form (retire, revise, helpful): carries the CSRF token."""
+
+
+class PublishForm(FlaskForm):
+    visibility = SelectField("Who may read it", choices=[(v.value, v.label) for v in Visibility],
+                             default="task_force")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Comment", description="Comments are checked for identifying details too.")
