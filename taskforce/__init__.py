@@ -24,7 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     socketio.init_app(app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"], manage_session=False,
-                      cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []),
+                      cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # None: same origin only
                       max_http_buffer_size=64 * 1024)
 
     from taskforce import audit, cli, web  # noqa: F401  (models of the audit log)

@@ -5,6 +5,7 @@ any setup, and stays stable across restarts (sessions survive a restart).
 """
 import os
 import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,9 +18,19 @@ def _secret_key(instance_dir: Path) -> str:
     key_file = instance_dir / "secret_key"
     if not key_file.exists():
         instance_dir.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+        try:  # created 0600 from the start (never readable by others, even for a moment); first writer wins
+            descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_hex(32))
+    for _ in range(50):  # another process may have created the file and not yet written it
+        key = key_file.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    raise RuntimeError(f"{key_file} is empty; delete it or set SECRET_KEY")
 
 
 def _normalise_database_url(url: str) -> str:
@@ -63,7 +74,8 @@ def load_config(overrides: dict | None = None) -> dict:
     config.update(overrides)
     config["DATABASE_URL"] = _normalise_database_url(config["DATABASE_URL"])
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
-    config.setdefault("SECRET_KEY", _secret_key(instance_dir))
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _secret_key(instance_dir)
     if config["DATABASE_URL"].startswith("postgresql"):
         config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     return config

@@ -4,3 +4,13 @@ and the listener is connected here, in `create_app`, so the middle domains never
 
 def connect_signals(app) -> None:
     """Connect every cross-domain listener. Each block names who emits and who reacts."""
+
+    # auth → channels: a sign-in session ended (logout, deactivation, role change); its sockets close now.
+    from taskforce.auth.signals import sessions_revoked
+    from taskforce.channels.room_events import on_sessions_revoked
+    sessions_revoked.connect(on_sessions_revoked, weak=False)
+
+    # lessons → live layer: a lesson was released; its readers get a toast on the /channels namespace.
+    from taskforce.lessons.events import announce_published_lesson
+    from taskforce.lessons.signals import lesson_published
+    lesson_published.connect(announce_published_lesson, weak=False)

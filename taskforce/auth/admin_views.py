@@ -64,7 +64,7 @@ def update_organization(organization_id):
 @bp.post("/<int:organization_id>/vet")
 @login_required
 def vet_organization(organization_id):
-    vetted = request.form.get("vetted") == "1"
+    vetted = _yes_or_no("vetted")
     members.set_vetted(current_user, organization_id, vetted)
     flash("Vetting recorded." if vetted else "Vetting withdrawn.", "info")
     return redirect(url_for("admin.organization", organization_id=organization_id))
@@ -84,7 +84,7 @@ def change_role(user_id):
 @bp.post("/members/<int:user_id>/active")
 @login_required
 def set_active(user_id):
-    active = request.form.get("active") == "1"
+    active = _yes_or_no("active")
     member = members.set_active(current_user, user_id, active)
     flash(f"{member.display_name} {'reactivated' if active else 'deactivated and signed out'}.", "info")
     return redirect(url_for("admin.organization", organization_id=member.organization_id))
@@ -142,9 +142,13 @@ def _audit_filters():
         except ValueError:
             return None
     until = day("until")
+    try:
+        until = until + timedelta(days=1) if until else None  # the whole "until" day is included
+    except OverflowError:  # 9999-12-31
+        until = None
     return {"action": (request.args.get("action") or "")[:64] or None,
             "actor": (request.args.get("actor") or "")[:100] or None,
-            "since": day("since"), "until": until + timedelta(days=1) if until else None}
+            "since": day("since"), "until": until}
 
 
 @bp.get("/audit")
@@ -174,6 +178,14 @@ def audit_csv():
 def _csv_safe(value: str) -> str:
     """Neutralise spreadsheet formulas (CSV injection) in free text."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _yes_or_no(name: str) -> bool:
+    """A button's explicit answer; a missing or odd value must not default to "no" (deactivate, unvet)."""
+    value = request.form.get(name)
+    if value not in ("0", "1"):
+        raise ValidationError(f"The request must say {name}=1 or {name}=0.")
+    return value == "1"
 
 
 def _first_error(form) -> str:

@@ -1,57 +1,78 @@
 """Flask-WTF forms of the auth area: CSRF on every one; the services re-check every rule."""
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from taskforce.auth.models import Role, Sector
+from taskforce.errors import ValidationError
 
 SECTOR_CHOICES = [(s.value, s.label) for s in Sector]
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
 
-class LoginForm(FlaskForm):
+def _is_text(value) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+class BaseForm(FlaskForm):
+    """A FlaskForm that takes only text. Flask-WTF also reads a JSON body as form data, and WTForms'
+    validators assume strings: `{"name": 123}` or a JSON array would crash them (a 500). Such a body is a
+    400 here. Every form of the app should derive from this one."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            if (formdata is not None and request and request.method in ("POST", "PUT", "PATCH", "DELETE")
+                    and request.is_json and not request.form and not request.files):
+                data = request.get_json(silent=True)
+                if data is not None and not (isinstance(data, dict) and all(map(_is_text, data.values()))):
+                    raise ValidationError("Send the form's fields as text.")
+            return super().wrap_formdata(form, formdata)
+
+
+class LoginForm(BaseForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
     totp = StringField("Authenticator code", validators=[Optional(), Length(max=10)],
                        description="Required if you turned on two-factor sign-in (coordinators and admins).")
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(BaseForm):
     display_name = StringField("Your name as partners will see it", validators=[DataRequired(), Length(max=120)])
     password = PasswordField("Choose a password", validators=[DataRequired(), Length(max=256)],
                              description="At least 12 characters; a few unusual words work well.")
 
 
-class TotpForm(FlaskForm):
+class TotpForm(BaseForm):
     code = StringField("6-digit code from your app", validators=[DataRequired(), Length(min=6, max=10)])
 
 
-class PasswordConfirmForm(FlaskForm):
+class PasswordConfirmForm(BaseForm):
     password = PasswordField("Your password", validators=[DataRequired(), Length(max=256)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=256)])
     new_password = PasswordField("New password", validators=[DataRequired(), Length(max=256)])
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(BaseForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     sector = SelectField("Sector", choices=SECTOR_CHOICES)
     jurisdiction = StringField("Jurisdiction", validators=[Optional(), Length(max=200)])
     vetted = BooleanField("Vetted (MOU signed, references checked)")
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(BaseForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     display_name = StringField("Name", validators=[Optional(), Length(max=120)])
     organization_id = SelectField("Organization", coerce=int, validate_choice=False)
     role = SelectField("Role", choices=ROLE_CHOICES, default="member")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     role = SelectField("Role", choices=ROLE_CHOICES)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     """A button-only form: carries the CSRF token for POST actions (vet, unlock, revoke…)."""

@@ -14,6 +14,7 @@ from taskforce.auth import passwords
 from taskforce.auth.models import User
 from taskforce.auth.session_store import revoke_session, revoke_sessions
 from taskforce.auth.signals import sessions_revoked
+from taskforce.auth.validation import clean_email
 from taskforce.dbtypes import utcnow
 from taskforce.errors import DomainError, PermissionDenied, ValidationError
 from taskforce.extensions import db
@@ -56,6 +57,17 @@ def _register_failure(user: User, now: datetime) -> None:
         audit.record(user, "auth.lockout", user, outcome="locked")
 
 
+def _typed_email_label(email: str, user: User | None) -> str:
+    """What a failed sign-in's audit row names as the actor. People sometimes type their password into the
+    email field: text that is not an email address is never stored (the audit log holds no passwords)."""
+    if user is not None:
+        return user.email
+    try:
+        return clean_email(email)
+    except ValidationError:
+        return "(not an email address)"
+
+
 def authenticate(email, password, totp_code=None) -> User:
     """Check a sign-in attempt and return the user, or raise `SignInFailed` (generic on purpose)."""
     now = utcnow()
@@ -81,7 +93,7 @@ def authenticate(email, password, totp_code=None) -> User:
     if reason:
         if user is not None and reason in ("bad_password", "bad_totp"):
             _register_failure(user, now)
-        audit.record(user, "auth.sign_in", user, outcome=reason, actor_label=email)
+        audit.record(user, "auth.sign_in", user, outcome=reason, actor_label=_typed_email_label(email, user))
         db.session.commit()
         raise SignInFailed()
     user.failed_logins, user.failed_window_start, user.locked_until = 0, None, None

@@ -3,9 +3,11 @@
 Every event re-checks the sign-in: the server-side session is re-opened from the handshake cookie on each
 event, so after a logout `current_user` is anonymous and the socket gets an `error` and is disconnected.
 Domain errors go back to the sender only, as the ack `{error}` and as an `error` event; nothing a client
-sends (unknown events, wrong types, floods) can crash a handler.
+sends (unknown events, wrong types, floods) can crash a handler. Each event runs in its own app context,
+whose teardown discards any uncommitted database work of a failed event.
 """
 import logging
+import math
 
 from flask import current_app, request, session
 from flask_login import current_user
@@ -13,10 +15,10 @@ from flask_socketio import Namespace, join_room
 
 from taskforce.auth.session_store import session_is_live
 from taskforce.channels import access, messaging, room_events, services
-from taskforce.channels.payloads import channel_payload, message_payload
+from taskforce.channels.payloads import message_payload
 from taskforce.channels.ratelimit import TokenBuckets
 from taskforce.errors import DomainError, RateLimited, ValidationError
-from taskforce.extensions import db, socketio
+from taskforce.extensions import socketio
 
 log = logging.getLogger(__name__)
 NAMESPACE = room_events.NAMESPACE
@@ -57,7 +59,6 @@ class ChannelNamespace(Namespace):
         for channel in services.readable_channels(user):
             join_room(room_events.channel_room(channel.id))
         room_events.came_online(user, request.sid)
-        db.session.commit()  # end the read transaction: the socket may sleep for hours
         return True
 
     def on_disconnect(self, *_reason):
@@ -70,21 +71,18 @@ class ChannelNamespace(Namespace):
     # -- events ---------------------------------------------------------------------------------------------
     def on_join(self, *args):
         def run(actor, data):
-            channel = access.readable_channel(actor, data.get("channel_id"))
-            join_room(room_events.channel_room(channel.id))
-            membership = services.ensure_membership(actor, channel)
-            readers = {u.id for u in access.readers(channel)}
-            answer = {"ok": True, "channel": channel_payload(channel), "last_read": membership.last_read_message_id,
-                      "muted": membership.muted, "online": sorted(readers & room_events.online_user_ids())}
-            db.session.commit()
-            return answer
+            state = services.join_channel(actor, data.get("channel_id"))
+            join_room(room_events.channel_room(state["channel"]["id"]))
+            readers = state.pop("reader_ids")
+            return dict(state, ok=True, online=sorted(readers & room_events.online_user_ids()))
         return self._handle("join", args, run)
 
     def on_send(self, *args):
         def run(actor, data):
             if not send_limit().allow(actor.id):
-                wait = send_limit().retry_after(actor.id)
-                raise RateLimited(f"You are sending too fast. Wait {wait:.0f} s and send again.")
+                wait = max(1, math.ceil(send_limit().retry_after(actor.id)))
+                raise RateLimited(f"You are sending too fast (at most 20 messages in 10 seconds). "
+                                  f"Wait {wait} s and send again.")
             posted = messaging.post_message(actor, data.get("channel_id"), data.get("body"), data.get("client_id"),
                                             parent_id=data.get("parent_id"),
                                             confirm_pii=data.get("confirm_pii") is True)
@@ -141,7 +139,6 @@ class ChannelNamespace(Namespace):
     def on_typing(self, *args):
         def run(actor, data):
             channel = access.writable_channel(actor, data.get("channel_id"))
-            db.session.commit()
             if typing_limit().allow(actor.id):  # ephemeral: dropped under load, never stored
                 room_events.typing(channel.id, actor, request.sid)
             return {"ok": True}
@@ -154,17 +151,14 @@ class ChannelNamespace(Namespace):
     def _handle(self, event: str, args, run):
         """Check the session, run the use case, and turn any failure into an answer to the sender."""
         if not self._live():
-            db.session.rollback()
-            self.emit("error", {"event": event, "message": SIGNED_OUT}, to=request.sid)
+            socketio.emit("error", {"event": event, "message": SIGNED_OUT}, to=request.sid, namespace=NAMESPACE)
             socketio.server.disconnect(request.sid, namespace=NAMESPACE)
             return {"error": SIGNED_OUT}
         try:
             return run(current_user._get_current_object(), _payload(args))
         except DomainError as error:
-            db.session.rollback()
             return self._refuse(event, error.message, error.details)
         except Exception:  # a bug must not take the socket down; it is logged with its traceback
-            db.session.rollback()
             log.exception("channels event %s failed", event)
             return self._refuse(event, "Something went wrong on our side. It has been logged; try again.")
 
@@ -172,7 +166,7 @@ class ChannelNamespace(Namespace):
         answer = {"error": message}
         if details and "pii" in details:
             answer["pii"] = details["pii"]
-        self.emit("error", {"event": event if isinstance(event, str) else "", "message": message}, to=request.sid)
+        socketio.emit("error", {"event": event if isinstance(event, str) else "", "message": message}, to=request.sid, namespace=NAMESPACE)
         return answer
 
 

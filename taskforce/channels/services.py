@@ -4,12 +4,15 @@ Every function takes the acting member; the rules of who may read which channel 
 socket side effects (joining or leaving rooms) belong to the caller, after the commit.
 """
 from sqlalchemy import and_, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from taskforce import audit
 from taskforce.auth.models import Sector, User
 from taskforce.auth.validation import clean_choice, clean_text
 from taskforce.channels import access
 from taskforce.channels.models import Channel, ChannelKind, ChannelMembership, Message
+from taskforce.channels.payloads import channel_payload
 from taskforce.dbtypes import utcnow
 from taskforce.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from taskforce.extensions import db
@@ -65,6 +68,18 @@ def set_topic(actor: User, channel_id, topic) -> Channel:
     """The line under the channel's name that says what it is for."""
     channel = _managed(actor, channel_id)
     channel.topic = clean_text(topic, "topic", "Topic", max_length=MAX_TOPIC, required=False)
+    db.session.commit()
+    return channel
+
+
+def update_channel(actor: User, channel_id, name, topic) -> Channel:
+    """Rename and set the topic together (the channel settings form), in one transaction."""
+    channel = _managed(actor, channel_id)
+    new_name = clean_text(name, "name", "Channel name", max_length=MAX_NAME)
+    channel.topic = clean_text(topic, "topic", "Topic", max_length=MAX_TOPIC, required=False)
+    if new_name != channel.name:
+        channel.name = new_name
+        audit.record(actor, "channel.renamed", channel)
     db.session.commit()
     return channel
 
@@ -137,13 +152,19 @@ def set_muted(actor: User, channel_id, muted: bool) -> bool:
 
 
 def unread_counts(actor: User) -> dict[int, dict]:
-    """Per readable channel: unread messages by others after the read position, and the mute state."""
+    """Per readable channel: unread messages by others after the read position, the read position, the
+    newest message id (where a page starts listening) and the mute state."""
     readable = select(Channel.id).where(access.readable_condition(actor)).subquery()
     mine = select(ChannelMembership).where(ChannelMembership.user_id == actor.id).subquery()
     stmt = (select(readable.c.id, func.coalesce(mine.c.last_read_message_id, 0), func.coalesce(mine.c.muted, False))
             .select_from(readable).outerjoin(mine, mine.c.channel_id == readable.c.id))
-    state = {cid: {"last_read": last, "muted": bool(muted), "unread": 0} for cid, last, muted in db.session.execute(stmt)}
+    state = {cid: {"last_read": last, "muted": bool(muted), "unread": 0, "newest": 0}
+             for cid, last, muted in db.session.execute(stmt)}
     if state:
+        newest = (select(Message.channel_id, func.max(Message.id)).join(readable, readable.c.id == Message.channel_id)
+                  .group_by(Message.channel_id))
+        for cid, top in db.session.execute(newest):
+            state[cid]["newest"] = top
         counts = (select(Message.channel_id, func.count(Message.id))
                   .join(readable, readable.c.id == Message.channel_id)
                   .outerjoin(mine, mine.c.channel_id == Message.channel_id)
@@ -159,16 +180,43 @@ def ensure_membership(actor: User, channel: Channel) -> ChannelMembership:
     """The member's row (created lazily for task_force and sector channels); part of the caller's
     transaction."""
     membership = _membership(channel.id, actor.id)
-    if membership is None:
-        membership = ChannelMembership(channel_id=channel.id, user_id=actor.id)
-        db.session.add(membership)
-        db.session.flush()
+    if membership is None:  # two tabs may get here at once: insert-if-absent, then read the row
+        dialect = db.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        db.session.execute(insert(ChannelMembership).values(channel_id=channel.id, user_id=actor.id,
+                                                            last_read_message_id=0, muted=False, joined_at=utcnow())
+                           .on_conflict_do_nothing(index_elements=["channel_id", "user_id"]))
+        membership = _membership(channel.id, actor.id)
     return membership
+
+
+def join_channel(actor: User, channel_id) -> dict:
+    """Open a channel on a socket: checks the right to read, creates the read-state row if needed and
+    returns the channel, the read position, the mute switch and the ids of everyone who may read it."""
+    channel = access.readable_channel(actor, channel_id)
+    membership = ensure_membership(actor, channel)
+    state = {"channel": channel_payload(channel), "last_read": membership.last_read_message_id,
+             "muted": membership.muted, "reader_ids": {u.id for u in access.readers(channel)}}
+    db.session.commit()
+    return state
+
+
+def sector_choices() -> list[Sector]:
+    """The sectors a sector channel can be for (the create form's list)."""
+    return list(Sector)
 
 
 def channel_members(actor: User, channel_id) -> list[User]:
     """Who can read a channel the actor can read (autocomplete, online list, members panel)."""
     return access.readers(access.readable_channel(actor, channel_id))
+
+
+def invitable_people(actor: User, channel_id) -> list[User]:
+    """Active members of any organization not yet in this private channel (the invite list)."""
+    channel = access.readable_channel(actor, channel_id)
+    inside = select(ChannelMembership.user_id).where(ChannelMembership.channel_id == channel.id)
+    return list(db.session.scalars(select(User).where(User.active.is_(True), User.id.not_in(inside))
+                                   .order_by(User.display_name)).unique())
 
 
 def _managed(actor: User, channel_id) -> Channel:

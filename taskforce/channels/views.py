@@ -6,7 +6,6 @@ back through history and change channels. Socket side effects follow each commit
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from taskforce.auth.models import Sector
 from taskforce.channels import events, messaging, room_events, services
 from taskforce.channels.models import MAX_BODY, REACTIONS, ChannelKind
 from taskforce.channels.payloads import channel_payload, message_payload
@@ -20,7 +19,7 @@ def _sidebar(selected_id=None) -> dict:
     actor = current_user._get_current_object()
     channels = services.readable_channels(actor)
     return {"channels": channels, "unread": services.unread_counts(actor), "selected_id": selected_id,
-            "kinds": [k for k in ChannelKind if k is not ChannelKind.TRAINING], "sectors": list(Sector),
+            "kinds": [k for k in ChannelKind if k is not ChannelKind.TRAINING], "sectors": services.sector_choices(),
             "reactions": REACTIONS, "max_body": MAX_BODY}
 
 
@@ -67,8 +66,7 @@ def create():
 def settings(channel_id):
     """Rename and set the topic in one form."""
     actor = current_user._get_current_object()
-    channel = services.rename(actor, channel_id, request.form.get("name"))
-    channel = services.set_topic(actor, channel.id, request.form.get("topic", ""))
+    channel = services.update_channel(actor, channel_id, request.form.get("name"), request.form.get("topic", ""))
     room_events.channel_updated(channel)
     flash("Channel updated.", "info")
     return redirect(url_for("channels.show", channel_id=channel.id))

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from taskforce.directory import hsds
+from taskforce.directory import hsds, validation
+from taskforce.directory.languages import is_language_code
 from taskforce.directory.taxonomy import CATEGORIES, CATEGORY_TAXONOMY, GENDERS, TRAFFICKING_TYPES
+from taskforce.errors import ValidationError
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # per file; the upload limit (60 MB) is for the request as a whole
+MB = 1024 * 1024
+MAX_FILE_BYTES = 20 * MB  # per file; the upload limit (60 MB) is for the request as a whole
 MAX_FILES_IN_ZIP = 20
 SKIPPED_STEMS = ("base", "tabular", "taxonomy", "metadata")
 LIMITS = {"name": 200, "email": 254, "website": 500, "phone": 40, "service_area": 200, "address_1": 200,
@@ -59,7 +62,7 @@ def expand_files(files: list[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES
     result = []
     for name, content in files:
         if len(content) > max_bytes:
-            raise FileRejected(name, f"is {len(content) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB per file.")
+            raise FileRejected(name, f"is {len(content) / MB:.1f} MB; the limit is {max_bytes / MB:.0f} MB per file.")
         if name.lower().endswith(".zip") or content[:4] == b"PK\x03\x04":
             try:
                 archive = zipfile.ZipFile(io.BytesIO(content))
@@ -70,8 +73,8 @@ def expand_files(files: list[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES
                 raise FileRejected(name, f"holds {len(members)} JSON files; at most {MAX_FILES_IN_ZIP} are read.")
             for member in members:
                 if member.file_size > max_bytes:
-                    raise FileRejected(f"{name}/{member.filename}", f"is {member.file_size / 1e6:.1f} MB unpacked; "
-                                       f"the limit is {max_bytes / 1e6:.0f} MB per file.")
+                    raise FileRejected(f"{name}/{member.filename}", f"is {member.file_size / MB:.1f} MB unpacked; "
+                                       f"the limit is {max_bytes / MB:.0f} MB per file.")
                 result.append((member.filename.rsplit("/", 1)[-1], archive.read(member)))
         else:
             result.append((name, content))
@@ -240,18 +243,23 @@ class _Reader:
         self.text(obj, "name", path, into=record)
         self.text(obj, "description", path, into=record)
         self.text(obj, "eligibility_description", path, into=record, target="eligibility_notes")
-        self.text(obj, "email", path, into=record)
-        self.text(obj, "url", path, into=record, target="website")
+        self.cleaned(obj, "email", path, record, "email",
+                     lambda v: validation.clean_email(v) if v.strip() else "")
+        self.cleaned(obj, "url", path, record, "website", validation.clean_website)
         if "status" in obj:
             record["status"] = obj["status"]
         self._ages(obj, path, record)
         if "phones" in obj:
             record["phone"] = ""
             if obj["phones"]:
-                self.text({"number": obj["phones"][0]["number"].strip().strip('"')}, "number",
-                          f"{path}.phones[0]", into=record, target="phone")
+                self.phone(obj["phones"][0]["number"], f"{path}.phones[0].number", record)
         if "languages" in obj:
-            record["languages"] = sorted({_language(lang) for lang in obj["languages"] if _language(lang)})
+            codes = {_language(lang) for lang in obj["languages"]}
+            record["languages"] = sorted(c for c in codes if is_language_code(c))
+            unknown = sorted(str(c) for c in codes if not is_language_code(c))
+            if unknown:
+                self.staged.notes.append(f"{self.file} {self.base + path[1:]}.languages: {', '.join(unknown)} "
+                                         "not ISO 639-1 two-letter codes; left out.")
         if "service_areas" in obj:
             names = "; ".join(a.get("name") or a.get("description") or "" for a in obj["service_areas"]).strip("; ")
             self.text({"area": names}, "area", path, target="service_area", into=record, clip=True)
@@ -301,12 +309,32 @@ class _Reader:
             self.problem(path, "names no service (service_id or service is required to link a location)")
         return location_uuid
 
+    def cleaned(self, obj: dict, key: str, path: str, record: dict, target: str, clean) -> None:
+        """Apply one of the directory's own field checks (the editor's rules) to an imported value."""
+        if key not in obj:
+            return
+        try:
+            record[target] = clean(obj[key])
+        except ValidationError as error:
+            self.problem(f"{path}.{key}", error.message)
+
+    def phone(self, number: str, path: str, record: dict) -> None:
+        """Stored as E.164 when it can be dialled; another exchange's odd format is kept as written."""
+        raw = number.strip().strip('"').strip()
+        try:
+            record["phone"] = validation.clean_phone(raw)
+        except ValidationError:
+            if len(raw) > LIMITS["phone"]:
+                self.problem(path, f"is too long for the directory (at most {LIMITS['phone']} characters)")
+            else:
+                record["phone"] = raw
+
     def _ages(self, obj: dict, path: str, record: dict) -> None:
         for key, target in (("minimum_age", "min_age"), ("maximum_age", "max_age")):
             if key in obj:
                 value = obj[key]
-                if value != int(value) or not 0 <= value <= 130:
-                    self.problem(f"{path}.{key}", "must be a whole number of years between 0 and 130")
+                if value != int(value) or not 0 <= value <= 120:
+                    self.problem(f"{path}.{key}", "must be a whole number of years between 0 and 120")
                     continue
                 record[target] = int(value)
         if record.get("min_age") is not None and record.get("max_age") is not None \

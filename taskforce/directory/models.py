@@ -6,7 +6,8 @@ lock: an edit based on an old version gets a 409, nothing is overwritten.
 """
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy import (Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, delete, event,
+                        insert, inspect)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from taskforce.directory import search
@@ -39,7 +40,7 @@ class Service(db.Model):
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     location_id: Mapped[int | None] = mapped_column(ForeignKey("directory_locations.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), index=True)  # index: result pages are ordered by name
     description: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="active")  # HSDS: active|inactive|defunct|temporarily closed
     min_age: Mapped[int | None] = mapped_column(Integer)
@@ -71,8 +72,7 @@ class Service(db.Model):
     hours: Mapped[list["ServiceHours"]] = relationship(cascade="all, delete-orphan", lazy="selectin",
                                                        order_by="(ServiceHours.weekday, ServiceHours.opens_at)")
     # Added by the directory core: the search index rows, kept in step by `_refresh_search_terms` below.
-    terms: Mapped[list["ServiceTerm"]] = relationship(cascade="all, delete-orphan", lazy="select",
-                                                      passive_deletes=True)
+    terms: Mapped[list["ServiceTerm"]] = relationship(viewonly=True, lazy="select")  # rows die by ON DELETE CASCADE
 
     @property
     def category_slugs(self) -> list[str]:
@@ -105,6 +105,7 @@ class ServiceHours(db.Model):
     """One opening interval of a weekly schedule, in the service's own time zone (HSDS schedule)."""
 
     __tablename__ = "directory_service_hours"
+    __table_args__ = (Index("ix_directory_service_hours_open_now", "weekday", "opens_at", "closes_at", "service_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("directory_services.id", ondelete="CASCADE"), index=True)
@@ -134,27 +135,34 @@ class ServiceTerm(db.Model):
 _INDEXED_FIELDS = ("name", "description", "organization_id")
 
 
-@event.listens_for(Session, "before_flush")
-def _refresh_search_terms(session, _flush_context, _instances):
+@event.listens_for(Session, "after_flush")
+def _refresh_search_terms(session, _flush_context):
     """Re-index a service whenever its name, description or organization changes, whoever writes it (the
-    editor, the HSDS or CSV import), so search never misses a service."""
+    editor, the HSDS or CSV import), so search never misses a service. Core statements, not ORM objects:
+    an import of 50,000 services writes its index rows in bulk."""
+    changed = []
     for obj in list(session.new) + list(session.dirty):
-        if not isinstance(obj, Service):
+        if not isinstance(obj, Service) or obj.id is None:
             continue
         state = inspect(obj)
-        if state.persistent and not any(state.attrs[f].history.has_changes() for f in _INDEXED_FIELDS):
-            continue
-        with session.no_autoflush:
-            organization = obj.organization
-            if organization is None or organization.id != obj.organization_id:
-                organization_class = Service.organization.property.mapper.class_
-                organization = session.get(organization_class, obj.organization_id) if obj.organization_id else None
-            terms = search.index_terms(obj.name or "", organization.name if organization else "",
-                                       obj.description or "")
-            existing = {row.term: row for row in obj.terms} if state.persistent else {}
-            rows = []
-            for term, weight in terms.items():  # reuse rows: a delete+insert of one word would break the unique key
-                row = existing.get(term) or ServiceTerm(term=term, weight=weight)
-                row.weight = weight
-                rows.append(row)
-            obj.terms = rows
+        if obj in session.new or any(state.attrs[f].history.has_changes() for f in _INDEXED_FIELDS):
+            changed.append(obj)
+    if not changed:
+        return
+    organization_class = Service.organization.property.mapper.class_
+    rows = []
+    with session.no_autoflush:
+        for service in changed:
+            organization = service.organization
+            if organization is None or organization.id != service.organization_id:
+                organization = session.get(organization_class, service.organization_id)
+            terms = search.index_terms(service.name or "", organization.name if organization else "",
+                                       service.description or "")
+            rows.extend({"service_id": service.id, "term": term, "weight": weight} for term, weight in terms.items())
+    table = ServiceTerm.__table__
+    connection = session.connection()
+    old = [s.id for s in changed if s not in session.new]
+    if old:
+        connection.execute(delete(table).where(table.c.service_id.in_(old)))
+    if rows:
+        connection.execute(insert(table), rows)

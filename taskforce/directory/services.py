@@ -18,7 +18,7 @@ from taskforce.directory.models import Location, Service, ServiceCategory, Servi
 from taskforce.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from taskforce.extensions import db
 
-HIDDEN_ADDRESS_FIELDS = ("address_1", "postal_code")
+HIDDEN_ADDRESS_FIELDS = ("location_name", "address_1", "postal_code")
 
 
 class EditConflict(Conflict):
@@ -123,7 +123,6 @@ def _apply(service: Service, cleaned: dict, *, keep_hidden_address: bool) -> Non
         service.location = location
     if location is None:
         return
-    location.name = cleaned["location_name"]
     location.city = cleaned["city"]
     location.state_province = cleaned["state_province"]
     location.country = cleaned["country"]
@@ -131,6 +130,7 @@ def _apply(service: Service, cleaned: dict, *, keep_hidden_address: bool) -> Non
         return  # an outsider (a coordinator of another organization) never sees nor overwrites the hidden parts
     if location.address_1 != cleaned["address_1"] or location.postal_code != cleaned["postal_code"]:
         location.latitude = location.longitude = None  # old coordinates would point at the old address
+    location.name = cleaned["location_name"]
     location.address_1 = cleaned["address_1"]
     location.postal_code = cleaned["postal_code"]
     location.is_confidential = cleaned["is_confidential"]
@@ -140,13 +140,15 @@ def create_service(actor, fields: dict, organization_id=None) -> Service:
     """A new directory entry for the actor's organization (a coordinator may name another organization)."""
     cleaned = validation.clean_service(fields)
     organization = actor.organization
-    if organization_id not in (None, "", actor.organization_id):
-        if not actor.is_coordinator:
-            raise PermissionDenied("You can only add services of your own organization.")
+    if organization_id not in (None, ""):
         try:
-            organization = members.get_organization(actor, int(organization_id))
+            organization_id = int(organization_id)
         except (TypeError, ValueError):
             raise ValidationError("Choose an organization.", field="organization_id") from None
+        if organization_id != actor.organization_id:
+            if not actor.is_coordinator:
+                raise PermissionDenied("You can only add services of your own organization.")
+            organization = members.get_organization(actor, organization_id)
     now = utcnow()
     service = Service(uuid=str(uuid.uuid4()), organization_id=organization.id, organization=organization,
                       name=cleaned["name"], last_verified_at=now, created_at=now, updated_at=now)

@@ -5,6 +5,7 @@ is http(s) only (no `javascript:` links), languages from the fixed ISO 639-1 lis
 taxonomy, weekly hours as "HH:MM-HH:MM", ages 0–120 with min ≤ max. A bad field raises `ValidationError`
 with a sentence the provider can act on and the field's name.
 """
+import re
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -104,11 +105,18 @@ def clean_website(value) -> str:
     text = clean_text(value, "website", "Website", max_length=500, required=False)
     if not text:
         return ""
+    refused = ValidationError("The website must be an http:// or https:// address.", field="website")
     if "://" not in text:
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)", text):  # javascript:, data:, mailto: …
+            raise refused
         text = "https://" + text
     parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in text:
-        raise ValidationError("The website must be an http:// or https:// address.", field="website")
+    try:
+        parts.port  # noqa: B018  (raises on a malformed port)
+    except ValueError:
+        raise refused from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in text):
+        raise refused
     return text
 
 

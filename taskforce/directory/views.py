@@ -3,6 +3,8 @@
 Views translate HTTP into the directory's services; the live `capacity_updated` push happens here, after the
 service committed (store, then broadcast).
 """
+import importlib
+
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -49,7 +51,7 @@ def index():
     return render_template(
         "directory/index.html", filters=filters, total=total, pages=pages,
         services=[finder.present(s, current_user, now) for s in results],
-        stale=finder.stale_services(current_user, now), chips=_quick_needs(filters),
+        stale=finder.stale_services(current_user, now), chips=_quick_needs(filters), action_form=ActionForm(),
         categories=CATEGORIES, genders=GENDERS, serves=finder.SERVES, languages=picker_choices(),
         common_languages=[(c, language_name(c)) for c in COMMON], language_name=language_name,
         page_url=lambda page: url_for("directory.index", **filters.args(page=page)))
@@ -90,7 +92,7 @@ def create():
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                service = services.create_service(current_user, _submitted_fields(), form.organization_id.data)
+                service = services.create_service(current_user, _submitted_fields(), request.form.get("organization_id"))
             except ValidationError as error:
                 _form_error(form, error)
             else:
@@ -159,7 +161,7 @@ def register(app):
     api.register(app)
     cli.register(app)
     try:
-        from taskforce.directory import exchange_views
+        exchange_views = importlib.import_module("taskforce.directory.exchange_views")
     except ModuleNotFoundError as error:
         if error.name != "taskforce.directory.exchange_views":
             raise

@@ -12,7 +12,7 @@ NAMESPACE = "/channels"
 def room_for(lesson) -> str:
     """Whole task force, or only the author's sector for a sector-only lesson."""
     if lesson.visibility is Visibility.SECTOR:
-        return f"sector:{lesson.sector.value}"
+        return f"sector:{lesson.sector}"
     return "task_force"
 
 

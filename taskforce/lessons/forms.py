@@ -4,11 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from taskforce.auth.models import Sector
 from taskforce.lessons import indicators
 from taskforce.lessons.models import JurisdictionLevel, TraffickingType, Visibility
-
-SECTOR_CHOICES = [(s.value, s.label) for s in Sector]
+from taskforce.lessons.services import SECTOR_CHOICES
 
 
 class LessonForm(FlaskForm):

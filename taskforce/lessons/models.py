@@ -11,7 +11,6 @@ from datetime import datetime
 from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from taskforce.auth.models import Sector
 from taskforce.dbtypes import UTCDateTime, utcnow
 from taskforce.extensions import db
 from taskforce.lessons import indicators
@@ -86,8 +85,8 @@ class Lesson(db.Model):
     status: Mapped[Status] = mapped_column(_enum(Status, "lesson_status"), default=Status.DRAFT, index=True)
     visibility: Mapped[Visibility] = mapped_column(_enum(Visibility, "lesson_visibility"),
                                                    default=Visibility.TASK_FORCE, index=True)
-    # The author's sector when the lesson was started: "sector only" lessons are visible to that sector.
-    sector: Mapped[Sector] = mapped_column(_enum(Sector, "sector"), index=True)
+    # The author's sector (a `Sector` value) when the lesson was started: "sector only" lessons are visible to that sector.
+    sector: Mapped[str] = mapped_column(String(32), index=True)  # a `Sector` value
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revision_of_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"), index=True)
@@ -114,8 +113,8 @@ class Lesson(db.Model):
         return [indicators.label(slug) for slug in self.indicators]
 
     @property
-    def sectors(self) -> list[Sector]:
-        return sorted((tag.sector for tag in self.sector_tags), key=lambda s: s.value)
+    def sectors(self) -> list[str]:
+        return sorted(tag.sector for tag in self.sector_tags)
 
     @property
     def is_revision(self) -> bool:
@@ -142,7 +141,7 @@ class LessonSector(db.Model):
     __tablename__ = "lesson_sectors"
 
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), primary_key=True)
-    sector: Mapped[Sector] = mapped_column(_enum(Sector, "sector"), primary_key=True, index=True)
+    sector: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)  # a `Sector` value
 
 
 class NotIdentifyingDecision(db.Model):

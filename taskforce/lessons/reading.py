@@ -39,7 +39,7 @@ def list_lessons(actor: User, *, indicator=None, sector=None, trafficking_type=N
         stmt = stmt.where(Lesson.id.in_(select(LessonIndicator.lesson_id).where(LessonIndicator.indicator == indicator)))
     if sector:
         sector = clean_choice(sector, Sector, "sector", "Sector")
-        stmt = stmt.where(Lesson.id.in_(select(LessonSector.lesson_id).where(LessonSector.sector == sector)))
+        stmt = stmt.where(Lesson.id.in_(select(LessonSector.lesson_id).where(LessonSector.sector == sector.value)))
     if trafficking_type:
         stmt = stmt.where(Lesson.trafficking_type == clean_choice(trafficking_type, TraffickingType,
                                                                   "trafficking_type", "Trafficking type"))

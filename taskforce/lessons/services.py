@@ -25,6 +25,13 @@ LABELS = {"title": "Title", "summary": "Summary", "what_happened": "What happene
           "what_did_not": "What did not work", "recommendation": "Recommendation"}
 REQUIRED = ("title", "summary")
 EARLIEST_YEAR = 1990
+SECTOR_CHOICES = [(s.value, s.label) for s in Sector]
+_SECTOR_LABELS = dict(SECTOR_CHOICES)
+
+
+def sector_label(value: str) -> str:
+    """The readable name of a stored sector value (lessons keep the value, as other domains do)."""
+    return _SECTOR_LABELS.get(value, value)
 
 
 # --- who may see what -------------------------------------------------------------------------------
@@ -38,7 +45,7 @@ def can_read(actor: User, lesson: Lesson) -> bool:
         return lesson.status is not Status.DRAFT
     if lesson.status is not Status.PUBLISHED:
         return False
-    return lesson.visibility is Visibility.TASK_FORCE or lesson.sector is actor.sector
+    return lesson.visibility is Visibility.TASK_FORCE or lesson.sector == actor.sector.value
 
 
 def published_for(actor: User):
@@ -46,7 +53,7 @@ def published_for(actor: User):
     condition = and_(Lesson.status == Status.PUBLISHED, Lesson.revision_of_id.is_(None))
     if actor.is_coordinator:
         return condition
-    return and_(condition, or_(Lesson.visibility == Visibility.TASK_FORCE, Lesson.sector == actor.sector))
+    return and_(condition, or_(Lesson.visibility == Visibility.TASK_FORCE, Lesson.sector == actor.sector.value))
 
 
 def get_lesson(actor: User, lesson_id) -> Lesson:
@@ -101,8 +108,7 @@ def clean_tags(tags: dict) -> dict:
     bad = indicators.unknown(slugs)
     if bad:
         raise ValidationError(f"Unknown indicator: {bad[0]}.", field="indicators")
-    sectors = sorted({clean_choice(s, Sector, "sectors", "Sector") for s in tags.get("sectors") or []},
-                     key=lambda s: s.value)
+    sectors = sorted({clean_choice(s, Sector, "sectors", "Sector").value for s in tags.get("sectors") or []})
     return {
         "trafficking_type": clean_choice(tags.get("trafficking_type") or "unknown", TraffickingType,
                                          "trafficking_type", "Trafficking type"),
@@ -169,7 +175,7 @@ def save_lesson(actor: User, lesson_id, texts: dict, tags: dict, decisions, *, s
     texts, tags = clean_texts(texts), clean_tags(tags)
     used = _verify_resolved(texts, decisions)
     if lesson_id is None:
-        lesson = Lesson(author_id=actor.id, sector=actor.sector, status=Status.DRAFT)
+        lesson = Lesson(author_id=actor.id, sector=actor.sector.value, status=Status.DRAFT)
         db.session.add(lesson)
         action = "lesson.created"
     else:

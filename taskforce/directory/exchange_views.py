@@ -1,0 +1,131 @@
+"""Directory exchange pages: HSDS download (any signed-in member), HSDS and spreadsheet imports (coordinators).
+
+A spreadsheet goes upload → preview (per-row errors, nothing written) → confirm → import in a background
+thread; the page polls `GET /directory/exchange/jobs/<id>` (JSON) to move its progress bar.
+"""
+import threading
+
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from taskforce.dbtypes import utcnow
+from taskforce.directory import csv_jobs, exchange
+from taskforce.directory import exchange_models  # noqa: F401  (tables of the exchange, for create_app)
+from taskforce.errors import PermissionDenied, ValidationError
+
+bp = Blueprint("directory_exchange", __name__, url_prefix="/directory/exchange")
+CSV_TEMPLATE = ("organization,name,description,categories,languages,phone,email,website,address_1,city,state,"
+                "postal_code,confidential,min_age,max_age,genders,open_24_7,hours,capacity_total\r\n"
+                "Example Shelter Network,Emergency beds,Short-term beds for adults,emergency_shelter;case_management,"
+                "en;es,+1 206 555 0100,intake@example.org,https://example.org,,Seattle,WA,,yes,18,,female,no,"
+                "mon-fri 09:00-17:00; sat 10:00-14:00,12\r\n")
+
+
+class ActionForm(FlaskForm):
+    """Carries only the CSRF token (uploads and confirmations)."""
+
+
+def _require_coordinator() -> None:
+    if not current_user.is_coordinator:
+        raise PermissionDenied("Only coordinators import directory data.")
+
+
+def _uploads(name: str) -> list[tuple[str, bytes]]:
+    files = [f for f in request.files.getlist(name) if f and f.filename]
+    return [(f.filename, f.read()) for f in files]
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("directory/exchange/index.html", form=ActionForm(),
+                           may_import=current_user.is_coordinator)
+
+
+@bp.get("/hsds.zip")
+@login_required
+def download_hsds():
+    """The directory as HSDS 3.0 (three JSON files in a zip); confidential sites by city only."""
+    stamp = utcnow().strftime("%Y%m%d")
+    return Response(exchange.export_zip(current_user), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="directory-hsds-{stamp}.zip"'})
+
+
+@bp.get("/template.csv")
+@login_required
+def csv_template():
+    return Response(CSV_TEMPLATE, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="directory-template.csv"'})
+
+
+@bp.post("/hsds")
+@login_required
+def import_hsds():
+    _require_coordinator()
+    if not ActionForm().validate_on_submit():
+        raise ValidationError("The form expired. Reload the page and try again.")
+    report = exchange.import_hsds(current_user, _uploads("files"))
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(report)
+    return render_template("directory/exchange/hsds_report.html", report=report)
+
+
+@bp.post("/csv")
+@login_required
+def upload_csv():
+    _require_coordinator()
+    if not ActionForm().validate_on_submit():
+        raise ValidationError("The form expired. Reload the page and try again.")
+    uploads = _uploads("file")
+    if not uploads:
+        raise ValidationError("Choose a CSV file to import.", field="file")
+    name, content = uploads[0]
+    job = csv_jobs.preview_csv(current_user, name, content)
+    return redirect(url_for("directory_exchange.job_page", job_id=job.id))
+
+
+@bp.get("/jobs/<int:job_id>/view")
+@login_required
+def job_page(job_id):
+    job = csv_jobs.get_job(current_user, job_id)
+    return render_template("directory/exchange/job.html", job=job, status=csv_jobs.status(job),
+                           preview=csv_jobs.preview(job), form=ActionForm())
+
+
+@bp.get("/jobs/<int:job_id>")
+@login_required
+def job_status(job_id):
+    """Progress of one import, as JSON (for the progress bar); only its own coordinator may read it."""
+    return jsonify(csv_jobs.status(csv_jobs.get_job(current_user, job_id)))
+
+
+@bp.post("/jobs/<int:job_id>/start")
+@login_required
+def start_job(job_id):
+    if not ActionForm().validate_on_submit():
+        raise ValidationError("The form expired. Reload the page and try again.")
+    job = csv_jobs.start_job(current_user, job_id)
+    _run_in_background(job.id)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(csv_jobs.status(job)), 202
+    return redirect(url_for("directory_exchange.job_page", job_id=job.id))
+
+
+def _run_in_background(job_id: int) -> None:
+    app = current_app._get_current_object()
+
+    def work():
+        with app.app_context():
+            try:
+                csv_jobs.run_job(job_id)
+            except Exception:  # the job row already says "failed"; keep the trace in the log
+                app.logger.exception("directory import job %s failed", job_id)
+
+    threading.Thread(target=work, name=f"directory-import-{job_id}", daemon=True).start()
+
+
+def register(app):
+    """Blueprint and the `export-hsds` / `import-hsds` commands on the shared `directory` CLI group."""
+    from taskforce.directory import exchange_cli  # noqa: F401  (decorates the group on import)
+    app.register_blueprint(bp)

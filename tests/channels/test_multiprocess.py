@@ -1,0 +1,237 @@
+"""Two real server processes behind Redis (DESIGN §4, §6): a message posted on one reaches a member on the
+other, and when Redis crashes mid-stream nobody loses a message — pub/sub drops what was said during the
+outage, the database keeps it, and `sync` brings both members level, each message exactly once, in order.
+
+The Redis here is a private redis-server on its own port (never the machine's shared one), killed and
+started again on the same port. Runs where Redis is configured (TASKFORCE_TEST_REDIS_URL; always in CI).
+"""
+import os
+import tempfile
+import time
+import uuid
+
+import pytest
+
+from tests.channels.multiprocess_helpers import (RecordingClient, RedisProcess, app_server, redis_server_binary,
+                                                 sign_in, wait_for)
+from tests.conftest import IN_CI, PG_URL, REDIS_URL, TEST_PASSWORD
+
+pytestmark = [pytest.mark.slow, pytest.mark.redis]
+
+LIVE_WAIT = 4.0     # seconds a probe may take to cross from one process to the other
+RECOVERY = 40.0     # Redis listeners retry after 1, 2, 4… s: allow several rounds on a loaded machine
+
+
+@pytest.fixture
+def redis_binary():
+    binary = redis_server_binary()
+    if not REDIS_URL and not IN_CI:
+        pytest.skip("TASKFORCE_TEST_REDIS_URL unset: the multi-process Redis proof runs where Redis is configured")
+    if not binary:
+        if IN_CI:
+            pytest.fail("redis-server not found; .ci/run must export TASKFORCE_REDIS_SERVER_BIN")
+        pytest.skip("redis-server not found (set TASKFORCE_REDIS_SERVER_BIN or install redis-server)")
+    return binary
+
+
+@pytest.fixture
+def shared_database(tmp_path):
+    """One database both processes use: PostgreSQL when configured (a private database), else SQLite (WAL)."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'shared.db'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    base = make_url(PG_URL).set(drivername="postgresql+psycopg")
+    name = f"taskforce_mp_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def seed(database_url: str, secret_key: str, instance_dir: str) -> dict:
+    """Schema plus two members of different organizations and the task-force channel they both read."""
+    from taskforce import create_app
+    from taskforce.auth.models import Organization, Role, Sector, User
+    from taskforce.auth.passwords import hash_password
+    from taskforce.channels import services as channels
+    from taskforce.extensions import db
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": secret_key,
+                      "INSTANCE_DIR": instance_dir})
+    with app.app_context():
+        db.create_all()
+        police = Organization(name="Harbor City Police Department", sector=Sector.LAW_ENFORCEMENT)
+        clinic = Organization(name="Eastside Community Clinic", sector=Sector.HEALTHCARE)
+        db.session.add_all([police, clinic])
+        db.session.flush()
+        password_hash = hash_password(TEST_PASSWORD)
+        people = {
+            "alice": User(email="alice@police.test", display_name="Alice Moreno", organization_id=police.id,
+                          role=Role.MEMBER, password_hash=password_hash),
+            "bob": User(email="bob@clinic.test", display_name="Bob Okafor", organization_id=clinic.id,
+                        role=Role.MEMBER, password_hash=password_hash),
+            "coordinator": User(email="coordinator@police.test", display_name="Cora Lind", role=Role.COORDINATOR,
+                                organization_id=police.id, password_hash=password_hash),
+        }
+        db.session.add_all(people.values())
+        db.session.commit()
+        channel = channels.create_channel(people["coordinator"], "Task force", "task_force")
+        seeded = {"channel_id": channel.id, "alice": people["alice"].email, "bob": people["bob"].email}
+        db.session.remove()
+        db.engine.dispose()
+    return seeded
+
+
+def stored_message_ids(database_url: str, channel_id: int) -> list[int]:
+    """What the database holds: the source of truth the clients must end up agreeing with."""
+    from sqlalchemy import create_engine, text
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(text("SELECT id FROM channel_messages WHERE channel_id = :c ORDER BY id"),
+                                           {"c": channel_id}).scalars())
+    finally:
+        engine.dispose()
+
+
+class Member:
+    """A signed-in member's socket plus what a page keeps: the ids it has shown, once each."""
+
+    def __init__(self, name, client: RecordingClient, channel_id: int):
+        self.name, self.client, self.channel_id = name, client, channel_id
+        self.sent: list[int] = []
+
+    def send(self, body: str) -> int:
+        ack = self.client.call("send", {"channel_id": self.channel_id, "body": body, "client_id": uuid.uuid4().hex})
+        assert isinstance(ack, dict) and isinstance(ack.get("id"), int), f"{self.name}'s send refused: {ack}"
+        self.sent.append(ack["id"])
+        return ack["id"]
+
+    def live_ids(self) -> list[int]:
+        return self.client.posted_ids(self.channel_id)
+
+    def sees(self, message_id: int, timeout: float) -> bool:
+        try:
+            wait_for(lambda: message_id in self.live_ids(), timeout=timeout, what=f"{self.name} to see {message_id}")
+            return True
+        except TimeoutError:
+            return False
+
+    def catch_up(self, last_seen: int) -> list[int]:
+        """`sync` from the last id seen, page after page while `has_more` (bounded)."""
+        ids: list[int] = []
+        for _page in range(50):
+            answer = self.client.call("sync", {"since": {str(self.channel_id): last_seen}})
+            assert "messages" in answer, f"{self.name}'s sync refused: {answer}"
+            page = [m["id"] for m in answer["messages"] if m["channel_id"] == self.channel_id]
+            assert page == sorted(page) and len(page) == len(set(page)), f"sync page out of order: {page}"
+            ids.extend(page)
+            if not answer["has_more"] or not page:
+                break
+            last_seen = page[-1]
+        return ids
+
+
+def probe_until_live(sender: Member, receiver: Member, timeout: float) -> int:
+    """Post probes from one process until one arrives live on the other (bounded); return its id."""
+    deadline = time.monotonic() + timeout
+    attempt = 0
+    while time.monotonic() < deadline:
+        attempt += 1
+        message_id = sender.send(f"Probe {attempt} from {sender.name}: is the night shelter line open?")
+        if receiver.sees(message_id, LIVE_WAIT):
+            return message_id
+    raise AssertionError(f"no message from {sender.name} reached {receiver.name} live within {timeout:.0f} s")
+
+
+def test_two_processes_share_messages_and_catch_up_after_a_redis_crash(redis_binary, shared_database, tmp_path):
+    secret_key = "multiprocess-" + uuid.uuid4().hex
+    seeded = seed(shared_database, secret_key, str(tmp_path / "instance"))
+    channel_id = seeded["channel_id"]
+    log_dir = tempfile.mkdtemp(prefix="taskforce-mp-", dir=tmp_path)
+    redis = RedisProcess(redis_binary, log_dir=log_dir)
+    servers = [app_server(name, database_url=shared_database, redis_url=redis.url, secret_key=secret_key,
+                          log_dir=log_dir) for name in ("process-a", "process-b")]
+    clients: list[RecordingClient] = []
+    try:
+        redis.start()
+        for server in servers:
+            server.start()
+        for server in servers:
+            server.wait_ready(timeout=60)
+        process_a, process_b = servers
+        alice = Member("alice", RecordingClient(process_a.url, sign_in(process_a.url, seeded["alice"], TEST_PASSWORD)),
+                       channel_id)
+        bob = Member("bob", RecordingClient(process_b.url, sign_in(process_b.url, seeded["bob"], TEST_PASSWORD)),
+                     channel_id)
+        for member in (alice, bob):
+            clients.append(member.client)
+            member.client.connect()
+            joined = member.client.call("join", {"channel_id": channel_id})
+            assert joined.get("ok"), f"{member.name} could not join: {joined}"
+
+        # Live across processes: posted on A, it reaches B's member; and back.
+        probe_until_live(alice, bob, timeout=RECOVERY)
+        probe_until_live(bob, alice, timeout=RECOVERY)
+        first = alice.send("Anyone from the clinic on call tonight?")
+        assert bob.sees(first, LIVE_WAIT * 3), "a message posted on process A never reached process B"
+        reply = bob.send("Yes, until 6 am. Send them to the east entrance.")
+        assert alice.sees(reply, LIVE_WAIT * 3), "a message posted on process B never reached process A"
+        # What each page shows so far: its catch-up on connect (here, after the subscriptions settled, so it
+        # also covers a probe pub/sub dropped while process B was still subscribing) plus the live stream.
+        shown = {member.name: set(member.live_ids()) | set(member.catch_up(0)) for member in (alice, bob)}
+        marks = {name: max(ids) for name, ids in shown.items()}
+
+        # Redis crashes mid-stream: sends are still stored (and acked), but pub/sub drops their broadcast.
+        redis.kill()
+        outage_started = time.monotonic()
+        during = [alice.send("Outage note 1 from the police side."), bob.send("Outage note 1 from the clinic."),
+                  alice.send("Outage note 2: the van leaves at nine."), bob.send("Outage note 2: beds are ready.")]
+        print(f"sends during the outage took {time.monotonic() - outage_started:.1f} s")
+        redis.start()
+        recovery_started = time.monotonic()
+        probe_until_live(alice, bob, timeout=RECOVERY)
+        probe_until_live(bob, alice, timeout=RECOVERY)
+        print(f"live delivery across processes resumed {time.monotonic() - recovery_started:.1f} s after restart")
+        after = [alice.send("Back to normal on our side."), bob.send("Same here.")]
+        for member in (alice, bob):
+            for message_id in after:
+                assert member.sees(message_id, LIVE_WAIT * 3), f"{member.name} missed {message_id} after recovery"
+
+        stored = stored_message_ids(shared_database, channel_id)
+        assert sorted(alice.sent + bob.sent) == stored, "every acked send is stored once, nothing else"
+        assert set(during) <= set(stored)
+        # The outage really dropped broadcasts: what was posted on one process during it never reached the
+        # other process live (each process still delivers to its own sockets without Redis).
+        for member, other in ((alice, bob), (bob, alice)):
+            crossed = [i for i in during if i in other.sent and i in member.live_ids()]
+            assert not crossed, f"{member.name} got {crossed} live across processes while Redis was down"
+
+        # Catch-up: each member syncs from the last id seen before the outage; what the page shows is the
+        # live messages plus the synced ones — every stored message, exactly once, in id order.
+        for member in (alice, bob):
+            live = member.live_ids()
+            assert len(live) == len(set(live)), f"{member.name} got a live message twice: {live}"
+            synced = member.catch_up(marks[member.name])
+            assert len(synced) == len(set(synced))
+            assert synced == [i for i in stored if i > marks[member.name]], f"{member.name}'s catch-up: {synced}"
+            timeline = sorted(shown[member.name] | set(live) | set(synced))
+            assert timeline == stored, f"{member.name} sees {timeline}, the database holds {stored}"
+            assert not member.client.errors, f"{member.name} got error events: {member.client.errors}"
+    except BaseException:
+        for server in servers:
+            print(f"--- {server.name} log (tail) ---\n{server.log_tail()}")
+        print(f"--- redis log (tail) ---\n{redis.log_tail()}")
+        raise
+    finally:
+        for client in clients:
+            client.disconnect()
+        for server in servers:
+            server.stop()
+        redis.stop()
