@@ -303,19 +303,6 @@ def start_servers(target, args, database_url, secret_key, redis_url, log_dir) ->
     return servers
 
 
-def start_profiler(target, server, args, log_dir):
-    """`--profile S`: sample the first server process with py-spy for S seconds (a dev tool, installed apart;
-    the first seconds are the burst). Written as collapsed stacks; `sort -k2` finds the hot frames."""
-    if not args.profile:
-        return None
-    import shutil
-    import subprocess
-    py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
-    return subprocess.Popen([py_spy, "record", "--pid", str(server.process.pid), "--duration", str(args.profile),
-                             "--format", "raw", "--nonblocking", "--output", f"{log_dir}/{server.name}.profile.txt"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
 def run_target(target, args, database_url, secret_key, redis, log_dir, seeded):
     servers = []
     try:
@@ -330,13 +317,7 @@ def run_target(target, args, database_url, secret_key, redis, log_dir, seeded):
                   f"{time.monotonic() - started:.1f} s")
         else:
             receiver_cookies, sender_cookies, channel_id = [""], [""] * len(seeded[1]), 1
-        profiler = start_profiler(target, servers[0], args, log_dir)
-        try:
-            return measure(target, urls, receiver_cookies, sender_cookies, channel_id, args)
-        finally:
-            if profiler is not None:
-                profiler.wait(timeout=args.profile + 60)
-                print(f"  profile of {servers[0].name}: {log_dir}/{servers[0].name}.profile.txt")
+        return measure(target, urls, receiver_cookies, sender_cookies, channel_id, args)
     except BaseException:
         for server in servers:
             print(f"--- log of {server.name} ---\n{server.log_tail()}", file=sys.stderr)
@@ -359,7 +340,6 @@ def main(argv=None):
     parser.add_argument("--users", type=int, default=20, help="signed-in members the receivers share")
     parser.add_argument("--stall", type=float, default=10.0, help="give up on missing deliveries after this")
     parser.add_argument("--targets", default="bare,taskforce")
-    parser.add_argument("--profile", type=int, default=0, help="py-spy the first server for this many seconds")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of all targets (medians are compared)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     args = parser.parse_args(argv)

@@ -3,6 +3,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from taskforce.errors import DomainError
 
@@ -22,6 +23,14 @@ NAV_ITEMS = (
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+class RecordIdConverter(IntegerConverter):
+    """`<int:…>` in every route: only numbers a database id column can hold (PostgreSQL INTEGER). A larger
+    one would make PostgreSQL raise (a 500) and SQLite overflow; here it simply matches no route (404)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def nav_items():
@@ -71,6 +80,7 @@ TITLES = {400: "That request could not be used", 401: "Please sign in", 403: "No
 
 
 def register(app):
+    app.url_map.converters["int"] = RecordIdConverter  # before any blueprint adds its rules
     app.register_blueprint(bp)
 
     @app.context_processor

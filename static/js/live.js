@@ -5,15 +5,6 @@
   "use strict";
   if (typeof window.io !== "function" || window.taskforceLive) return;
 
-  // Toast styles live in channels.css (scoped rules); make sure it is on every signed-in page.
-  const cssHref = "/static/css/channels.css";
-  if (!document.querySelector('link[href^="' + cssHref + '"]')) {
-    const link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = cssHref;
-    document.head.appendChild(link);
-  }
-
   const socket = window.io("/channels", { transports: ["websocket", "polling"], withCredentials: true });
   const handlers = {};
 

@@ -37,9 +37,10 @@ def invite_member(actor: User, email, display_name, organization_id, role) -> tu
     email = clean_email(email)
     display_name = clean_text(display_name, "display_name", "Name", max_length=120, required=False)
     try:
-        organization = db.session.get(Organization, int(organization_id))
+        organization_id = int(organization_id)
     except (TypeError, ValueError):
-        organization = None
+        organization_id = 0
+    organization = db.session.get(Organization, organization_id) if 0 < organization_id < 2**31 else None
     if organization is None:
         raise ValidationError("Choose an organization.", field="organization_id")
     if find_user_by_email(email):

@@ -2,36 +2,10 @@
 
 Chat is where someone pastes a survivor's phone number in a hurry. Before posting, the sender is warned
 about phone numbers, email addresses, ID numbers (and, with the lessons anonymizer, URLs, IPs, handles and
-plates) and may edit or confirm. The lessons work's `structured_findings` is used when it is importable;
-otherwise a small check of our own answers behind the same call.
+plates) and may edit or confirm. It is the lessons anonymizer's `structured_findings` (a sibling domain's PURE
+module: importing it is allowed, see docs/design-notes.md).
 """
-import importlib
-import re
-
-_FALLBACK_PATTERNS = (
-    ("EMAIL", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
-    ("ID", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),  # SSN-like
-    ("PHONE", re.compile(r"(?<![\w])(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]?\d{3,4}\b")),
-)
-
-
-def _anonymizer():
-    try:  # a sibling domain's pure module, loaded only if that work is present
-        return importlib.import_module("taskforce.lessons.anonymizer")
-    except ImportError:
-        return None
-
-
-def _fallback(text: str) -> list[dict]:
-    found, taken = [], []
-    for kind, pattern in _FALLBACK_PATTERNS:
-        for match in pattern.finditer(text):
-            start, end = match.span()
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
-                continue
-            taken.append((start, end))
-            found.append({"kind": kind, "start": start, "end": end})
-    return sorted(found, key=lambda f: f["start"])
+from taskforce.lessons.anonymizer import structured_findings
 
 
 def check(text: str) -> list[dict]:
@@ -39,7 +13,4 @@ def check(text: str) -> list[dict]:
     text itself, so the result can travel in an error without repeating what was flagged)."""
     if not isinstance(text, str) or not text:
         return []
-    anonymizer = _anonymizer()
-    if anonymizer is None or not hasattr(anonymizer, "structured_findings"):
-        return _fallback(text)
-    return [{"kind": f.kind, "start": f.start, "end": f.end} for f in anonymizer.structured_findings(text)]
+    return [{"kind": f.kind, "start": f.start, "end": f.end} for f in structured_findings(text)]

@@ -9,22 +9,14 @@ whole or reported whole (JSON path + reason) — never half.
 import io
 import json
 import zipfile
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from taskforce.directory import hsds, validation
-from taskforce.directory.languages import is_language_code
-from taskforce.directory.taxonomy import CATEGORIES, CATEGORY_TAXONOMY, GENDERS, TRAFFICKING_TYPES
-from taskforce.errors import ValidationError
+from taskforce.directory import hsds
+from taskforce.directory.hsds_records import Batch, Problem, Reader
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 20 * MB  # per file; the upload limit (60 MB) is for the request as a whole
 MAX_FILES_IN_ZIP = 20
 SKIPPED_STEMS = ("base", "tabular", "taxonomy", "metadata")
-LIMITS = {"name": 200, "email": 254, "website": 500, "phone": 40, "service_area": 200, "address_1": 200,
-          "city": 120, "state_province": 120, "postal_code": 20, "timezone": 64}
-LABEL_TO_CATEGORY = {label.lower(): slug for slug, label in CATEGORIES.items()}
 
 
 class FileRejected(Exception):
@@ -33,28 +25,6 @@ class FileRejected(Exception):
     def __init__(self, file: str, reason: str):
         super().__init__(f"{file}: {reason}")
         self.file, self.reason = file, reason
-
-
-@dataclass
-class Problem:
-    file: str
-    path: str
-    reason: str
-
-    def as_dict(self) -> dict:
-        return {"file": self.file, "path": self.path, "reason": self.reason}
-
-
-@dataclass
-class Batch:
-    """Everything readable from a set of files: records keyed by HSDS id, plus what was refused or skipped."""
-
-    organizations: dict = field(default_factory=dict)
-    locations: dict = field(default_factory=dict)
-    services: dict = field(default_factory=dict)
-    problems: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
-    records_seen: int = 0
 
 
 def expand_files(files: list[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES) -> list[tuple[str, bytes]]:
@@ -154,7 +124,7 @@ def read_record(batch: Batch, file: str, path: str, kind: str, obj: dict) -> Non
     problems = [Problem(file, path + p[1:], reason) for p, reason in hsds.schema_errors(kind, obj)]
     staged = Batch()
     if not problems:
-        reader = _Reader(file, path, staged)
+        reader = Reader(file, path, staged)
         {"organization": reader.organization, "service": reader.service, "location": reader.location,
          "service_at_location": reader.service_at_location}[kind](obj, "$")
         problems = reader.problems
@@ -166,239 +136,3 @@ def read_record(batch: Batch, file: str, path: str, kind: str, obj: dict) -> Non
         for record_id, record in getattr(staged, attr).items():
             target.setdefault(record_id, {}).update(record)
     batch.notes.extend(staged.notes)
-
-
-class _Reader:
-    """Turns one schema-valid object into directory records; domain limits become Problems."""
-
-    def __init__(self, file: str, path: str, staged: Batch):
-        self.file, self.base, self.staged, self.problems = file, path, staged, []
-
-    def problem(self, path: str, reason: str) -> None:
-        self.problems.append(Problem(self.file, self.base + path[1:], reason))
-
-    def text(self, obj: dict, key: str, path: str, limit_key: str | None = None, into: dict | None = None,
-             target: str | None = None, clip: bool = False) -> None:
-        if key not in obj or into is None:
-            return
-        value = (obj[key] or "").strip()
-        limit = LIMITS.get(limit_key or target or key)
-        if limit and len(value) > limit:
-            if not clip:
-                self.problem(f"{path}.{key}", f"is too long for the directory (at most {limit} characters)")
-                return
-            value = value[:limit - 1] + "…"
-        into[target or key] = value
-
-    def organization(self, obj: dict, path: str) -> str:
-        record = {"uuid": obj["id"]}
-        self.text(obj, "name", path, into=record)
-        sectors = terms_of(obj, hsds.SECTOR_TAXONOMY)
-        if sectors:
-            record["sector"] = sectors[0]
-        self.staged.organizations.setdefault(obj["id"], {}).update(record)
-        for i, loc in enumerate(obj.get("locations") or []):
-            self.location(loc, f"{path}.locations[{i}]", organization_uuid=obj["id"])
-        for i, svc in enumerate(obj.get("services") or []):
-            self.service(svc, f"{path}.services[{i}]", organization_uuid=obj["id"])
-        return obj["id"]
-
-    def location(self, obj: dict, path: str, organization_uuid: str | None = None) -> str:
-        record = {"uuid": obj["id"]}
-        organization_uuid = obj.get("organization_id") or organization_uuid
-        if organization_uuid:
-            record["organization_uuid"] = organization_uuid
-        self.text(obj, "name", path, into=record)
-        address = next((a for a in obj.get("addresses") or [] if a.get("address_type") == "physical"),
-                       (obj.get("addresses") or [None])[0])
-        if address:
-            for key in ("address_1", "city", "state_province", "postal_code"):
-                self.text(address, key, f"{path}.addresses[0]", into=record)
-            country = (address.get("country") or "").strip().upper()
-            if len(country) != 2 or not country.isalpha():
-                self.problem(f"{path}.addresses[0].country", "must be a two-letter ISO 3166 country code")
-            record["country"] = country
-        for key in ("latitude", "longitude"):
-            if key in obj:
-                bound = 90 if key == "latitude" else 180
-                if -bound <= obj[key] <= bound:
-                    record[key] = float(obj[key])
-                else:  # the official examples carry 100/101: drop the point, keep the record
-                    self.staged.notes.append(f"{self.file} {self.base + path[1:]}.{key}: {obj[key]} is off the "
-                                             "globe; the coordinates were left out.")
-                    record.pop("latitude", None)
-                    break
-        if "attributes" in obj:
-            record["is_confidential"] = hsds.FLAG_CONFIDENTIAL in terms_of(obj, hsds.FLAG_TAXONOMY)
-        self.staged.locations.setdefault(obj["id"], {}).update(record)
-        return obj["id"]
-
-    def service(self, obj: dict, path: str, organization_uuid: str | None = None) -> str:
-        record = {"uuid": obj["id"], "_source": (self.file, self.base + path[1:])}
-        if isinstance(obj.get("organization"), dict):
-            organization_uuid = self.organization(obj["organization"], f"{path}.organization")
-        organization_uuid = obj.get("organization_id") or organization_uuid
-        if organization_uuid:
-            record["organization_uuid"] = organization_uuid
-        self.text(obj, "name", path, into=record)
-        self.text(obj, "description", path, into=record)
-        self.text(obj, "eligibility_description", path, into=record, target="eligibility_notes")
-        self.cleaned(obj, "email", path, record, "email",
-                     lambda v: validation.clean_email(v) if v.strip() else "")
-        self.cleaned(obj, "url", path, record, "website", validation.clean_website)
-        if "status" in obj:
-            record["status"] = obj["status"]
-        self._ages(obj, path, record)
-        if "phones" in obj:
-            record["phone"] = ""
-            if obj["phones"]:
-                self.phone(obj["phones"][0]["number"], f"{path}.phones[0].number", record)
-        if "languages" in obj:
-            codes = {_language(lang) for lang in obj["languages"]}
-            record["languages"] = sorted(c for c in codes if is_language_code(c))
-            unknown = sorted(str(c) for c in codes if not is_language_code(c))
-            if unknown:
-                self.staged.notes.append(f"{self.file} {self.base + path[1:]}.languages: {', '.join(unknown)} "
-                                         "not ISO 639-1 two-letter codes; left out.")
-        if "service_areas" in obj:
-            names = "; ".join(a.get("name") or a.get("description") or "" for a in obj["service_areas"]).strip("; ")
-            self.text({"area": names}, "area", path, target="service_area", into=record, clip=True)
-        if "assured_date" in obj:
-            record["last_verified_at"] = _date(obj["assured_date"])
-            if record["last_verified_at"] is None:
-                self.problem(f"{path}.assured_date", "must be a date like 2024-05-16")
-        if obj.get("taskforce_timezone"):
-            try:
-                ZoneInfo(obj["taskforce_timezone"])
-                record["timezone"] = obj["taskforce_timezone"]
-            except (ZoneInfoNotFoundError, ValueError):
-                self.problem(f"{path}.taskforce_timezone", "is not an IANA time zone such as America/Chicago")
-        if "attributes" in obj:
-            record["categories"] = sorted(set(_categories(obj)))
-            record["genders"] = sorted(set(terms_of(obj, hsds.GENDER_TAXONOMY)) & set(GENDERS))
-            record["trafficking_types"] = sorted(set(terms_of(obj, hsds.TRAFFICKING_TAXONOMY)) & set(TRAFFICKING_TYPES))
-            record["open_24_7"] = hsds.FLAG_OPEN_24_7 in terms_of(obj, hsds.FLAG_TAXONOMY)
-        if "schedules" in obj:
-            hours, always = hours_from_schedules(obj["schedules"])
-            record["hours"] = [] if always else hours
-            record["open_24_7"] = record.get("open_24_7", False) or always
-        links = obj.get("service_at_locations") or []
-        if links:
-            record["location_uuid"] = self.service_at_location(links[0], f"{path}.service_at_locations[0]",
-                                                               service_record=record, organization_uuid=organization_uuid)
-            if len(links) > 1:
-                self.staged.notes.append(f"{self.file} {self.base}: the directory keeps one location per service; "
-                                         f"only the first of {len(links)} was imported.")
-        self.staged.services.setdefault(obj["id"], {}).update(record)
-        return obj["id"]
-
-    def service_at_location(self, obj: dict, path: str, service_record: dict | None = None,
-                            organization_uuid: str | None = None) -> str | None:
-        location_uuid = obj.get("location_id")
-        service_uuid = obj.get("service_id")
-        if isinstance(obj.get("service"), dict) and service_record is None:
-            service_uuid = self.service(obj["service"], f"{path}.service")
-            organization_uuid = self.staged.services[service_uuid].get("organization_uuid")
-        if isinstance(obj.get("location"), dict):
-            location_uuid = self.location(obj["location"], f"{path}.location", organization_uuid=organization_uuid)
-        if service_record is None and service_uuid and location_uuid:
-            link = self.staged.services.setdefault(service_uuid, {"uuid": service_uuid})
-            link["location_uuid"] = location_uuid
-            link.setdefault("_source", (self.file, self.base + path[1:]))
-        if service_record is None and not service_uuid:
-            self.problem(path, "names no service (service_id or service is required to link a location)")
-        return location_uuid
-
-    def cleaned(self, obj: dict, key: str, path: str, record: dict, target: str, clean) -> None:
-        """Apply one of the directory's own field checks (the editor's rules) to an imported value."""
-        if key not in obj:
-            return
-        try:
-            record[target] = clean(obj[key])
-        except ValidationError as error:
-            self.problem(f"{path}.{key}", error.message)
-
-    def phone(self, number: str, path: str, record: dict) -> None:
-        """Stored as E.164 when it can be dialled; another exchange's odd format is kept as written."""
-        raw = number.strip().strip('"').strip()
-        try:
-            record["phone"] = validation.clean_phone(raw)
-        except ValidationError:
-            if len(raw) > LIMITS["phone"]:
-                self.problem(path, f"is too long for the directory (at most {LIMITS['phone']} characters)")
-            else:
-                record["phone"] = raw
-
-    def _ages(self, obj: dict, path: str, record: dict) -> None:
-        for key, target in (("minimum_age", "min_age"), ("maximum_age", "max_age")):
-            if key in obj:
-                value = obj[key]
-                if value != int(value) or not 0 <= value <= 120:
-                    self.problem(f"{path}.{key}", "must be a whole number of years between 0 and 120")
-                    continue
-                record[target] = int(value)
-        if record.get("min_age") is not None and record.get("max_age") is not None \
-                and record["min_age"] > record["max_age"]:
-            self.problem(f"{path}.minimum_age", "is above maximum_age")
-
-
-def terms_of(obj: dict, taxonomy: str) -> list[str]:
-    """Codes of the attributes' taxonomy terms that belong to `taxonomy`."""
-    codes = []
-    for attr in obj.get("attributes") or []:
-        term = attr.get("taxonomy_term") or {}
-        if term.get("taxonomy") == taxonomy and term.get("code"):
-            codes.append(term["code"])
-    return codes
-
-
-def _categories(obj: dict) -> list[str]:
-    """Our category slugs: terms of our taxonomy, or any term whose code or name is one of our categories."""
-    slugs = []
-    for attr in obj.get("attributes") or []:
-        term = attr.get("taxonomy_term") or {}
-        code, name = (term.get("code") or "").strip(), (term.get("name") or "").strip().lower()
-        if code in CATEGORIES:
-            slugs.append(code)
-        elif name in LABEL_TO_CATEGORY:
-            slugs.append(LABEL_TO_CATEGORY[name])
-        elif term.get("taxonomy") == CATEGORY_TAXONOMY and name.replace(" ", "_") in CATEGORIES:
-            slugs.append(name.replace(" ", "_"))
-    return slugs
-
-
-def _language(lang: dict) -> str | None:
-    code = (lang.get("code") or "").strip().lower().replace("_", "-").split("-")[0]
-    return code if code.isalpha() and len(code) in (2, 3) else None
-
-
-def _date(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value[:10]).replace(tzinfo=timezone.utc)
-    except ValueError:
-        return None
-
-
-def _clock(value) -> str | None:
-    if not isinstance(value, str) or len(value) < 5 or value[2] != ":":
-        return None
-    hours, minutes = value[:2], value[3:5]
-    if not (hours.isdigit() and minutes.isdigit()) or int(hours) > 24 or int(minutes) > 59:
-        return None
-    return f"{hours}:{minutes}"
-
-
-def hours_from_schedules(schedules: list[dict]) -> tuple[list[tuple[int, str, str]], bool]:
-    """Weekly intervals from HSDS schedules (weekly, with byday and opening times); others are ignored.
-    Returns (hours, open_24_7): every day 00:00 to 23:59/24:00 means open around the clock."""
-    hours = set()
-    for schedule in schedules:
-        opens, closes = _clock(schedule.get("opens_at")), _clock(schedule.get("closes_at"))
-        if (schedule.get("freq") or "WEEKLY") != "WEEKLY" or not (opens and closes and schedule.get("byday")):
-            continue
-        for code in schedule["byday"].upper().split(","):
-            code = code.strip()[-2:]
-            if code in hsds.WEEKDAY_CODES:
-                hours.add((hsds.WEEKDAY_CODES.index(code), opens, closes))
-    always = len(hours) == 7 and all(o == "00:00" and c in ("23:59", "24:00") for _, o, c in hours)
-    return sorted(hours), always

@@ -282,7 +282,7 @@ def test_members_and_trainers_cannot_manage_people(client, login, make_user, mak
     assert actions() == before
 
 
-@pytest.mark.parametrize("user_id", [999999, 0, 2**40])
+@pytest.mark.parametrize("user_id", [999999, 0, 2**31, 2**63, 10**30])
 def test_forged_member_ids_are_404(client, login, coordinator, user_id):
     login(coordinator)
     before = actions()
@@ -290,3 +290,12 @@ def test_forged_member_ids_are_404(client, login, coordinator, user_id):
     assert client.post(f"/partners/members/{user_id}/active", data={"active": "0"}).status_code == 404
     assert client.post(f"/partners/members/{user_id}/unlock").status_code == 404
     assert actions() == before
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63, 10**30])
+def test_ids_too_large_for_the_database_are_refused_not_a_crash(client, login, coordinator, number):
+    login(coordinator)
+    assert client.get(f"/partners/{number}").status_code == 404
+    assert client.post(f"/partners/{number}/vet", data={"vetted": "1"}).status_code == 404
+    response = client.post("/partners/invitations", data={"email": "big@example.org", "organization_id": number})
+    assert response.status_code == 400 and "Choose an organization" in response.get_data(as_text=True)
