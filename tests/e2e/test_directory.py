@@ -56,7 +56,8 @@ def test_officer_finds_a_shelter_in_two_taps_and_sees_capacity_change_live(new_p
     badge = page.locator(f'[data-capacity-for="{refugio.id}"] [data-capacity-available]')
     assert badge.inner_text() == "2"
     assert "9 Secret Way" not in page.content() and "Harbor City" in page.content()
-    page.wait_for_function("window.taskforceLive && window.taskforceLive.socket.connected")
+    # Functions, not expression strings: the page's CSP forbids eval, which string polling would use.
+    page.wait_for_function("() => Boolean(window.taskforceLive && window.taskforceLive.socket.connected)")
 
     provider_page = new_page()
     sign_in(provider_page, provider.email, TEST_PASSWORD)
@@ -67,6 +68,7 @@ def test_officer_finds_a_shelter_in_two_taps_and_sees_capacity_change_live(new_p
     assert provider_page.locator(f'[data-capacity-for="{refugio.id}"] [data-capacity-available]').inner_text() == "3"
 
     page.wait_for_function(
-        f"document.querySelector('[data-capacity-for=\"{refugio.id}\"] [data-capacity-available]').textContent === '3'")
+        "(id) => document.querySelector(`[data-capacity-for=\"${id}\"] [data-capacity-available]`).textContent === '3'",
+        arg=refugio.id)
     assert page.url.endswith(f"/directory/services/{refugio.id}")  # no reload: it changed live
     assert page.errors == [] and provider_page.errors == []
