@@ -11,6 +11,17 @@ from taskforce.extensions import csrf, db, login_manager, migrate, socketio
 DOMAINS = ("auth", "channels", "lessons", "directory", "training", "network")
 
 
+def domain_modules(leaf: str):
+    """Each domain's `taskforce.<domain>.<leaf>` module that exists, in domain order (views, demo…)."""
+    for domain in DOMAINS:
+        name = f"taskforce.{domain}.{leaf}"
+        try:
+            yield importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Application factory (flaskr style): `config` overrides the environment (tests pass a dict)."""
     settings = load_config(config)
@@ -35,13 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         enable_sqlite_pragmas(db.engine)
     web.register(app)
-    for domain in DOMAINS:
-        try:
-            views = importlib.import_module(f"taskforce.{domain}.views")
-        except ModuleNotFoundError as error:
-            if error.name != f"taskforce.{domain}.views":
-                raise
-            continue
+    for views in domain_modules("views"):
         views.register(app)
     cli.register(app)
     from taskforce.wiring import connect_signals

@@ -1,5 +1,4 @@
 """Flask CLI commands: seed-demo, create-admin. Each domain may add a `demo.seed(rng, context)`."""
-import importlib
 import random
 import sys
 
@@ -16,16 +15,10 @@ def _database_is_empty() -> bool:
 
 def seed_demo_data(seed: int = 7, password: str = "taskforce-demo") -> dict:
     """Fill an empty database with the fictional demo task force, domain by domain, in one transaction."""
-    from taskforce import DOMAINS
+    from taskforce import domain_modules
     rng = random.Random(seed)
     context = {"seed": seed, "password": password}
-    for domain in DOMAINS:
-        try:
-            demo = importlib.import_module(f"taskforce.{domain}.demo")
-        except ModuleNotFoundError as error:
-            if error.name != f"taskforce.{domain}.demo":
-                raise
-            continue
+    for demo in domain_modules("demo"):
         context = demo.seed(rng, context) or context
     db.session.commit()
     return context

@@ -5,7 +5,7 @@ that comparisons (session timeouts, invitation expiry) cannot mix naive and awar
 """
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -30,6 +30,12 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def enum_column(enum_cls, name: str) -> Enum:
+    """A Python enum stored as its string values (no native database enum: portable, easy to migrate)."""
+    return Enum(enum_cls, native_enum=False, length=32, name=name,
+                values_callable=lambda members: [m.value for m in members])
 
 
 def enable_sqlite_pragmas(engine) -> None:

@@ -245,6 +245,42 @@ def test_coordinators_and_admins_never_crash(app, login, world, actor):
     assert not walk.problems, "\n".join(walk.problems)
 
 
+def form_field_names() -> set[str]:
+    """Every field name of every FlaskForm the registered domains define (read from the classes)."""
+    from flask_wtf import FlaskForm
+    from wtforms.fields.core import UnboundField
+
+    names, pending = set(), [FlaskForm]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        for klass in cls.__mro__:
+            names.update(name for name, value in vars(klass).items() if isinstance(value, UnboundField))
+    return names
+
+
+def test_json_bodies_of_the_wrong_shape_are_refused_not_a_crash(app, login, world):
+    """Flask-WTF also reads a JSON body as form data: numbers, objects or an array where text is expected
+    must be a 4xx (forms deriving from `taskforce.auth.forms.BaseForm` get that for free)."""
+    names = form_field_names() | {"name", "title", "body", "email", "password", "role", "sector"}
+    walk = Walk(app, login, world, "admin")
+    for body in ({name: 12345 for name in names}, {name: {"x": [1]} for name in names}, [1, 2]):
+        for rule in rules(app, "POST"):
+            if rule.endpoint == "auth.logout":
+                continue
+            url = fill(rule, world, forged=False)
+            try:
+                response = walk.client.post(url, json=body, headers={"X-CSRFToken": walk.token}, csrf=False)
+            except Exception as error:  # noqa: BLE001 — a 500 in production
+                db.session.rollback()
+                walk.problems.append(f"POST {url} ({rule.endpoint}) JSON {str(body)[:30]}…: "
+                                     f"{type(error).__name__}: {error}")
+                continue
+            if response.status_code >= 500:
+                walk.problems.append(f"POST {url} ({rule.endpoint}) JSON {str(body)[:30]}…: {response.status_code}")
+    assert not walk.problems, "\n".join(walk.problems)
+
+
 def test_the_walk_covers_every_registered_route(app, world):
     """Guard: the walk really reaches every rule (a rule nobody can build would be silently skipped)."""
     for rule in app.url_map.iter_rules():

@@ -1,5 +1,11 @@
 // The channel page: live messages over the shared /channels socket (live.js), catch-up on every (re)connect,
 // idempotent sends with a retry outbox, threads, edits, reactions, mentions, typing, presence, unread counts.
+//
+// Catch-up cursor: `syncedUpTo[channel]` moves only on answers read from the database (`sync`, history),
+// never on live `message_posted`. Ids are handed out in commit order, so a database answer up to id N holds
+// every message up to N; a live push does not (Redis pub/sub drops broadcasts during an outage, and live
+// delivery then resumes past the gap). `sync {since: syncedUpTo}` runs on every (re)connect, when the page
+// becomes visible or focused, and every 20 s while connected; messages are deduplicated and ordered by id.
 (function () {
   "use strict";
   const view = document.getElementById("channel-view");
@@ -17,7 +23,12 @@
   const textarea = document.getElementById("composer-body");
   const OUTBOX_KEY = "taskforce.channels.outbox";
 
-  const lastSeen = {};            // channel id -> highest message id seen (the `sync` cursor)
+  const lastSeen = {};            // channel id -> highest message id seen (read position, unread counts)
+  const syncedUpTo = {};          // channel id -> every message up to this id came from the database
+  const pageNewest = {};          // channel id -> newest id when the page was rendered (counted by the server)
+  const seenIds = new Set();      // every message id this page has received, once
+  const SYNC_EVERY_MS = 20000;
+  let changesUpTo = null;         // edits/deletions/reactions: caught up to this change number (null: unknown)
   const lastRead = {};            // channel id -> read position
   const elements = new Map();     // message id -> <article> (current channel)
   const members = new Map();      // user id -> display name (readers of this channel)
@@ -29,7 +40,7 @@
 
   document.querySelectorAll(".channel-item").forEach((item) => {
     const id = Number(item.dataset.channelId);
-    lastSeen[id] = Number(item.dataset.newest) || 0;
+    lastSeen[id] = syncedUpTo[id] = pageNewest[id] = Number(item.dataset.newest) || 0;
     lastRead[id] = Number(item.dataset.lastRead) || 0;
   });
 
@@ -123,12 +134,13 @@
     socket.emit("read", { channel_id: channelId, message_id: top });
   }
 
-  // Every message from the server (live or catch-up) passes here exactly once per id.
+  // Every message from the server (live or catch-up) passes here; a second copy of an id only refreshes it.
   function receive(m) {
     if (!m || typeof m.id !== "number") return;
     const known = lastSeen[m.channel_id];
-    const isNew = known === undefined || m.id > known;
-    if (isNew) lastSeen[m.channel_id] = m.id;
+    const isNew = !seenIds.has(m.id) && m.id > (pageNewest[m.channel_id] || 0);
+    seenIds.add(m.id);
+    if (known === undefined || m.id > known) lastSeen[m.channel_id] = m.id;
     if (m.channel_id === channelId) {
       const stick = nearBottom();
       render(m);
@@ -141,15 +153,54 @@
   }
 
   // ---- catch-up ---------------------------------------------------------------------------------------
+  function advanceSynced(channel, id) {
+    if (syncedUpTo[channel] !== undefined && id > syncedUpTo[channel]) syncedUpTo[channel] = id;
+  }
+
+  function applyUpdate(m) {
+    if (m && m.channel_id === channelId && elements.has(m.id)) fill(elements.get(m.id), m);
+  }
+
+  let syncing = false;
+  let syncAgain = false;
   function sync() {
+    if (!socket.connected) return;
+    if (syncing) { syncAgain = true; return; }
+    syncing = true;
     const since = {};
-    Object.keys(lastSeen).forEach((id) => { since[id] = lastSeen[id]; });
-    socket.timeout(15000).emit("sync", { since: since }, (err, answer) => {
-      if (err || !answer || answer.error) return;
-      answer.messages.forEach(receive);
-      if (answer.has_more) sync();
+    Object.keys(syncedUpTo).forEach((id) => { since[id] = syncedUpTo[id]; });
+    const request = { since: since };
+    if (changesUpTo !== null) request.changes_since = changesUpTo;
+    socket.timeout(15000).emit("sync", request, (err, answer) => {
+      syncing = false;
+      if (!err && answer && answer.error) return forgetUnreadableChannels();
+      if (!err && answer) {
+        answer.messages.forEach((m) => { receive(m); advanceSynced(m.channel_id, m.id); });
+        (answer.updated || []).forEach(applyUpdate);
+        if (typeof answer.changes_up_to === "number") changesUpTo = answer.changes_up_to;
+        if (answer.has_more || answer.changes_more) syncAgain = true;
+      }
+      if (syncAgain) { syncAgain = false; sync(); }
     });
   }
+
+  // A sync naming a channel this member can no longer read is refused whole (a missed `channel_removed`):
+  // keep only the channels the server still lists, then try again once.
+  async function forgetUnreadableChannels() {
+    let listed;
+    try {
+      const response = await fetch("/api/channels", { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      if (!response.ok) return;
+      listed = await response.json();
+    } catch (error) { return; }  // offline: the next connect or periodic sync tries again
+    const readable = new Set(listed.map((c) => String(c.id)));
+    const stale = Object.keys(syncedUpTo).filter((id) => !readable.has(id));
+    stale.forEach((id) => { delete syncedUpTo[id]; delete lastSeen[id]; });
+    if (stale.length) sync();
+  }
+
+  setInterval(sync, SYNC_EVERY_MS);
+  window.addEventListener("focus", sync);
 
   function join() {
     socket.emit("join", { channel_id: channelId }, (answer) => {
@@ -168,15 +219,15 @@
   });
   socket.on("disconnect", () => { document.getElementById("connection-state").hidden = false; });
   socket.on("message_posted", receive);
-  socket.on("message_updated", (m) => { if (m && m.channel_id === channelId && elements.has(m.id)) fill(elements.get(m.id), m); });
+  socket.on("message_updated", applyUpdate);
   socket.on("read_state", (s) => {
     if (!s) return;
     lastRead[s.channel_id] = Math.max(lastRead[s.channel_id] || 0, s.last_read);
     if (s.last_read >= (lastSeen[s.channel_id] || 0)) setUnread(s.channel_id, 0);
   });
   socket.on("channel_added", (c) => {
-    if (!c || lastSeen[c.id] !== undefined) return;
-    lastSeen[c.id] = 0;
+    if (!c || syncedUpTo[c.id] !== undefined) return;
+    lastSeen[c.id] = syncedUpTo[c.id] = pageNewest[c.id] = 0;
     socket.emit("join", { channel_id: c.id });
     const listEl = document.querySelector(".channel-list");
     if (!listEl) return;
@@ -200,6 +251,7 @@
   socket.on("channel_removed", (c) => {
     if (!c) return;
     delete lastSeen[c.channel_id];
+    delete syncedUpTo[c.channel_id];
     const item = document.querySelector('.channel-item[data-channel-id="' + c.channel_id + '"]');
     if (item) item.remove();
     if (c.channel_id === channelId) {
@@ -220,11 +272,16 @@
     const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
     if (!response.ok) return null;
     const page = await response.json();
+    if (changesUpTo === null && typeof page.changes_up_to === "number") changesUpTo = page.changes_up_to;
     page.messages.forEach((m) => {
       if (!m.parent_id || elements.has(m.parent_id)) render(m);
     });
     page.messages.forEach((m) => { if (m.parent_id && !elements.has(m.id)) render(m); });
-    page.messages.forEach((m) => { if (m.id > (lastSeen[channelId] || 0)) lastSeen[channelId] = m.id; });
+    page.messages.forEach((m) => {  // a database answer: it may move the catch-up cursor
+      seenIds.add(m.id);
+      if (m.id > (lastSeen[channelId] || 0)) lastSeen[channelId] = m.id;
+      advanceSynced(channelId, m.id);
+    });
     hasOlder = page.has_more;
     document.getElementById("load-older").hidden = !hasOlder;
     return page;
@@ -557,5 +614,8 @@
     markRead();
     if (socket.connected) { join(); sync(); flushOutbox(); }
   });
-  document.addEventListener("visibilitychange", markRead);
+  document.addEventListener("visibilitychange", () => {
+    markRead();
+    if (document.visibilityState === "visible") sync();
+  });
 })();

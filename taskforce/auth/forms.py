@@ -1,33 +1,12 @@
 """Flask-WTF forms of the auth area: CSRF on every one; the services re-check every rule."""
-from flask import request
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from taskforce.auth.models import Role, Sector
-from taskforce.errors import ValidationError
+from taskforce.forms import ActionForm, BaseForm  # noqa: F401  (ActionForm re-exported for the auth views)
 
 SECTOR_CHOICES = [(s.value, s.label) for s in Sector]
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
-
-
-def _is_text(value) -> bool:
-    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
-
-
-class BaseForm(FlaskForm):
-    """A FlaskForm that takes only text. Flask-WTF also reads a JSON body as form data, and WTForms'
-    validators assume strings: `{"name": 123}` or a JSON array would crash them (a 500). Such a body is a
-    400 here. Every form of the app should derive from this one."""
-
-    class Meta(FlaskForm.Meta):
-        def wrap_formdata(self, form, formdata):
-            if (formdata is not None and request and request.method in ("POST", "PUT", "PATCH", "DELETE")
-                    and request.is_json and not request.form and not request.files):
-                data = request.get_json(silent=True)
-                if data is not None and not (isinstance(data, dict) and all(map(_is_text, data.values()))):
-                    raise ValidationError("Send the form's fields as text.")
-            return super().wrap_formdata(form, formdata)
 
 
 class LoginForm(BaseForm):
@@ -73,6 +52,3 @@ class InvitationForm(BaseForm):
 class RoleForm(BaseForm):
     role = SelectField("Role", choices=ROLE_CHOICES)
 
-
-class ActionForm(BaseForm):
-    """A button-only form: carries the CSRF token for POST actions (vet, unlock, revoke…)."""

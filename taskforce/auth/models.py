@@ -7,10 +7,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from taskforce.dbtypes import UTCDateTime, utcnow
+from taskforce.dbtypes import UTCDateTime, enum_column, utcnow
 from taskforce.extensions import db
 
 
@@ -43,17 +43,13 @@ class Role(str, enum.Enum):
         return ["member", "trainer", "coordinator", "admin"].index(self.value)
 
 
-def _enum(enum_cls, name):
-    return Enum(enum_cls, native_enum=False, length=32, name=name,
-                values_callable=lambda members: [m.value for m in members])
-
 
 class Organization(db.Model):
     __tablename__ = "organizations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    sector: Mapped[Sector] = mapped_column(_enum(Sector, "sector"), index=True)
+    sector: Mapped[Sector] = mapped_column(enum_column(Sector, "sector"), index=True)
     jurisdiction: Mapped[str] = mapped_column(String(200), default="")
     vetted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -72,7 +68,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.MEMBER)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), default=Role.MEMBER)
     password_hash: Mapped[str] = mapped_column(String(255))
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)  # refuses a replayed code
@@ -150,7 +146,7 @@ class Invitation(db.Model):
     email: Mapped[str] = mapped_column(String(254), index=True)
     display_name: Mapped[str] = mapped_column(String(120), default="")
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.MEMBER)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), default=Role.MEMBER)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -4,7 +4,7 @@ Read: task_force → every active member; sector → members of that sector, plu
 training → invited members only. Write: read, and the channel is not archived. A channel the actor may not
 read answers exactly like one that does not exist (NotFound), so ids cannot be probed.
 """
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from taskforce.auth.models import Organization, Role, Sector, User
 from taskforce.channels.models import Channel, ChannelKind, ChannelMembership, Message
@@ -79,8 +79,7 @@ def may_manage(actor: User, channel: Channel) -> bool:
     return actor.is_coordinator
 
 
-def readers(channel: Channel) -> list[User]:
-    """Everyone who may read `channel` (for @mention matching, autocomplete and the online list)."""
+def _readers_statement(channel: Channel):
     stmt = select(User).where(User.active.is_(True))
     if channel.kind is ChannelKind.SECTOR:
         stmt = stmt.join(Organization, User.organization_id == Organization.id).where(
@@ -88,4 +87,50 @@ def readers(channel: Channel) -> list[User]:
     elif channel.kind.has_explicit_members:
         stmt = stmt.join(ChannelMembership, ChannelMembership.user_id == User.id).where(
             ChannelMembership.channel_id == channel.id)
-    return list(db.session.scalars(stmt.order_by(User.display_name)).unique())
+    return stmt
+
+
+def readers(channel: Channel) -> list[User]:
+    """Everyone who may read `channel` (autocomplete and the members panel: a page load, never per event —
+    a task-force channel's readers are every active member)."""
+    return list(db.session.scalars(_readers_statement(channel).order_by(User.display_name)).unique())
+
+
+def readers_among(channel: Channel, user_ids) -> set[int]:
+    """Which of `user_ids` may read `channel` — one query bounded by the ids asked about (the people online),
+    not by the channel's membership, so a join costs the same in a channel of 10 or 10,000."""
+    ids = sorted({i for i in user_ids if isinstance(i, int)})
+    if not ids:
+        return set()
+    stmt = _readers_statement(channel).where(User.id.in_(ids)).with_only_columns(User.id)
+    return set(db.session.scalars(stmt))
+
+
+def readers_named(channel: Channel, spellings) -> list[User]:
+    """The readers of `channel` an @mention names (`spellings` as written): by display name, any case, or
+    by the handle before the @ of their email (`@ada.lind` → ada.lind@…). One query bounded by the names,
+    not by the membership; the final comparison is Python's (SQLite's lower() knows only ASCII)."""
+    spellings = sorted({s.strip() for s in spellings if s and s.strip()})[:20]
+    names = {s.lower() for s in spellings}
+    if not names:
+        return []
+    by_email = [func.lower(User.email).like(_like_prefix(name.replace(" ", ".")) + "@%", escape="\\")
+                for name in sorted(names)]
+    stmt = _readers_statement(channel).where(or_(func.lower(User.display_name).in_(sorted(names)),
+                                                 User.display_name.in_(spellings), *by_email))
+    candidates = db.session.scalars(stmt.order_by(User.id)).unique()
+    return [u for u in candidates
+            if u.display_name.lower() in names or u.email.split("@")[0].replace(".", " ").lower() in names]
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def readable_channel_ids(actor: User, channel_ids) -> set[int]:
+    """Which of these channel ids `actor` may read, in one query (catch-up asks about every channel in the
+    sidebar at once)."""
+    ids = {channel_id_of(value) for value in channel_ids}
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Channel.id).where(Channel.id.in_(sorted(ids)), readable_condition(actor))))

@@ -14,7 +14,7 @@ from flask_login import current_user
 from flask_socketio import Namespace, join_room
 
 from taskforce.auth.session_store import session_is_live
-from taskforce.channels import access, messaging, room_events, services
+from taskforce.channels import access, messaging, room_events, services, sockets
 from taskforce.channels.payloads import message_payload
 from taskforce.channels.ratelimit import TokenBuckets
 from taskforce.errors import DomainError, RateLimited, ValidationError
@@ -58,11 +58,13 @@ class ChannelNamespace(Namespace):
             join_room("coordinators")
         for channel in services.readable_channels(user):
             join_room(room_events.channel_room(channel.id))
+        sockets.socket_opened(request.sid, user.id, session.row_id)
         room_events.came_online(user, request.sid)
         return True
 
     def on_disconnect(self, *_reason):
         room_events.went_offline(request.sid)
+        sockets.socket_closed(request.sid)
 
     def on_unknown_event(self, *_args):
         return self._refuse("unknown", "Unknown event: this server knows join, send, sync, edit, delete, react, "
@@ -71,10 +73,9 @@ class ChannelNamespace(Namespace):
     # -- events ---------------------------------------------------------------------------------------------
     def on_join(self, *args):
         def run(actor, data):
-            state = services.join_channel(actor, data.get("channel_id"))
+            state = services.join_channel(actor, data.get("channel_id"), room_events.online_user_ids())
             join_room(room_events.channel_room(state["channel"]["id"]))
-            readers = state.pop("reader_ids")
-            return dict(state, ok=True, online=sorted(readers & room_events.online_user_ids()))
+            return dict(state, ok=True)
         return self._handle("join", args, run)
 
     def on_send(self, *args):
@@ -96,9 +97,14 @@ class ChannelNamespace(Namespace):
 
     def on_sync(self, *args):
         def run(actor, data):
-            messages, has_more = messaging.messages_since(actor, data.get("since"), data.get("limit", messaging.SYNC_LIMIT)
-                                                          if isinstance(data.get("limit"), int) else messaging.SYNC_LIMIT)
-            return {"messages": [message_payload(m, for_user_id=actor.id) for m in messages], "has_more": has_more}
+            limit = data["limit"] if isinstance(data.get("limit"), int) else messaging.SYNC_LIMIT
+            messages, has_more = messaging.messages_since(actor, data.get("since"), limit)
+            answer = {"messages": [message_payload(m, for_user_id=actor.id) for m in messages], "has_more": has_more}
+            if "changes_since" in data:  # edits, deletions, reactions made while the page was away
+                updated, up_to, more = messaging.changes_since(actor, data["since"], data["changes_since"], limit)
+                answer.update(updated=[message_payload(m, for_user_id=actor.id) for m in updated],
+                              changes_up_to=up_to, changes_more=more)
+            return answer
         return self._handle("sync", args, run)
 
     def on_edit(self, *args):

@@ -10,10 +10,15 @@ _BRACKETED = re.compile(r"@\*\*([^*\n]{1,120})\*\*")
 _BARE = re.compile(r"(?<![\w@.])@([A-Za-z][\w.\-]{0,60}[\w])")
 
 
-def mentioned_names(body: str) -> set[str]:
-    """Lower-cased names mentioned in `body` (display names, or dotted handles turned into names)."""
-    names = {match.group(1).strip().lower() for match in _BRACKETED.finditer(body or "")}
+def mentioned_spellings(body: str) -> set[str]:
+    """The names mentioned in `body` as written (display names, or dotted handles turned into names)."""
+    names = {match.group(1).strip() for match in _BRACKETED.finditer(body or "")}
     without_bracketed = _BRACKETED.sub(" ", body or "")
     for match in _BARE.finditer(without_bracketed):
-        names.add(match.group(1).replace(".", " ").replace("_", " ").lower())
+        names.add(match.group(1).replace(".", " ").replace("_", " "))
     return {name for name in names if name}
+
+
+def mentioned_names(body: str) -> set[str]:
+    """Lower-cased names mentioned in `body` (display names, or dotted handles turned into names)."""
+    return {name.lower() for name in mentioned_spellings(body)}

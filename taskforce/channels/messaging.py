@@ -6,7 +6,7 @@ SQLite: one writer at a time anyway), so a client that saw id N has seen everyth
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from taskforce import audit
@@ -15,7 +15,7 @@ from taskforce.channels import access, mentions, pii_check
 from taskforce.channels.models import (MAX_BODY, MAX_CLIENT_ID, REACTIONS, Channel, Mention, Message,
                                        MessageRevision, Reaction)
 from taskforce.dbtypes import utcnow
-from taskforce.errors import PermissionDenied, ValidationError
+from taskforce.errors import NotFound, PermissionDenied, ValidationError
 from taskforce.extensions import db
 
 SYNC_LIMIT = 200
@@ -114,14 +114,27 @@ def _serialize_ids() -> None:
 
 
 def _record_mentions(actor: User, channel: Channel, message: Message) -> list[User]:
-    names = mentions.mentioned_names(message.body)
-    if not names:
+    spellings = mentions.mentioned_spellings(message.body)
+    if not spellings:
         return []
-    people = [u for u in access.readers(channel)
-              if u.id != actor.id and (u.display_name.lower() in names or u.email.split("@")[0].replace(".", " ") in names)]
+    people = [u for u in access.readers_named(channel, spellings) if u.id != actor.id]
     for person in people:
         db.session.add(Mention(message_id=message.id, user_id=person.id))
     return people
+
+
+def _stamp_change(message: Message) -> None:
+    """Give `message` the next change number (an edit, deletion or reaction change). Like ids, change
+    numbers are handed out in commit order (the same advisory lock on PostgreSQL; SQLite's single writer
+    holds its lock from this write to the commit), so a client caught up to change N has seen every
+    change up to N."""
+    _serialize_ids()
+    counter = Message.__table__.alias("counter")
+    db.session.execute(update(Message).where(Message.id == message.id)
+                       .values(change_seq=select(func.coalesce(func.max(counter.c.change_seq), 0) + 1)
+                               .scalar_subquery())
+                       .execution_options(synchronize_session=False))
+    db.session.expire(message, ["change_seq"])
 
 
 def edit_message(actor: User, message_id, body) -> Message:
@@ -136,6 +149,7 @@ def edit_message(actor: User, message_id, body) -> Message:
     if body != message.body:
         db.session.add(MessageRevision(message_id=message.id, body=message.body, replaced_at=utcnow()))
         message.body, message.edited_at = body, utcnow()
+        _stamp_change(message)
     db.session.commit()
     return message
 
@@ -147,6 +161,7 @@ def delete_message(actor: User, message_id) -> Message:
         raise PermissionDenied("Only the author or a coordinator can delete a message.")
     if not message.is_deleted:
         message.deleted_at = utcnow()
+        _stamp_change(message)
         audit.record(actor, "channel.message_deleted", message)
         db.session.commit()
     return message
@@ -173,8 +188,10 @@ def react(actor: User, message_id, emoji, *, on: bool = True) -> Message:
                                                         Reaction.user_id == actor.id, Reaction.emoji == emoji))
     if on and existing is None:
         db.session.add(Reaction(message_id=message.id, user_id=actor.id, emoji=emoji))
+        _stamp_change(message)
     elif not on and existing is not None:
         db.session.delete(existing)
+        _stamp_change(message)
     db.session.commit()
     db.session.refresh(message)
     return message
@@ -186,17 +203,49 @@ def messages_since(actor: User, since, limit: int = SYNC_LIMIT) -> tuple[list[Me
     cannot read makes the whole call a NotFound (no partial answers to forged ids)."""
     if not isinstance(since, dict) or len(since) > 1000:
         raise ValidationError("since must map channel ids to the last message id seen.", field="since")
-    conditions = []
+    cursors: dict[int, int] = {}
     for raw_channel, last_id in since.items():
-        channel = access.readable_channel(actor, raw_channel)
         if isinstance(last_id, bool) or not isinstance(last_id, int) or last_id < 0:
             raise ValidationError("Each last seen id must be a whole number (0 for none).", field="since")
-        conditions.append((Message.channel_id == channel.id) & (Message.id > last_id))
+        channel_id = access.channel_id_of(raw_channel)
+        cursors[channel_id] = max(last_id, cursors.get(channel_id, 0))
+    if set(cursors) - access.readable_channel_ids(actor, cursors):  # one query for the whole sidebar
+        raise NotFound(access.NOT_FOUND)
+    conditions = [(Message.channel_id == channel_id) & (Message.id > last_id)
+                  for channel_id, last_id in sorted(cursors.items())]
     if not conditions:
         return [], False
     limit = max(1, min(int(limit), SYNC_LIMIT))
     rows = list(db.session.scalars(select(Message).where(or_(*conditions)).order_by(Message.id).limit(limit + 1)))
     return rows[:limit], len(rows) > limit
+
+
+def current_change() -> int:
+    """The newest change number. Read it *before* reading messages: every change up to it is committed,
+    so what is read afterwards already shows them (a page starts catching up on changes from here)."""
+    return db.session.scalar(select(func.max(Message.change_seq))) or 0
+
+
+def changes_since(actor: User, channel_ids, after, limit: int = SYNC_LIMIT) -> tuple[list[Message], int, bool]:
+    """Catch-up of edits, deletions and reaction changes made while a client was away: the messages of
+    these channels changed after change number `after`, in change order, at most `limit`. Returns them,
+    the change number the client is now caught up to, and whether more remain. `after=None` asks only
+    where changes stand now."""
+    if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
+        raise ValidationError("changes_since must be a change number (0 for none).", field="changes_since")
+    channel_ids = {access.channel_id_of(value) for value in channel_ids}
+    if channel_ids - access.readable_channel_ids(actor, channel_ids):
+        raise NotFound(access.NOT_FOUND)
+    current = current_change()
+    if after is None or after >= current or not channel_ids:
+        return [], current, False
+    limit = max(1, min(int(limit), SYNC_LIMIT))
+    rows = list(db.session.scalars(select(Message).where(
+        Message.channel_id.in_(sorted(channel_ids)), Message.change_seq > after, Message.change_seq <= current)
+        .order_by(Message.change_seq).limit(limit + 1)))
+    if len(rows) > limit:
+        return rows[:limit], rows[limit - 1].change_seq, True
+    return rows, current, False
 
 
 def history(actor: User, channel_id, *, before=None, limit: int = HISTORY_LIMIT) -> tuple[list[Message], bool]:

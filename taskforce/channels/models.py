@@ -7,10 +7,10 @@ an edit keeps the previous body in `MessageRevision` (coordinators read those).
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from taskforce.dbtypes import UTCDateTime, utcnow
+from taskforce.dbtypes import UTCDateTime, enum_column, utcnow
 from taskforce.extensions import db
 
 MAX_BODY = 10_000
@@ -34,10 +34,6 @@ class ChannelKind(str, enum.Enum):
         return self in (ChannelKind.PRIVATE, ChannelKind.TRAINING)
 
 
-def _enum(enum_cls, name):
-    return Enum(enum_cls, native_enum=False, length=32, name=name,
-                values_callable=lambda members: [m.value for m in members])
-
 
 class Channel(db.Model):
     __tablename__ = "channels"
@@ -45,7 +41,7 @@ class Channel(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
     topic: Mapped[str] = mapped_column(String(250), default="")
-    kind: Mapped[ChannelKind] = mapped_column(_enum(ChannelKind, "channel_kind"), index=True)
+    kind: Mapped[ChannelKind] = mapped_column(enum_column(ChannelKind, "channel_kind"), index=True)
     sector: Mapped[str | None] = mapped_column(String(32), index=True)  # a `Sector` value, for sector channels
     training_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK: the training work links it
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -90,6 +86,9 @@ class Message(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The number of the message's latest edit, deletion or reaction change: one counter for all messages,
+    # handed out in commit order like ids, so `sync` can bring a client's copies up to date too.
+    change_seq: Mapped[int | None] = mapped_column(Integer, index=True)
 
     author: Mapped["User"] = relationship("User", lazy="joined")  # noqa: F821
     reactions: Mapped[list["Reaction"]] = relationship(lazy="selectin", order_by="Reaction.id")
@@ -131,3 +130,20 @@ class Mention(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ConnectedSocket(db.Model):
+    """A socket open on `/channels` somewhere, and the sign-in session that opened it.
+
+    Socket.IO keeps its rooms per server process, so a process cannot list the sockets another holds; this
+    row lets a logout or a removal on one process name every socket of that session or member, and
+    python-socketio forwards `disconnect`/`leave_room` of a socket it does not hold through the message
+    queue. A row left by a crashed process is harmless (acting on a gone socket does nothing) and is
+    pruned a day later."""
+
+    __tablename__ = "channel_sockets"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    session_id: Mapped[int] = mapped_column(Integer, index=True)  # a user_sessions row (no FK: sessions are pruned)
+    connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

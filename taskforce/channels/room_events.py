@@ -7,6 +7,7 @@ Presence (who is online) is ephemeral and per process: never stored.
 """
 import threading
 
+from taskforce.channels import sockets
 from taskforce.channels.models import ChannelKind
 from taskforce.channels.payloads import channel_payload, message_payload
 from taskforce.extensions import socketio
@@ -67,22 +68,27 @@ def member_added(channel, user_id: int) -> None:
 
 
 def member_removed(channel_id: int, user_id: int) -> None:
-    """Take every socket of that person out of the channel's room now, then tell their pages."""
+    """Take every socket of that person out of the channel's room now, on every server process, then tell
+    their pages. Sockets held by another process are named by the registry (`sockets`); python-socketio
+    forwards `leave_room` of a socket it does not hold through the message queue."""
     room = channel_room(channel_id)
-    for sid in _local_sids(f"user:{user_id}"):
+    for sid in set(sockets.sockets_of_member(user_id)) | set(_local_sids(f"user:{user_id}")):
         socketio.server.leave_room(sid, room, namespace=NAMESPACE)
     socketio.emit("channel_removed", {"channel_id": channel_id}, to=f"user:{user_id}", namespace=NAMESPACE)
 
 
 def disconnect_sessions(user_id: int, session_ids) -> int:
-    """Disconnect the sockets opened with these sign-in sessions (logout, deactivation, role change).
-    Returns how many sockets this process closed."""
-    closed = 0
+    """Disconnect the sockets opened with these sign-in sessions (logout, deactivation, role change), on
+    every server process: a socket this process does not hold is disconnected by the process that does,
+    through the message queue (python-socketio's `PubSubManager.can_disconnect`). Returns how many sockets
+    were asked to close. If the queue is down at that moment the request is lost; the socket's next event
+    (the page's periodic `sync` at the latest) finds the session dead and is disconnected then."""
+    sids = set(sockets.sockets_of_sessions(session_ids))
     for row_id in session_ids or ():
-        for sid in _local_sids(f"session:{row_id}"):
-            socketio.server.disconnect(sid, namespace=NAMESPACE)
-            closed += 1
-    return closed
+        sids.update(_local_sids(f"session:{row_id}"))
+    for sid in sorted(sids):
+        socketio.server.disconnect(sid, namespace=NAMESPACE)
+    return len(sids)
 
 
 def on_sessions_revoked(_sender, user_id=None, session_ids=(), **_extra) -> None:

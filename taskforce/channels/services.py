@@ -190,13 +190,15 @@ def ensure_membership(actor: User, channel: Channel) -> ChannelMembership:
     return membership
 
 
-def join_channel(actor: User, channel_id) -> dict:
-    """Open a channel on a socket: checks the right to read, creates the read-state row if needed and
-    returns the channel, the read position, the mute switch and the ids of everyone who may read it."""
+def join_channel(actor: User, channel_id, online_ids=()) -> dict:
+    """Open a channel on a socket: checks the joining member's right to read (nobody else's), creates the
+    read-state row if needed and returns the channel, the read position, the mute switch and which of
+    `online_ids` may read it. Its cost does not grow with the channel's membership (DESIGN §4: every join
+    is authorized, and a task-force channel is read by everyone)."""
     channel = access.readable_channel(actor, channel_id)
     membership = ensure_membership(actor, channel)
     state = {"channel": channel_payload(channel), "last_read": membership.last_read_message_id,
-             "muted": membership.muted, "reader_ids": {u.id for u in access.readers(channel)}}
+             "muted": membership.muted, "online": sorted(access.readers_among(channel, online_ids))}
     db.session.commit()
     return state
 

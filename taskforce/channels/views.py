@@ -149,10 +149,12 @@ def history(channel_id):
     actor = current_user._get_current_object()
     before = request.args.get("before", type=int)
     limit = request.args.get("limit", default=messaging.HISTORY_LIMIT, type=int)
+    changes_up_to = messaging.current_change()  # before the messages: they already show every change up to it
     messages, has_more = messaging.history(actor, channel_id, before=before, limit=limit)
     state = services.unread_counts(actor).get(channel_id, {})
     return jsonify({"messages": [message_payload(m, for_user_id=actor.id) for m in messages], "has_more": has_more,
-                    "last_read": state.get("last_read", 0), "muted": state.get("muted", False)})
+                    "last_read": state.get("last_read", 0), "muted": state.get("muted", False),
+                    "changes_up_to": changes_up_to})
 
 
 @api.get("/<int:channel_id>/members")

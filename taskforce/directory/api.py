@@ -13,7 +13,9 @@ MAX_PER_PAGE = 100
 @bp.get("/services")
 @login_required
 def list_services():
-    """`GET /api/directory/services?q=&category=&language=&open_now=&…&page=&per_page=` → one page + count."""
+    """`GET /api/directory/services?q=&category=&language=&open_now=&…&page=&per_page=` → one page + count.
+
+    `total` is exact unless `total_is_capped` is true; then it means "at least this many" (see finder)."""
     filters = finder.parse_filters(request.args)
     try:
         per_page = int(request.args.get("per_page") or finder.PAGE_SIZE)
@@ -22,8 +24,9 @@ def list_services():
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise ValidationError(f"per_page must be between 1 and {MAX_PER_PAGE}.", field="per_page")
     now = utcnow()
-    results, total = finder.find_services(filters, now, page_size=per_page)
-    return jsonify({"services": [finder.present(s, current_user, now) for s in results], "total": total,
+    found = finder.find_services(filters, now, page_size=per_page)
+    return jsonify({"services": [finder.present(s, current_user, now) for s in found.services],
+                    "total": found.total, "total_is_capped": found.capped,
                     "page": filters.page, "per_page": per_page})
 
 

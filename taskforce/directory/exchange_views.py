@@ -7,7 +7,7 @@ import threading
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from taskforce.forms import ActionForm
 
 from taskforce.dbtypes import utcnow
 from taskforce.directory import csv_jobs, exchange
@@ -21,9 +21,6 @@ CSV_TEMPLATE = ("organization,name,description,categories,languages,phone,email,
                 "en;es,+1 206 555 0100,intake@example.org,https://example.org,,Seattle,WA,,yes,18,,female,no,"
                 "mon-fri 09:00-17:00; sat 10:00-14:00,12\r\n")
 
-
-class ActionForm(FlaskForm):
-    """Carries only the CSRF token (uploads and confirmations)."""
 
 
 def _require_coordinator() -> None:

@@ -1,5 +1,5 @@
-"""Finding services: filters from a shareable URL, the search query (one page + a count), and what a viewer
-may see of each result.
+"""Finding services: filters from a shareable URL, the search query (one page + a capped count), and what a
+viewer may see of each result.
 
 Every page and the JSON API show services through `present`, so the confidentiality rule (a confidential
 site shows only its city and phone outside its organization) is applied in one place.
@@ -7,7 +7,8 @@ site shows only its city and phone outside its organization) is applied in one p
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy import and_, func, literal, literal_column, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from taskforce.auth.validation import clean_text
 from taskforce.directory import search, validation
@@ -19,6 +20,7 @@ from taskforce.errors import ValidationError
 from taskforce.extensions import db
 
 PAGE_SIZE = 25
+COUNT_STEP = 1000  # matches are counted up to the next thousand past the page shown ("1,000+")
 MAX_PAGE = 2000
 LISTED_STATUSES = ("active", "temporarily closed")
 SERVES = {"minors": "Serves minors (under 18)", "adults": "Serves adults (18+)"}
@@ -89,22 +91,31 @@ def _listed(column, value: str):
     return (literal(",") + column + literal(",")).like(f"%,{value},%")
 
 
+def _zones_in_use() -> list[str]:
+    """The distinct time zones of the directory, read as a skip scan over the time-zone index (one step per
+    zone, however many services share it), not a pass over every service."""
+    zones = select(func.min(Service.timezone).label("zone")).cte("zones", recursive=True)
+    following = select(select(func.min(Service.timezone)).where(Service.timezone > zones.c.zone).scalar_subquery())
+    zones = zones.union_all(following.where(zones.c.zone.is_not(None)))
+    return [zone for zone in db.session.scalars(select(zones.c.zone)).all() if zone is not None]
+
+
 def _open_now_clause(now: datetime):
     """Open at `now`: 24/7, or an interval covering the local time in the service's own zone (the SQL twin
-    of search.interval_covers; one branch per time zone in use, which are few)."""
+    of search.interval_covers; one branch per time zone in use, which are few). EXISTS per service, so a page
+    ordered by name stops after its 25 rows instead of listing every open service first."""
     branches = [Service.open_24_7.is_(True)]
-    zones = db.session.scalars(select(Service.timezone).distinct()).all()
-    for zone_name in zones:
+    for zone_name in _zones_in_use():
         clock = search.local_clock(zone_name, now)
         if clock is None:
             continue
         weekday, hhmm = clock
         overnight = ServiceHours.closes_at < ServiceHours.opens_at
-        covering = select(ServiceHours.service_id).where(or_(
+        covering = select(ServiceHours.id).where(ServiceHours.service_id == Service.id, or_(
             and_(ServiceHours.weekday == weekday, ServiceHours.opens_at <= hhmm,
                  or_(ServiceHours.closes_at > hhmm, overnight)),
             and_(ServiceHours.weekday == (weekday - 1) % 7, overnight, ServiceHours.closes_at > hhmm)))
-        branches.append(and_(Service.timezone == zone_name, Service.id.in_(covering)))
+        branches.append(and_(Service.timezone == zone_name, covering.exists()))
     return or_(*branches)
 
 
@@ -137,36 +148,99 @@ def _conditions(filters: Filters, now: datetime) -> list:
     return conditions
 
 
+def _word_match(column, word: str):
+    """The index range of one query word (search.term_range): a prefix range, or the exact short word."""
+    low, high = search.term_range(word)
+    return column == low if high is None else and_(column >= low, column < high)
+
+
 def _scores(terms: list[str]):
     """Per service: the summed weight of the query words it contains, only where it contains all of them."""
-    parts = []
-    for position, term in enumerate(terms):
-        low, high = search.term_range(term)
-        match = ServiceTerm.term == low if high is None else and_(ServiceTerm.term >= low, ServiceTerm.term < high)
-        parts.append(select(ServiceTerm.service_id.label("service_id"), literal(position).label("position"),
-                            func.max(ServiceTerm.weight).label("weight"))
-                     .where(match).group_by(ServiceTerm.service_id))
+    parts = [select(ServiceTerm.service_id.label("service_id"), func.max(ServiceTerm.weight).label("weight"))
+             .where(_word_match(ServiceTerm.term, term)).group_by(ServiceTerm.service_id) for term in terms]
     matches = union_all(*parts).subquery()
     return (select(matches.c.service_id, func.sum(matches.c.weight).label("score"))
             .group_by(matches.c.service_id).having(func.count() == len(terms)).subquery())
 
 
-def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -> tuple[list[Service], int]:
-    """One page of matching services (name matches first when searching, else by name) and the total count."""
+def _named(terms: list[str]):
+    """Services with a query word in their name (the partial name index): the ones that rank first."""
+    return select(ServiceTerm.service_id).where(
+        ServiceTerm.weight >= literal_column(str(search.NAME_WEIGHT)),  # a literal, so the partial index applies
+        or_(*(_word_match(ServiceTerm.term, term) for term in terms)))
+
+
+def _named_page(terms: list[str], conditions: list, limit: int) -> list[int]:
+    """The best `limit` services among those named after a query word, each word's weight read by key."""
+    weights = []
+    for term in terms:
+        row = aliased(ServiceTerm)
+        weights.append(select(func.max(row.weight)).where(row.service_id == Service.id,
+                                                          _word_match(row.term, term)).scalar_subquery())
+    score = sum(weights[1:], weights[0])
+    query = (select(Service.id).where(Service.id.in_(_named(terms)), *conditions,
+                                      *(weight.is_not(None) for weight in weights))
+             .order_by(score.desc(), Service.name, Service.id).limit(limit))
+    return list(db.session.scalars(query))
+
+
+def _ranked_page(terms: list[str], conditions: list, offset: int, limit: int) -> list[int]:
+    """Ids of one page of search results, by score then name, computed in SQL.
+
+    When name matches always outrank the rest (one or two words), they are ranked alone first; the services
+    that mention the words only in descriptions or organization names are read only when the page reaches
+    past the name matches. Same order as ranking everything at once, far fewer rows for common words."""
+    scores = _scores(terms)
+    ranked = (select(Service.id).join(scores, scores.c.service_id == Service.id).where(*conditions)
+              .order_by(scores.c.score.desc(), Service.name, Service.id))
+    if not search.name_matches_rank_first(len(terms)):
+        return list(db.session.scalars(ranked.offset(offset).limit(limit)))
+    named = _named_page(terms, conditions, offset + limit)
+    if len(named) == offset + limit:
+        return named[offset:]
+    rest_offset = max(0, offset - len(named))
+    rest = db.session.scalars(ranked.where(Service.id.not_in(_named(terms)))
+                              .offset(rest_offset).limit(offset + limit - len(named) - rest_offset))
+    return named[offset:] + list(rest)
+
+
+def _count(conditions: list, at_least: int) -> tuple[int, bool]:
+    """How many services match, counted only up to the next COUNT_STEP past `at_least` (the end of the page
+    shown): (count, capped). An exact count of every match of a common word would read them all."""
+    cap = COUNT_STEP * (at_least // COUNT_STEP + 1)
+    found = db.session.scalar(select(func.count()).select_from(
+        select(Service.id).where(*conditions).limit(cap + 1).subquery()))
+    return min(found, cap), found > cap
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """One page of services; `total` is exact unless `capped`, when it means "at least this many"."""
+
+    services: list
+    total: int
+    capped: bool = False
+
+
+def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -> ResultPage:
+    """One page of matching services (best matches first when searching, else by name) and a count, capped
+    at COUNT_STEP past the page so a common word does not cost a pass over every match."""
     conditions = _conditions(filters, now)
     terms = search.query_terms(filters.q)
-    if terms:
-        scores = _scores(terms)
-        base = select(Service.id).join(scores, scores.c.service_id == Service.id).where(*conditions)
-        ordered = (select(Service).join(scores, scores.c.service_id == Service.id).where(*conditions)
-                   .order_by(scores.c.score.desc(), Service.name, Service.id))
-    else:
-        base = select(Service.id).where(*conditions)
-        ordered = select(Service).where(*conditions).order_by(Service.name, Service.id)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    word_conditions = [Service.id.in_(select(ServiceTerm.service_id).where(_word_match(ServiceTerm.term, term)))
+                       for term in terms]
     offset = (filters.page - 1) * page_size
-    services = db.session.scalars(ordered.limit(page_size).offset(offset)).unique().all() if offset < total else []
-    return services, total
+    total, capped = _count(conditions + word_conditions, offset + page_size)
+    if offset >= total:
+        return ResultPage([], total, capped)
+    if terms:
+        ids = _ranked_page(terms, conditions, offset, page_size)
+    else:
+        ids = list(db.session.scalars(select(Service.id).where(*conditions).order_by(Service.name, Service.id)
+                                      .offset(offset).limit(page_size)))
+    by_id = {service.id: service for service in
+             db.session.scalars(select(Service).where(Service.id.in_(ids))).unique()} if ids else {}
+    return ResultPage([by_id[i] for i in ids if i in by_id], total, capped)
 
 
 def stale_services(viewer, now: datetime, limit: int = 50) -> list[Service]:

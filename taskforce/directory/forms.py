@@ -1,6 +1,6 @@
 """Flask-WTF forms of the directory: they carry the CSRF token and render the fields; the services check
 every rule again (validation.clean_service), so a hand-made POST gets the same answers."""
-from flask_wtf import FlaskForm
+from taskforce.forms import ActionForm, BaseForm  # noqa: F401  (ActionForm is used by the views)
 from wtforms import (BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField,
                      widgets)
 from wtforms.validators import Length
@@ -21,7 +21,7 @@ def _text(label, max_length, description=None):
     return StringField(label, validators=[Length(max=max_length)], description=description)
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(BaseForm):
     version = HiddenField()
     organization_id = SelectField("Organization", coerce=str, validate_choice=False)
     name = _text("Service name", 200)
@@ -56,10 +56,8 @@ for _day, _name in enumerate(WEEKDAYS):
     setattr(ServiceForm, f"hours_{_day}", _text(_name.capitalize(), 80, "e.g. 09:00-17:00, 18:00-22:00 · blank = closed"))
 
 
-class CapacityForm(FlaskForm):
+class CapacityForm(BaseForm):
     available = StringField("Available", validators=[Length(max=12)])
     total = StringField("Total", validators=[Length(max=12)])
 
 
-class ActionForm(FlaskForm):
-    """A button-only form (Mark as verified): carries the CSRF token."""

@@ -7,7 +7,7 @@ lock: an edit based on an old version gets a 409, nothing is overwritten.
 from datetime import datetime
 
 from sqlalchemy import (Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, delete, event,
-                        insert, inspect)
+                        insert, inspect, literal_column)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from taskforce.directory import search
@@ -42,7 +42,7 @@ class Service(db.Model):
     location_id: Mapped[int | None] = mapped_column(ForeignKey("directory_locations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200), index=True)  # index: result pages are ordered by name
     description: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16), default="active")  # HSDS: active|inactive|defunct|temporarily closed
+    status: Mapped[str] = mapped_column(String(20), default="active")  # HSDS: active|inactive|defunct|temporarily closed
     min_age: Mapped[int | None] = mapped_column(Integer)
     max_age: Mapped[int | None] = mapped_column(Integer)
     genders: Mapped[str] = mapped_column(String(120), default="")  # comma-separated GENDERS slugs; empty = all
@@ -119,11 +119,16 @@ class ServiceTerm(db.Model):
 
     A range on `term` finds candidates through the index on both SQLite and PostgreSQL, so a search stays fast
     at 50,000 services. The "C" collation on PostgreSQL makes the prefix range compare bytes, as SQLite does.
+    The partial index holds only the words of service names (weight ≥ NAME_WEIGHT): the services that rank
+    first are found there without reading every service that mentions a common word in its description.
     """
 
     __tablename__ = "directory_service_terms"
     __table_args__ = (UniqueConstraint("service_id", "term"),
-                      Index("ix_directory_service_terms_lookup", "term", "service_id", "weight"))
+                      Index("ix_directory_service_terms_lookup", "term", "service_id", "weight"),
+                      Index("ix_directory_service_terms_in_name", "term", "service_id", "weight",
+                            sqlite_where=literal_column("weight") >= literal_column(str(search.NAME_WEIGHT)),
+                            postgresql_where=literal_column("weight") >= literal_column(str(search.NAME_WEIGHT))))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("directory_services.id", ondelete="CASCADE"), index=True)

@@ -76,6 +76,18 @@ def term_range(word: str) -> tuple[str, str | None]:
     return word, word[:-1] + chr(ord(word[-1]) + 1)
 
 
+def name_matches_rank_first(term_count: int) -> bool:
+    """Whether every service with a query word in its name outscores every service without one.
+
+    The lowest score with a name match (one word in the name, the others only in descriptions) against the
+    highest without (every word in both the organization's name and the description). True for one or two
+    words: the search then ranks the few name matches alone and reads the long tail only when the page
+    reaches past them."""
+    lowest_named = NAME_WEIGHT + (term_count - 1) * DESCRIPTION_WEIGHT
+    highest_unnamed = term_count * (ORGANIZATION_WEIGHT + DESCRIPTION_WEIGHT)
+    return lowest_named > highest_unnamed
+
+
 def rank(scored: list[tuple[str, int]]) -> list[str]:
     """Order (name, score) pairs as the search does: higher score first, then by name."""
     return [name for name, _ in sorted(scored, key=lambda pair: (-pair[1], fold(pair[0])))]

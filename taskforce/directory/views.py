@@ -46,11 +46,11 @@ def _quick_needs(filters: finder.Filters) -> list[dict]:
 def index():
     filters = finder.parse_filters(request.args)
     now = utcnow()
-    results, total = finder.find_services(filters, now)
-    pages = max(1, -(-total // finder.PAGE_SIZE))
+    found = finder.find_services(filters, now)
+    pages = max(1, -(-found.total // finder.PAGE_SIZE))
     return render_template(
-        "directory/index.html", filters=filters, total=total, pages=pages,
-        services=[finder.present(s, current_user, now) for s in results],
+        "directory/index.html", filters=filters, total=found.total, total_capped=found.capped, pages=pages,
+        services=[finder.present(s, current_user, now) for s in found.services],
         stale=finder.stale_services(current_user, now), chips=_quick_needs(filters), action_form=ActionForm(),
         categories=CATEGORIES, genders=GENDERS, serves=finder.SERVES, languages=picker_choices(),
         common_languages=[(c, language_name(c)) for c in COMMON], language_name=language_name,

@@ -1,6 +1,6 @@
 """Flask-WTF forms of the lessons area. They carry the CSRF token and render the fields; the services
 re-check every rule (the anonymizer check above all), so nothing here is trusted on its own."""
-from flask_wtf import FlaskForm
+from taskforce.forms import ActionForm, BaseForm  # noqa: F401  (ActionForm is used by the views)
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 
@@ -9,7 +9,7 @@ from taskforce.lessons.models import JurisdictionLevel, TraffickingType, Visibil
 from taskforce.lessons.services import SECTOR_CHOICES
 
 
-class LessonForm(FlaskForm):
+class LessonForm(BaseForm):
     title = StringField("Title", description="What a reader learns, in a few words. No names or places.")
     summary = TextAreaField("Summary", description="Two or three sentences: the lesson in short.")
     what_happened = TextAreaField("What happened", description="Use neutral words: “the victim”, “a motel in the "
@@ -29,14 +29,11 @@ class LessonForm(FlaskForm):
     decisions = HiddenField()
 
 
-class ActionForm(FlaskForm):
-    """A button-only form (retire, revise, helpful): carries the CSRF token."""
 
-
-class PublishForm(FlaskForm):
+class PublishForm(BaseForm):
     visibility = SelectField("Who may read it", choices=[(v.value, v.label) for v in Visibility],
                              default="task_force")
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BaseForm):
     body = TextAreaField("Comment", description="Comments are checked for identifying details too.")

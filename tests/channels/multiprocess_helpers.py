@@ -190,6 +190,16 @@ def app_server(name: str, *, database_url: str, redis_url: str | None, secret_ke
     return ServerProcess(name, [sys.executable, "app.py"], env, port, log_dir)
 
 
+def sign_out(base_url: str, cookie: str) -> None:
+    """Sign out through the real form (`POST /auth/logout` with the session's CSRF token) on `base_url`."""
+    with requests.Session() as http:
+        http.cookies.set(SESSION_COOKIE, cookie)
+        token = http.get(base_url + "/api/session", timeout=30).json()["csrf_token"]
+        response = http.post(base_url + "/auth/logout", data={"csrf_token": token}, allow_redirects=False, timeout=60)
+        if response.status_code >= 400:
+            raise AssertionError(f"sign-out failed: {response.status_code} {response.text[:300]}")
+
+
 def sign_in(base_url: str, email: str, password: str, totp: str | None = None) -> str:
     """Sign in through the real form over HTTP; return the session cookie's value."""
     with requests.Session() as http:
@@ -220,10 +230,12 @@ class RecordingClient:
         self.posted: list[dict] = []
         self.errors: list = []
         self.connects = 0
+        self.disconnects = 0
         self._lock = threading.Lock()
         self.sio.on("message_posted", self._on_posted, namespace=self.NAMESPACE)
         self.sio.on("error", self._on_error, namespace=self.NAMESPACE)
         self.sio.on("connect", self._on_connect, namespace=self.NAMESPACE)
+        self.sio.on("disconnect", self._on_disconnect, namespace=self.NAMESPACE)
 
     def _on_posted(self, payload):
         with self._lock:
@@ -236,6 +248,10 @@ class RecordingClient:
     def _on_connect(self):
         with self._lock:
             self.connects += 1
+
+    def _on_disconnect(self, *_reason):
+        with self._lock:
+            self.disconnects += 1
 
     def connect(self, timeout: float = 30.0) -> None:
         self.sio.connect(self.base_url, headers={"Cookie": f"{SESSION_COOKIE}={self.cookie}"},

@@ -1,6 +1,7 @@
 """Two real server processes behind Redis (DESIGN §4, §6): a message posted on one reaches a member on the
 other, and when Redis crashes mid-stream nobody loses a message — pub/sub drops what was said during the
 outage, the database keeps it, and `sync` brings both members level, each message exactly once, in order.
+A sign-out or a removal from a channel on one process reaches the member's socket on the other.
 
 The Redis here is a private redis-server on its own port (never the machine's shared one), killed and
 started again on the same port. Runs where Redis is configured (TASKFORCE_TEST_REDIS_URL; always in CI).
@@ -13,7 +14,7 @@ import uuid
 import pytest
 
 from tests.channels.multiprocess_helpers import (RecordingClient, RedisProcess, app_server, redis_server_binary,
-                                                 sign_in, wait_for)
+                                                 sign_in, sign_out, wait_for)
 from tests.conftest import IN_CI, PG_URL, REDIS_URL, TEST_PASSWORD
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
@@ -82,7 +83,9 @@ def seed(database_url: str, secret_key: str, instance_dir: str) -> dict:
         db.session.add_all(people.values())
         db.session.commit()
         channel = channels.create_channel(people["coordinator"], "Task force", "task_force")
-        seeded = {"channel_id": channel.id, "alice": people["alice"].email, "bob": people["bob"].email}
+        private = channels.create_channel(people["alice"], "Night shift", "private", members=[people["bob"].id])
+        seeded = {"channel_id": channel.id, "private_id": private.id, "alice": people["alice"].email,
+                  "bob": people["bob"].email, "bob_id": people["bob"].id}
         db.session.remove()
         db.engine.dispose()
     return seeded
@@ -101,11 +104,28 @@ def stored_message_ids(database_url: str, channel_id: int) -> list[int]:
 
 
 class Member:
-    """A signed-in member's socket plus what a page keeps: the ids it has shown, once each."""
+    """A signed-in member's socket plus what a page keeps (`static/js/channels.js`): the messages it shows,
+    once each by id, and `synced_up_to`, the catch-up cursor that only answers read from the database move
+    (never a live `message_posted`: live delivery may resume past a gap pub/sub dropped)."""
 
     def __init__(self, name, client: RecordingClient, channel_id: int):
         self.name, self.client, self.channel_id = name, client, channel_id
         self.sent: list[int] = []
+        self.synced_up_to = 0
+        self.synced: set[int] = set()
+
+    def shown(self) -> list[int]:
+        """What the page shows: live messages and synced ones, each once, in id order."""
+        return sorted(set(self.live_ids()) | self.synced)
+
+    def sync(self) -> list[int]:
+        """The page's catch-up (on connect, on focus, every 20 s): `sync` from `synced_up_to`, following
+        `has_more`; returns the ids the answers held."""
+        got = self.catch_up(self.synced_up_to)
+        self.synced.update(got)
+        if got:
+            self.synced_up_to = max(self.synced_up_to, max(got))
+        return got
 
     def send(self, body: str) -> int:
         ack = self.client.call("send", {"channel_id": self.channel_id, "body": body, "client_id": uuid.uuid4().hex})
@@ -183,10 +203,11 @@ def test_two_processes_share_messages_and_catch_up_after_a_redis_crash(redis_bin
         assert bob.sees(first, LIVE_WAIT * 3), "a message posted on process A never reached process B"
         reply = bob.send("Yes, until 6 am. Send them to the east entrance.")
         assert alice.sees(reply, LIVE_WAIT * 3), "a message posted on process B never reached process A"
-        # What each page shows so far: its catch-up on connect (here, after the subscriptions settled, so it
-        # also covers a probe pub/sub dropped while process B was still subscribing) plus the live stream.
-        shown = {member.name: set(member.live_ids()) | set(member.catch_up(0)) for member in (alice, bob)}
-        marks = {name: max(ids) for name, ids in shown.items()}
+        # Each page's catch-up (here after the subscriptions settled, so it also covers a probe pub/sub
+        # dropped while process B was still subscribing; in a browser the 20 s timer does the same).
+        for member in (alice, bob):
+            member.sync()
+        marks = {member.name: member.synced_up_to for member in (alice, bob)}
 
         # Redis crashes mid-stream: sends are still stored (and acked), but pub/sub drops their broadcast.
         redis.kill()
@@ -213,21 +234,98 @@ def test_two_processes_share_messages_and_catch_up_after_a_redis_crash(redis_bin
             crossed = [i for i in during if i in other.sent and i in member.live_ids()]
             assert not crossed, f"{member.name} got {crossed} live across processes while Redis was down"
 
-        # Catch-up: each member syncs from the last id seen before the outage; what the page shows is the
-        # live messages plus the synced ones — every stored message, exactly once, in id order.
+        # Live delivery resumed past a gap: a cursor taken from the last live id would never ask for the
+        # messages pub/sub dropped (the bug this guards against) …
         for member in (alice, bob):
             live = member.live_ids()
             assert len(live) == len(set(live)), f"{member.name} got a live message twice: {live}"
-            synced = member.catch_up(marks[member.name])
-            assert len(synced) == len(set(synced))
+            gap = [i for i in stored if i < max(live) and i not in member.shown()]
+            assert gap, f"{member.name} has no gap below the last live id: the outage dropped nothing?"
+            assert not set(gap) & set(member.catch_up(max(live))), "a last-live-id cursor cannot see the gap"
+        # … while the page's algorithm — sync from the sync high-water mark — brings every stored message,
+        # exactly once, in id order.
+        for member in (alice, bob):
+            assert member.synced_up_to == marks[member.name], "live messages must not move the sync cursor"
+            synced = member.sync()
             assert synced == [i for i in stored if i > marks[member.name]], f"{member.name}'s catch-up: {synced}"
-            timeline = sorted(shown[member.name] | set(live) | set(synced))
-            assert timeline == stored, f"{member.name} sees {timeline}, the database holds {stored}"
+            assert member.shown() == stored, f"{member.name} sees {member.shown()}, the database holds {stored}"
+            assert member.synced_up_to == stored[-1]
+            assert member.sync() == [] and member.shown() == stored  # the next periodic sync adds nothing
             assert not member.client.errors, f"{member.name} got error events: {member.client.errors}"
     except BaseException:
         for server in servers:
             print(f"--- {server.name} log (tail) ---\n{server.log_tail()}")
         print(f"--- redis log (tail) ---\n{redis.log_tail()}")
+        raise
+    finally:
+        for client in clients:
+            client.disconnect()
+        for server in servers:
+            server.stop()
+        redis.stop()
+
+
+def test_sign_out_and_removal_on_one_process_reach_the_socket_on_the_other(redis_binary, shared_database, tmp_path):
+    """Bob's socket is on process B. Alice removes him from a private channel through process A: his socket
+    leaves that channel's room on B. Bob signs out through process A: his socket on B is disconnected within
+    seconds and hears nothing more; his dead cookie cannot open a new one."""
+    secret_key = "multiprocess-" + uuid.uuid4().hex
+    seeded = seed(shared_database, secret_key, str(tmp_path / "instance"))
+    channel_id, private_id = seeded["channel_id"], seeded["private_id"]
+    log_dir = tempfile.mkdtemp(prefix="taskforce-mp-", dir=tmp_path)
+    redis = RedisProcess(redis_binary, log_dir=log_dir)
+    servers = [app_server(name, database_url=shared_database, redis_url=redis.url, secret_key=secret_key,
+                          log_dir=log_dir) for name in ("process-a", "process-b")]
+    clients: list[RecordingClient] = []
+    try:
+        redis.start()
+        for server in servers:
+            server.start()
+        for server in servers:
+            server.wait_ready(timeout=60)
+        process_a, process_b = servers
+        alice_cookie = sign_in(process_a.url, seeded["alice"], TEST_PASSWORD)
+        bob_cookie = sign_in(process_b.url, seeded["bob"], TEST_PASSWORD)
+        alice = Member("alice", RecordingClient(process_a.url, alice_cookie), channel_id)
+        bob = Member("bob", RecordingClient(process_b.url, bob_cookie), channel_id)
+        for member in (alice, bob):
+            clients.append(member.client)
+            member.client.connect()
+            for joined in (channel_id, private_id):
+                assert member.client.call("join", {"channel_id": joined}).get("ok")
+        probe_until_live(alice, bob, timeout=RECOVERY)  # the queue carries A → B
+
+        private_alice = Member("alice", alice.client, private_id)
+        private_bob = Member("bob", bob.client, private_id)
+        before = private_alice.send("Night shift: who takes the 2 am call?")
+        assert private_bob.sees(before, LIVE_WAIT * 3)
+        import requests
+        with requests.Session() as http:
+            http.cookies.set("taskforce_session", alice_cookie)
+            token = http.get(process_a.url + "/api/session", timeout=30).json()["csrf_token"]
+            removed = http.post(f"{process_a.url}/channels/{private_id}/members/{seeded['bob_id']}/remove",
+                                data={"csrf_token": token}, allow_redirects=False, timeout=60)
+        assert removed.status_code == 302, removed.text[:300]
+        time.sleep(1.0)  # the leave_room request crosses the queue
+        after_removal = private_alice.send("Night shift, after Bob left: the van is ready.")
+        still_shared = alice.send("Task force: all clear.")
+        assert bob.sees(still_shared, LIVE_WAIT * 3), "Bob left the whole task force, not one channel"
+        assert after_removal not in private_bob.live_ids(), "a removed member still hears the private channel"
+
+        started = time.monotonic()
+        sign_out(process_a.url, bob_cookie)
+        wait_for(lambda: bob.client.disconnects >= 1, timeout=LIVE_WAIT * 2,
+                 what="Bob's socket on process B to be disconnected after he signed out on process A")
+        print(f"sign-out on A disconnected the socket on B after {time.monotonic() - started:.2f} s")
+        after_sign_out = alice.send("Anyone still on? (after Bob signed out)")
+        assert not bob.sees(after_sign_out, 2.0), "a signed-out socket still hears the task force"
+        stranger = RecordingClient(process_b.url, bob_cookie)
+        with pytest.raises(Exception):
+            stranger.connect(timeout=10)
+        stranger.disconnect()
+    except BaseException:
+        for server in servers:
+            print(f"--- {server.name} log (tail) ---\n{server.log_tail()}")
         raise
     finally:
         for client in clients:

@@ -77,3 +77,27 @@ def test_channel_page_fits_a_phone(new_page, member, make_channel):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert page.is_visible("#composer-body")
     assert page.errors == []
+
+
+def test_a_message_whose_broadcast_was_lost_appears_after_live_delivery_resumed(new_page, make_user, make_channel):
+    """Redis pub/sub can drop a broadcast (an outage between processes) while live delivery goes on. The
+    page's catch-up cursor moves only on database answers, so its next sync (on focus here; also every
+    20 s and on reconnect) fills the gap below the newest live message."""
+    from taskforce.channels import messaging
+    general = make_channel(ChannelKind.TASK_FORCE, name="Task force general")
+    reader, writer = make_user(display_name="Rita Reader"), make_user(display_name="Wes Writer")
+    page = new_page()
+    sign_in(page, reader.email, TEST_PASSWORD)
+    page.wait_for_url("**/")
+    open_channel(page, general.id)
+    # Stored but never broadcast: what a process on the far side of a Redis outage leaves behind.
+    messaging.post_message(writer, general.id, "Dropped during the outage: the east door is locked.", "lost-1")
+    page.fill("#composer-body", "Back online: anyone there?")
+    page.press("#composer-body", "Enter")
+    page.wait_for_selector("#messages .message:not(.pending) >> text=Back online: anyone there?")
+    assert "east door is locked" not in page.inner_text("#messages")  # live delivery resumed past the gap
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+    page.wait_for_selector("#messages .message >> text=Dropped during the outage: the east door is locked.")
+    order = page.eval_on_selector_all("#messages > .message", "els => els.map(e => Number(e.dataset.id))")
+    assert order == sorted(order) and len(order) == len(set(order)) == 2
+    assert page.errors == []
