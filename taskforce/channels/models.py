@@ -34,7 +34,6 @@ class ChannelKind(str, enum.Enum):
         return self in (ChannelKind.PRIVATE, ChannelKind.TRAINING)
 
 
-
 class Channel(db.Model):
     __tablename__ = "channels"
 
