@@ -37,3 +37,15 @@ def test_upgrade_from_empty_then_check_reports_no_drift(empty_database_url, tmp_
         command.downgrade(config, "base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_demo_loads_into_a_migrated_database(tmp_path):
+    """What `make run` does on a fresh machine: migrate an empty SQLite file, then seed the demo."""
+    from taskforce.cli import seed_demo_data
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "SECRET_KEY": "x", "TESTING": True,
+                      "INSTANCE_DIR": str(tmp_path)})
+    with app.app_context():
+        command.upgrade(_alembic_config(), "head")
+        context = seed_demo_data(seed=7, password="taskforce-demo")
+        assert len(context["organizations"]) >= 12 and len(context["users"]) >= 30
+        db.engine.dispose()

@@ -2,7 +2,7 @@
 
 Revision ID: 0002_domains
 Revises: 0001_foundation
-Create Date: 2026-11-28 15:53:10.343454
+Create Date: 2026-11-28 16:08:44.942675
 
 """
 from alembic import op
@@ -49,6 +49,19 @@ def upgrade():
     sa.UniqueConstraint('organization_id'),
     sa.UniqueConstraint('uuid')
     )
+    op.create_table('channel_sockets',
+    sa.Column('sid', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('connected_at', taskforce.dbtypes.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('sid')
+    )
+    with op.batch_alter_table('channel_sockets', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_channel_sockets_connected_at'), ['connected_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_channel_sockets_session_id'), ['session_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_channel_sockets_user_id'), ['user_id'], unique=False)
+
     op.create_table('channels',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
@@ -96,7 +109,7 @@ def upgrade():
     sa.Column('location_id', sa.Integer(), nullable=True),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('min_age', sa.Integer(), nullable=True),
     sa.Column('max_age', sa.Integer(), nullable=True),
     sa.Column('genders', sa.String(length=120), nullable=False),
@@ -191,6 +204,7 @@ def upgrade():
     sa.Column('created_at', taskforce.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('edited_at', taskforce.dbtypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('deleted_at', taskforce.dbtypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('change_seq', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], ),
     sa.ForeignKeyConstraint(['channel_id'], ['channels.id'], ),
     sa.ForeignKeyConstraint(['parent_id'], ['channel_messages.id'], ),
@@ -199,6 +213,7 @@ def upgrade():
     )
     with op.batch_alter_table('channel_messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_channel_messages_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_channel_messages_change_seq'), ['change_seq'], unique=False)
         batch_op.create_index('ix_channel_messages_channel_id_id', ['channel_id', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_channel_messages_parent_id'), ['parent_id'], unique=False)
 
@@ -249,6 +264,7 @@ def upgrade():
     sa.UniqueConstraint('service_id', 'term')
     )
     with op.batch_alter_table('directory_service_terms', schema=None) as batch_op:
+        batch_op.create_index('ix_directory_service_terms_in_name', ['term', 'service_id', 'weight'], unique=False, sqlite_where=sa.text('weight >= 8'), postgresql_where=sa.text('weight >= 8'))
         batch_op.create_index('ix_directory_service_terms_lookup', ['term', 'service_id', 'weight'], unique=False)
         batch_op.create_index(batch_op.f('ix_directory_service_terms_service_id'), ['service_id'], unique=False)
 
@@ -440,6 +456,7 @@ def downgrade():
     with op.batch_alter_table('directory_service_terms', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_directory_service_terms_service_id'))
         batch_op.drop_index('ix_directory_service_terms_lookup')
+        batch_op.drop_index('ix_directory_service_terms_in_name', sqlite_where=sa.text('weight >= 8'), postgresql_where=sa.text('weight >= 8'))
 
     op.drop_table('directory_service_terms')
     with op.batch_alter_table('directory_service_languages', schema=None) as batch_op:
@@ -460,6 +477,7 @@ def downgrade():
     with op.batch_alter_table('channel_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_channel_messages_parent_id'))
         batch_op.drop_index('ix_channel_messages_channel_id_id')
+        batch_op.drop_index(batch_op.f('ix_channel_messages_change_seq'))
         batch_op.drop_index(batch_op.f('ix_channel_messages_author_id'))
 
     op.drop_table('channel_messages')
@@ -498,6 +516,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_channels_kind'))
 
     op.drop_table('channels')
+    with op.batch_alter_table('channel_sockets', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_channel_sockets_user_id'))
+        batch_op.drop_index(batch_op.f('ix_channel_sockets_session_id'))
+        batch_op.drop_index(batch_op.f('ix_channel_sockets_connected_at'))
+
+    op.drop_table('channel_sockets')
     op.drop_table('directory_organization_refs')
     with op.batch_alter_table('directory_locations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_directory_locations_organization_id'))
