@@ -76,6 +76,9 @@ def load_config(overrides: dict | None = None) -> dict:
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _secret_key(instance_dir)
+    # Never let a database error put bound values (message or lesson text) into a log.
+    engine_options = {"hide_parameters": True}
     if config["DATABASE_URL"].startswith("postgresql"):
-        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+        engine_options["pool_pre_ping"] = True
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options)
     return config

@@ -497,13 +497,37 @@
     area.focus();
     const restore = () => { body.textContent = ""; previous.forEach((n) => body.appendChild(n)); };
     cancel.addEventListener("click", restore);
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
+    const warning = document.createElement("p");
+    warning.className = "pii-warning";
+    warning.setAttribute("role", "alert");
+    warning.hidden = true;
+    const confirmSave = document.createElement("button");
+    confirmSave.type = "button";
+    confirmSave.className = "danger";
+    confirmSave.textContent = "Save anyway: no survivor is identified";
+    confirmSave.hidden = true;
+    form.append(warning, confirmSave);
+    const submitEdit = (confirmPii) => {
       const text = area.value.trim();
-      socket.emit("edit", { message_id: id, body: text }, (ack) => {
+      const item = { message_id: id, body: text };
+      if (confirmPii) item.confirm_pii = true;
+      socket.emit("edit", item, (ack) => {
+        if (ack && ack.pii) {  // the same warning as a new message: edit the text, or confirm
+          warning.textContent = ack.error;
+          warning.hidden = false;
+          confirmSave.hidden = false;
+          area.focus();
+          return;
+        }
         if (ack && ack.error) { live.toast(ack.error); return; }
         article.dataset.source = text;
       });
+    };
+    area.addEventListener("input", () => { warning.hidden = true; confirmSave.hidden = true; });
+    confirmSave.addEventListener("click", () => submitEdit(true));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      submitEdit(false);
     });
   }
 

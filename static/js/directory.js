@@ -26,14 +26,14 @@
     window.setTimeout(() => badge.classList.remove("just-updated"), 2000);
   }
 
+  // The − / + forms post a fixed change (delta -1 / 1) that the server adds in SQL, so two colleagues
+  // pressing at once both count; here only the buttons' enabled state follows the live numbers.
   function updateControls(controls, detail) {
     controls.querySelectorAll("input[data-step]").forEach((input) => {
       const step = Number(input.getAttribute("data-step"));
-      input.value = String(detail.available + step);
       const button = input.form.querySelector("button");
       if (button) button.disabled = step < 0 ? detail.available <= 0 : detail.available >= detail.total;
     });
-    controls.querySelectorAll("input[data-total]").forEach((input) => { input.value = String(detail.total); });
     const set = controls.querySelector(".capacity-set");
     if (set && !set.contains(document.activeElement)) {
       set.querySelector("input[name=available]").value = String(detail.available);

@@ -15,8 +15,10 @@
     bar.value = status.done;
     bar.textContent = status.percent + "%";
     if (status.status === "done") {
-      const unchanged = status.total - status.created - status.updated;
-      text.textContent = "Done: " + status.created + " created, " + status.updated + " updated, " + unchanged + " unchanged.";
+      const skipped = status.skipped || 0;
+      const unchanged = status.total - status.created - status.updated - skipped;
+      text.textContent = "Done: " + status.created + " created, " + status.updated + " updated, " + unchanged + " unchanged" +
+        (skipped ? ", " + skipped + " skipped (reload the page to see why)." : ".");
     } else if (status.status === "failed") {
       text.textContent = status.message || "The import stopped.";
     } else {

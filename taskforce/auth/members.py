@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from taskforce import audit
 from taskforce.auth.models import Organization, Role, Sector, User
-from taskforce.auth.services import end_all_sessions
+from taskforce.auth.services import end_all_sessions, end_sessions_of
 from taskforce.auth.validation import clean_choice, clean_text
 from taskforce.dbtypes import utcnow
 from taskforce.errors import Conflict, NotFound, PermissionDenied
@@ -68,10 +68,14 @@ def update_organization(actor: User, organization_id: int, name, sector, jurisdi
     organization = get_organization(actor, organization_id)
     fields = _organization_fields(name, sector, jurisdiction)
     _check_name_free(fields["name"], except_id=organization.id)
+    sector_changed = fields["sector"] is not organization.sector
     for key, value in fields.items():
         setattr(organization, key, value)
     audit.record(actor, "org.updated", organization)
-    db.session.commit()
+    if sector_changed:  # sector rooms and sector-only lessons follow the sector: sign its people in afresh
+        end_sessions_of(organization.members)
+    else:
+        db.session.commit()
     return organization
 
 
@@ -145,6 +149,8 @@ def unlock(actor: User, user_id: int) -> User:
     """Lift a lockout before its 15 minutes pass (the person called the coordinator)."""
     member = get_member(actor, user_id)
     _require_coordinator(actor, "unlock accounts")
+    if member.role is Role.ADMIN and not actor.is_admin:
+        raise PermissionDenied("Only an administrator can change an administrator's account.")
     member.locked_until, member.failed_logins, member.failed_window_start = None, 0, None
     audit.record(actor, "member.unlocked", member)
     db.session.commit()

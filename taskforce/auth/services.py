@@ -7,7 +7,7 @@ import time
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, or_, select, update
 
 from taskforce import audit
 from taskforce.auth import passwords
@@ -15,7 +15,7 @@ from taskforce.auth.models import User
 from taskforce.auth.session_store import revoke_session, revoke_sessions
 from taskforce.auth.signals import sessions_revoked
 from taskforce.auth.validation import clean_email
-from taskforce.dbtypes import utcnow
+from taskforce.dbtypes import UTCDateTime, utcnow
 from taskforce.errors import DomainError, PermissionDenied, ValidationError
 from taskforce.extensions import db
 
@@ -47,14 +47,39 @@ def load_active_user(user_id) -> User | None:
     return user if user is not None and user.active else None
 
 
-def _register_failure(user: User, now: datetime) -> None:
+def _reserve_attempt(user: User, now: datetime) -> int:
+    """Count this attempt before the password is checked, atomically in the database, and return the count in
+    the current window. Counting first means parallel guesses cannot all slip past the limit while the slow
+    password hash runs; a successful sign-in resets the count."""
+    window_over = or_(User.failed_window_start.is_(None),
+                      User.failed_window_start < literal(now - current_app.config["LOGIN_FAILURE_WINDOW"], UTCDateTime))
+    count = db.session.execute(
+        update(User).where(User.id == user.id).values(
+            failed_logins=case((window_over, 1), else_=User.failed_logins + 1),
+            failed_window_start=case((window_over, literal(now, UTCDateTime)), else_=User.failed_window_start),
+        ).returning(User.failed_logins)
+    ).scalar_one()
+    db.session.commit()
+    return count
+
+
+def _lock(user: User, now: datetime) -> None:
+    """Lock for the failure window (once: parallel attempts do not extend or re-audit it)."""
     window = current_app.config["LOGIN_FAILURE_WINDOW"]
-    if user.failed_window_start is None or now - user.failed_window_start > window:
-        user.failed_window_start, user.failed_logins = now, 0
-    user.failed_logins += 1
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"] and not user.is_locked(now):
-        user.locked_until = now + window
+    result = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.locked_until.is_(None),
+                                                   User.locked_until <= literal(now, UTCDateTime)))
+        .values(locked_until=literal(now + window, UTCDateTime)))
+    if result.rowcount:
         audit.record(user, "auth.lockout", user, outcome="locked")
+
+
+def _claim_totp_step(user: User, step: int) -> bool:
+    """A code is used once, even by two requests racing with it."""
+    result = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step))
+    return result.rowcount == 1
 
 
 def _typed_email_label(email: str, user: User | None) -> str:
@@ -74,25 +99,16 @@ def authenticate(email, password, totp_code=None) -> User:
     email = normalise_email(email)
     password = password if isinstance(password, str) else ""
     user = find_user_by_email(email) if email else None
-    password_ok = passwords.verify_password(user.password_hash if user else None, password[:passwords.MAX_LENGTH])
-    reason = None
-    if user is None:
-        reason = "unknown_email"
-    elif not user.active:
-        reason = "inactive"
-    elif user.is_locked(now):
-        reason = "locked"
-    elif not password_ok:
-        reason = "bad_password"
-    elif user.totp_enabled:
-        step = passwords.totp_step_if_valid(user.totp_secret, str(totp_code or ""), user.totp_last_step, time.time())
-        if step is None:
-            reason = "bad_totp"
-        else:
-            user.totp_last_step = step
+    reason = _refusal(user, now)
+    if reason is None:
+        attempts = _reserve_attempt(user, now)
+        reason = "locked" if attempts > current_app.config["LOGIN_MAX_FAILURES"] else _check_secrets(
+            user, password, totp_code)
+        if reason and attempts >= current_app.config["LOGIN_MAX_FAILURES"]:
+            _lock(user, now)
+    else:
+        passwords.verify_password(None, password[:passwords.MAX_LENGTH])  # same work as a real check
     if reason:
-        if user is not None and reason in ("bad_password", "bad_totp"):
-            _register_failure(user, now)
         audit.record(user, "auth.sign_in", user, outcome=reason, actor_label=_typed_email_label(email, user))
         db.session.commit()
         raise SignInFailed()
@@ -101,6 +117,26 @@ def authenticate(email, password, totp_code=None) -> User:
     audit.record(user, "auth.sign_in", user)
     db.session.commit()
     return user
+
+
+def _refusal(user: User | None, now: datetime) -> str | None:
+    if user is None:
+        return "unknown_email"
+    if not user.active:
+        return "inactive"
+    if user.is_locked(now):
+        return "locked"
+    return None
+
+
+def _check_secrets(user: User, password: str, totp_code) -> str | None:
+    if not passwords.verify_password(user.password_hash, password[:passwords.MAX_LENGTH]):
+        return "bad_password"
+    if user.totp_enabled:
+        step = passwords.totp_step_if_valid(user.totp_secret, str(totp_code or ""), user.totp_last_step, time.time())
+        if step is None or not _claim_totp_step(user, step):
+            return "bad_totp"
+    return None
 
 
 def sign_out(actor: User, session_row_id: int | None) -> None:
@@ -115,9 +151,16 @@ def sign_out(actor: User, session_row_id: int | None) -> None:
 def end_all_sessions(user: User, *, keep_session_id: int | None = None) -> None:
     """Revoke every session of `user` (but `keep_session_id`) with the caller's pending changes, commit,
     and announce it so live sockets close."""
-    ids = revoke_sessions(user.id, except_row_id=keep_session_id)
+    end_sessions_of([user], keep_session_id=keep_session_id)
+
+
+def end_sessions_of(users, *, keep_session_id: int | None = None) -> None:
+    """Revoke every session of these people in one commit (with the caller's pending changes), then announce
+    each so their live sockets close and reconnect with their new rights."""
+    revoked = {user.id: revoke_sessions(user.id, except_row_id=keep_session_id) for user in users}
     db.session.commit()
-    sessions_revoked.send(current_app._get_current_object(), user_id=user.id, session_ids=ids)
+    for user_id, ids in revoked.items():
+        sessions_revoked.send(current_app._get_current_object(), user_id=user_id, session_ids=ids)
 
 
 def confirm_totp(actor: User, secret: str, code: str) -> None:

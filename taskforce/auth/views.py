@@ -1,4 +1,6 @@
 """Sign-in, invitations accepted, the member's own account. Translate HTTP to services, nothing more."""
+from urllib.parse import urlsplit
+
 import segno
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -26,8 +28,10 @@ def unauthorized():
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths: an open redirect would help phishing."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only same-site paths: an open redirect would help phishing. Browsers drop tabs and newlines from
+    URLs and read a backslash as a slash, so any of those, or a scheme or host, sends the person home."""
+    if (target and target.startswith("/") and not any(ch <= " " or ch == "\\" for ch in target)
+            and not urlsplit(target).netloc and not target.startswith("//")):
         return target
     return url_for("web.home")
 

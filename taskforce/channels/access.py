@@ -6,6 +6,7 @@ read answers exactly like one that does not exist (NotFound), so ids cannot be p
 """
 from sqlalchemy import and_, exists, func, or_, select
 
+from taskforce import ids
 from taskforce.auth.models import Organization, Role, Sector, User
 from taskforce.channels.models import Channel, ChannelKind, ChannelMembership, Message
 from taskforce.errors import NotFound, PermissionDenied, ValidationError
@@ -33,14 +34,12 @@ def can_read(actor: User, channel: Channel) -> bool:
 
 
 def channel_id_of(value) -> int:
-    """A channel id from client input: an int (or a digit string), else a ValidationError."""
-    if isinstance(value, bool):
-        raise ValidationError("channel_id must be a number.", field="channel_id")
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
-    if not isinstance(value, int) or value <= 0 or value > 2**31:
-        raise ValidationError("channel_id must be a number.", field="channel_id")
-    return value
+    """A channel id from client input: an int (or a string of ASCII digits) that a database id column can
+    hold, else a ValidationError."""
+    channel_id = ids.record_id(value)
+    if channel_id is None:
+        raise ValidationError("channel_id must be a channel's number.", field="channel_id")
+    return channel_id
 
 
 def readable_channel(actor: User, channel_id) -> Channel:
@@ -62,8 +61,9 @@ def writable_channel(actor: User, channel_id) -> Channel:
 
 def readable_message(actor: User, message_id) -> Message:
     """A message in a channel `actor` may read; NotFound otherwise."""
-    if isinstance(message_id, bool) or not isinstance(message_id, int) or not 0 < message_id < 2**63:
-        raise ValidationError("message_id must be a number.", field="message_id")
+    message_id = ids.record_id(message_id)
+    if message_id is None:
+        raise ValidationError("message_id must be a message's number.", field="message_id")
     message = db.session.get(Message, message_id)
     if message is None or db.session.scalar(
             select(Channel.id).where(Channel.id == message.channel_id, readable_condition(actor))) is None:

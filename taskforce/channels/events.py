@@ -23,6 +23,7 @@ from taskforce.extensions import socketio
 log = logging.getLogger(__name__)
 NAMESPACE = room_events.NAMESPACE
 SIGNED_OUT = "Your session has ended. Sign in again."
+SECOND_FACTOR = "Set up two-factor sign-in first (your role requires it), then open channels again."
 
 
 def send_limit() -> TokenBuckets:
@@ -49,7 +50,7 @@ class ChannelNamespace(Namespace):
 
     # -- connection -------------------------------------------------------------------------------------
     def on_connect(self, auth=None):
-        if not self._live():
+        if self._refusal() is not None:
             return False
         user = current_user._get_current_object()
         for room in (f"user:{user.id}", f"sector:{user.sector.value}", "task_force", f"session:{session.row_id}"):
@@ -109,7 +110,8 @@ class ChannelNamespace(Namespace):
 
     def on_edit(self, *args):
         def run(actor, data):
-            message = messaging.edit_message(actor, data.get("message_id"), data.get("body"))
+            message = messaging.edit_message(actor, data.get("message_id"), data.get("body"),
+                                             confirm_pii=data.get("confirm_pii") is True)
             room_events.message_updated(message)
             return {"ok": True, "id": message.id}
         return self._handle("edit", args, run)
@@ -151,15 +153,23 @@ class ChannelNamespace(Namespace):
         return self._handle("typing", args, run)
 
     # -- plumbing -----------------------------------------------------------------------------------------
-    def _live(self) -> bool:
-        return bool(current_user.is_authenticated and session_is_live(session.row_id, current_app.config))
+    def _refusal(self) -> str | None:
+        """Why this socket may not act, or None. HTTP's before_request hooks never run for socket events,
+        so the rules they keep are checked here too: a live sign-in, and the second factor a coordinator
+        or admin must have set up (`auth.views.enforce_second_factor`)."""
+        if not (current_user.is_authenticated and session_is_live(session.row_id, current_app.config)):
+            return SIGNED_OUT
+        if current_user.requires_totp and not current_user.totp_enabled:
+            return SECOND_FACTOR
+        return None
 
     def _handle(self, event: str, args, run):
         """Check the session, run the use case, and turn any failure into an answer to the sender."""
-        if not self._live():
-            socketio.emit("error", {"event": event, "message": SIGNED_OUT}, to=request.sid, namespace=NAMESPACE)
+        refusal = self._refusal()
+        if refusal is not None:
+            socketio.emit("error", {"event": event, "message": refusal}, to=request.sid, namespace=NAMESPACE)
             socketio.server.disconnect(request.sid, namespace=NAMESPACE)
-            return {"error": SIGNED_OUT}
+            return {"error": refusal}
         try:
             return run(current_user._get_current_object(), _payload(args))
         except DomainError as error:

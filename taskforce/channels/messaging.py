@@ -6,10 +6,10 @@ SQLite: one writer at a time anyway), so a client that saw id N has seen everyth
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from taskforce import audit
+from taskforce import audit, ids
 from taskforce.auth.models import User
 from taskforce.channels import access, mentions, pii_check
 from taskforce.channels.models import (MAX_BODY, MAX_CLIENT_ID, REACTIONS, Channel, Mention, Message,
@@ -82,15 +82,7 @@ def post_message(actor: User, channel_id, body, client_id, *, parent_id=None, co
         if parent.channel_id != channel.id:
             raise ValidationError("A reply goes in the same channel as the message it answers.", field="parent_id")
         parent_id = parent.parent_id or parent.id  # threads are one level deep
-    if confirm_pii is not True:
-        findings = pii_check.check(body)
-        if findings:
-            audit.record(actor, "channel.pii_warning", channel, outcome="warned")
-            db.session.commit()
-            raise PiiWarning(findings)
-    else:
-        if pii_check.check(body):
-            audit.record(actor, "channel.pii_warning", channel, outcome="confirmed")
+    _warn_about_pii(actor, channel, body, confirm_pii)
     _serialize_ids()
     message = Message(channel_id=channel.id, author_id=actor.id, body=body, client_id=client_id,
                       parent_id=parent_id, created_at=utcnow())
@@ -106,6 +98,20 @@ def post_message(actor: User, channel_id, body, client_id, *, parent_id=None, co
     mentioned = _record_mentions(actor, channel, message)
     db.session.commit()
     return Posted(message, created=True, mentioned=mentioned)
+
+
+def _warn_about_pii(actor: User, channel: Channel, body: str, confirm_pii) -> None:
+    """Chat is where a survivor's phone number gets pasted in a hurry: a body with structured identifying
+    details is refused with a warning (PiiWarning) until the sender removes them or confirms. Both the
+    warning and a confirmation are in the audit log (never the text). Posts and edits alike."""
+    findings = pii_check.check(body)
+    if not findings:
+        return
+    if confirm_pii is not True:
+        audit.record(actor, "channel.pii_warning", channel, outcome="warned")
+        db.session.commit()
+        raise PiiWarning(findings)
+    audit.record(actor, "channel.pii_warning", channel, outcome="confirmed")
 
 
 def _serialize_ids() -> None:
@@ -137,16 +143,18 @@ def _stamp_change(message: Message) -> None:
     db.session.expire(message, ["change_seq"])
 
 
-def edit_message(actor: User, message_id, body) -> Message:
-    """Only the author edits; the previous body is kept for coordinators, the message is marked edited."""
+def edit_message(actor: User, message_id, body, *, confirm_pii=False) -> Message:
+    """Only the author edits; the previous body is kept for coordinators, the message is marked edited.
+    A new body passes the same identifying-details warning as a new message."""
     message = access.readable_message(actor, message_id)
     if message.author_id != actor.id:
         raise PermissionDenied("Only the author can edit a message.")
     if message.is_deleted:
         raise ValidationError("A deleted message cannot be edited.")
-    access.writable_channel(actor, message.channel_id)
+    channel = access.writable_channel(actor, message.channel_id)
     body = clean_body(body)
     if body != message.body:
+        _warn_about_pii(actor, channel, body, confirm_pii)
         db.session.add(MessageRevision(message_id=message.id, body=message.body, replaced_at=utcnow()))
         message.body, message.edited_at = body, utcnow()
         _stamp_change(message)
@@ -155,12 +163,17 @@ def edit_message(actor: User, message_id, body) -> Message:
 
 
 def delete_message(actor: User, message_id) -> Message:
-    """Soft delete by the author or a coordinator; the row stays and readers see "message deleted"."""
+    """Soft delete by the author or a coordinator; the row stays and readers see "message deleted".
+
+    The text goes for good — the body is blanked and the earlier versions are removed — so a pasted phone
+    number can really be taken back; the audit event says who deleted which message, never what it said."""
     message = access.readable_message(actor, message_id)
     if message.author_id != actor.id and not actor.is_coordinator:
         raise PermissionDenied("Only the author or a coordinator can delete a message.")
     if not message.is_deleted:
         message.deleted_at = utcnow()
+        message.body = ""
+        db.session.execute(delete(MessageRevision).where(MessageRevision.message_id == message.id))
         _stamp_change(message)
         audit.record(actor, "channel.message_deleted", message)
         db.session.commit()
@@ -205,8 +218,9 @@ def messages_since(actor: User, since, limit: int = SYNC_LIMIT) -> tuple[list[Me
         raise ValidationError("since must map channel ids to the last message id seen.", field="since")
     cursors: dict[int, int] = {}
     for raw_channel, last_id in since.items():
-        if isinstance(last_id, bool) or not isinstance(last_id, int) or last_id < 0:
-            raise ValidationError("Each last seen id must be a whole number (0 for none).", field="since")
+        last_id = ids.position(last_id) if isinstance(last_id, int) else None
+        if last_id is None:
+            raise ValidationError("Each last seen id must be a message's number (0 for none).", field="since")
         channel_id = access.channel_id_of(raw_channel)
         cursors[channel_id] = max(last_id, cursors.get(channel_id, 0))
     if set(cursors) - access.readable_channel_ids(actor, cursors):  # one query for the whole sidebar
@@ -231,8 +245,10 @@ def changes_since(actor: User, channel_ids, after, limit: int = SYNC_LIMIT) -> t
     these channels changed after change number `after`, in change order, at most `limit`. Returns them,
     the change number the client is now caught up to, and whether more remain. `after=None` asks only
     where changes stand now."""
-    if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
-        raise ValidationError("changes_since must be a change number (0 for none).", field="changes_since")
+    if after is not None:
+        after = ids.position(after) if isinstance(after, int) else None
+        if after is None:
+            raise ValidationError("changes_since must be a change number (0 for none).", field="changes_since")
     channel_ids = {access.channel_id_of(value) for value in channel_ids}
     if channel_ids - access.readable_channel_ids(actor, channel_ids):
         raise NotFound(access.NOT_FOUND)
@@ -254,8 +270,9 @@ def history(actor: User, channel_id, *, before=None, limit: int = HISTORY_LIMIT)
     channel = access.readable_channel(actor, channel_id)
     stmt = select(Message).where(Message.channel_id == channel.id)
     if before is not None:
-        if isinstance(before, bool) or not isinstance(before, int) or before < 0:
-            raise ValidationError("before must be a message id.", field="before")
+        before = ids.record_id(before)
+        if before is None:
+            raise ValidationError("before must be a message's number.", field="before")
         stmt = stmt.where(Message.id < before)
     limit = max(1, min(int(limit), SYNC_LIMIT))
     rows = list(db.session.scalars(stmt.order_by(Message.id.desc()).limit(limit + 1)))

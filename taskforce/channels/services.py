@@ -7,7 +7,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from taskforce import audit
+from taskforce import audit, ids
 from taskforce.auth.models import Sector, User
 from taskforce.auth.validation import clean_choice, clean_text
 from taskforce.channels import access
@@ -118,7 +118,8 @@ def remove_member(actor: User, channel_id, user_id) -> None:
     channel = access.readable_channel(actor, channel_id)
     if not channel.kind.has_explicit_members:
         raise ValidationError("Task-force and sector channels have no member list to remove someone from.")
-    if isinstance(user_id, bool) or not isinstance(user_id, int):
+    user_id = ids.record_id(user_id)
+    if user_id is None:
         raise ValidationError("Choose the person to remove.", field="user_id")
     if user_id != actor.id and not access.may_manage(actor, channel):
         raise PermissionDenied("Only the channel's creator or a coordinator removes members.")
@@ -133,8 +134,9 @@ def remove_member(actor: User, channel_id, user_id) -> None:
 def mark_read(actor: User, channel_id, message_id) -> int:
     """Move the member's read position forward (never back); returns the position."""
     channel = access.readable_channel(actor, channel_id)
-    if isinstance(message_id, bool) or not isinstance(message_id, int) or message_id < 0:
-        raise ValidationError("message_id must be a number.", field="message_id")
+    message_id = ids.position(message_id) if isinstance(message_id, int) else None
+    if message_id is None:
+        raise ValidationError("message_id must be a message's number.", field="message_id")
     newest = db.session.scalar(select(func.max(Message.id)).where(Message.channel_id == channel.id)) or 0
     membership = ensure_membership(actor, channel)
     membership.last_read_message_id = max(membership.last_read_message_id, min(message_id, newest))
@@ -234,7 +236,7 @@ def _membership(channel_id: int, user_id: int) -> ChannelMembership | None:
 
 
 def _active_users(user_ids) -> list[User]:
-    ids = [i for i in user_ids if isinstance(i, int) and not isinstance(i, bool)]
-    if not ids:
+    wanted = {ids.record_id(value) for value in user_ids} - {None}
+    if not wanted:
         return []
-    return list(db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))).unique())
+    return list(db.session.scalars(select(User).where(User.id.in_(sorted(wanted)), User.active.is_(True))).unique())

@@ -6,6 +6,7 @@ back through history and change channels. Socket side effects follow each commit
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from taskforce import ids
 from taskforce.channels import events, messaging, room_events, services
 from taskforce.channels.models import MAX_BODY, REACTIONS, ChannelKind
 from taskforce.channels.payloads import channel_payload, message_payload
@@ -50,9 +51,12 @@ def show(channel_id):
 def create():
     form = request.form
     try:
+        members = [ids.record_id(v) for v in form.getlist("member_id") if v.strip()]
+        if None in members:
+            raise ValidationError("Choose the people to invite from the list.", field="member_id")
         channel = services.create_channel(current_user._get_current_object(), form.get("name"), form.get("kind"),
                                           topic=form.get("topic", ""), sector=form.get("sector") or None,
-                                          members=[int(v) for v in form.getlist("member_id") if v.isdigit()])
+                                          members=members)
     except ValidationError as error:
         flash(error.message, "error")
         return redirect(request.referrer or url_for("channels.index")), 303
@@ -84,9 +88,8 @@ def archive(channel_id):
 @bp.post("/<int:channel_id>/members")
 @login_required
 def invite(channel_id):
-    raw = request.form.get("user_id", "")
     invitee = services.invite_member(current_user._get_current_object(), channel_id,
-                                     int(raw) if raw.isdigit() else None)
+                                     ids.record_id(request.form.get("user_id")))
     channel = services.access.readable_channel(current_user._get_current_object(), channel_id)
     room_events.member_added(channel, invitee.id)
     flash(f"{invitee.display_name} can now read and write here.", "info")
@@ -147,7 +150,7 @@ def list_channels():
 @login_required
 def history(channel_id):
     actor = current_user._get_current_object()
-    before = request.args.get("before", type=int)
+    before = request.args.get("before") or None  # messaging.history refuses what is not a message's number
     limit = request.args.get("limit", default=messaging.HISTORY_LIMIT, type=int)
     changes_up_to = messaging.current_change()  # before the messages: they already show every change up to it
     messages, has_more = messaging.history(actor, channel_id, before=before, limit=limit)

@@ -3,7 +3,8 @@
 Capacity is written without touching the service's `version`: beds change many times a day, and a
 colleague's open edit form (description, hours) must not turn into a conflict because of it. Updating
 capacity also counts as verifying the entry — the provider has just looked at it and vouched that the
-service is operating — so it clears the stale flag.
+service is operating — so it clears the stale flag. The − / + buttons send a change (`change_capacity`), added
+in SQL so simultaneous presses all count; the Set form sends absolute numbers (`update_capacity`).
 """
 import smtplib
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from taskforce.directory import search, validation
 from taskforce.directory.finder import LISTED_STATUSES
 from taskforce.directory.models import Service
 from taskforce.directory.services import get_editable_service
+from taskforce.errors import ValidationError
 from taskforce.extensions import db
 
 REMIND_AGAIN_AFTER = timedelta(days=30)
@@ -32,6 +34,36 @@ def update_capacity(actor, service_id, available, total) -> Service:
     db.session.execute(update(table).where(table.c.id == service.id).values(
         capacity_available=available, capacity_total=total, capacity_updated_at=now,
         last_verified_at=now, stale_reminded_at=None))
+    audit.record(actor, "directory.capacity_updated", service)
+    db.session.commit()
+    db.session.expire(service)
+    return service
+
+
+def change_capacity(actor, service_id, delta) -> Service:
+    """One bed taken (−1) or freed (+1): `delta` is added IN the database, so two colleagues pressing − at once
+    on 5 leave 3, never 4 (an absolute value read a moment ago would lose one of the presses). Refused, with
+    nothing written, when the result would fall below 0 or rise above the total."""
+    service = get_editable_service(actor, service_id)
+    delta = validation.clean_capacity_delta(delta)
+    now = utcnow()
+    table = Service.__table__
+    result = db.session.execute(update(table).where(
+        table.c.id == service.id, table.c.capacity_available.is_not(None), table.c.capacity_total.is_not(None),
+        (table.c.capacity_available + delta).between(0, table.c.capacity_total),
+    ).values(capacity_available=table.c.capacity_available + delta, capacity_updated_at=now,
+             last_verified_at=now, stale_reminded_at=None))
+    if result.rowcount != 1:
+        db.session.rollback()
+        db.session.expire(service)
+        if service.capacity_total is None or service.capacity_available is None:
+            raise ValidationError("This service has no capacity yet: enter available and total with Set.",
+                                  field="delta")
+        if service.capacity_available + delta < 0:
+            raise ValidationError(f"Only {service.capacity_available} available now; it cannot go below 0.",
+                                  field="delta")
+        raise ValidationError(f"Already {service.capacity_available} of {service.capacity_total} available; raise "
+                              "the total with Set first.", field="delta")
     audit.record(actor, "directory.capacity_updated", service)
     db.session.commit()
     db.session.expire(service)

@@ -5,6 +5,8 @@
 the rows in chunks; each chunk commits together with the job's progress, so the progress bar can be read by
 any server process and survives a restart, and every row is written whole or not at all. Rows match existing
 services by organization and name (case-insensitive), so running the same spreadsheet twice changes nothing.
+A row that would make another organization's confidential site public or change its hidden address (the
+importing coordinator is not one of its members) is skipped and listed with the job's errors.
 """
 import json
 import uuid as uuid_module
@@ -84,8 +86,10 @@ def preview(job: DirectoryImportJob) -> dict:
 
 def status(job: DirectoryImportJob) -> dict:
     """The progress bar's JSON."""
+    errors = json.loads(job.errors_json)
     return {"id": job.id, "status": job.status, "total": job.total, "done": job.done, "created": job.created,
-            "updated": job.updated, "errors": len(json.loads(job.errors_json)), "message": job.message,
+            "updated": job.updated, "errors": len(errors), "skipped": sum(1 for e in errors if e.get("skipped")),
+            "message": job.message,
             "percent": 100 if job.total == 0 else round(100 * job.done / job.total)}
 
 
@@ -113,11 +117,15 @@ def run_job(job_id: int) -> None:
     rows = json.loads(job.rows_json)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     organizations: dict[str, object] = {}  # name (lower-case) → Organization, looked up once per job
+    errors = json.loads(job.errors_json)
     try:
         for start in range(job.done, len(rows), CHUNK):
-            for _number, record in rows[start:start + CHUNK]:
-                _write_row(actor, record, counts, organizations)
+            for number, record in rows[start:start + CHUNK]:
+                refusal = _write_row(actor, record, counts, organizations)
+                if refusal:
+                    errors.append({"row": number, "column": "confidential", "reason": refusal, "skipped": True})
             job.done = min(len(rows), start + CHUNK)
+            job.errors_json = json.dumps(errors[:csv_import.MAX_ERRORS_KEPT])
             job.created, job.updated = counts["created"], counts["updated"]
             db.session.commit()
         job.status, job.finished_at, job.rows_json = "done", utcnow(), "[]"
@@ -132,7 +140,8 @@ def run_job(job_id: int) -> None:
         raise
 
 
-def _write_row(actor, record: dict, counts: dict, organizations: dict) -> None:
+def _write_row(actor, record: dict, counts: dict, organizations: dict) -> str | None:
+    """Write one checked row, or return why it is refused (another organization's site, see exchange_apply)."""
     key = record["organization_name"].lower()
     if key not in organizations:
         organizations[key] = exchange_apply.resolve_organization(
@@ -143,6 +152,10 @@ def _write_row(actor, record: dict, counts: dict, organizations: dict) -> None:
     fields = {k: v for k, v in record.items() if k not in ("organization_name", "location")}
     fields["hours"] = [tuple(h) for h in record["hours"]]
     location = None
+    if record.get("location") and service is not None:
+        refusal = exchange_apply.refusal_for_location(actor, service.location, record["location"], organization.id)
+        if refusal:
+            return f"Not imported: the site of “{service.name}” {refusal}."
     if record.get("location"):
         location_uuid = service.location.uuid if service is not None and service.location else str(uuid_module.uuid4())
         location = exchange_apply.upsert_location({"uuid": location_uuid, **record["location"]}, organization.id,
@@ -152,3 +165,4 @@ def _write_row(actor, record: dict, counts: dict, organizations: dict) -> None:
     if service is None:
         fields["last_verified_at"] = utcnow()
     exchange_apply.upsert_service(fields, organization.id, location, counts)
+    return None

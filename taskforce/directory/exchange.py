@@ -6,6 +6,10 @@ Import takes the same files (or anyone's HSDS files, zips, API pages) in ONE tra
 written whole, each invalid one is reported with its file, JSON path and reason and nothing of it is written,
 and a file that cannot be read at all (too large, not UTF-8, not JSON) stops everything before any write.
 Records keep their HSDS ids, so importing the same files twice changes nothing.
+
+Someone importing through the web may not move another organization's service or site, make its confidential
+site public or change what that site hides (`exchange_apply.refusal_for_*`): such a record is reported and
+skipped. The CLI (`actor` None) is the operator of the installation and may (see `exchange_cli`).
 """
 import io
 import json
@@ -164,9 +168,17 @@ def _write_batch(actor, batch: hsds_read.Batch, report: dict) -> None:
             if owner is None and record["uuid"] in service_rows:
                 owner = service_rows[record["uuid"]].organization_id
             location_owner.setdefault(record["location_uuid"], owner)
-    locations = {}
+    location_rows = {loc.uuid: loc for loc in db.session.scalars(
+        select(Location).where(Location.uuid.in_(list(batch.locations)))).all()} if batch.locations else {}
+    locations, refused_locations = {}, set()
     for record in batch.locations.values():
         owner = organization_id_for(record.get("organization_uuid")) or location_owner.get(record["uuid"])
+        refusal = exchange_apply.refusal_for_location(actor, location_rows.get(record["uuid"]), record, owner)
+        if refusal:
+            file, path = record.get("_source", ("", ""))
+            problems.append({"file": file, "path": path, "reason": f"location {record['uuid']} {refusal}"})
+            refused_locations.add(record["uuid"])
+            continue
         location = exchange_apply.upsert_location(record, owner, report["locations"])
         if location is None:
             report["notes"].append(f"Location {record['uuid']} belongs to no organization in this import or the "
@@ -190,8 +202,12 @@ def _write_batch(actor, batch: hsds_read.Batch, report: dict) -> None:
         if reason is None and record.get("location_uuid"):
             location = locations.get(record["location_uuid"]) or db.session.scalar(
                 select(Location).where(Location.uuid == record["location_uuid"]))
-            if location is None:
+            if record["location_uuid"] in refused_locations:
+                reason = f"is at location {record['location_uuid']}, which was refused (see its problem)"
+            elif location is None:
                 reason = f"is at location {record['location_uuid']}, which is neither in this import nor in the directory"
+        if reason is None:
+            reason = exchange_apply.refusal_for_service(actor, existing, organization_id, location)
         if reason:
             problems.append({"file": file, "path": path, "reason": reason})
             continue

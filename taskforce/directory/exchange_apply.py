@@ -4,6 +4,11 @@ Records are the plain dicts of `hsds.py`; only the keys a record carries are wri
 never blanks what a fuller file said. Writing the same record twice changes nothing (no version bump), which
 makes every import idempotent. A confidential site's street address, postal code, coordinates and site name
 are never overwritten by the blanks an export leaves in their place.
+
+Ownership (the editor's rule, `services._apply(keep_hidden_address=…)`): an import by someone outside the
+organization that owns an existing service or site never moves it to another organization, never makes a
+confidential site public and never changes what a confidential site hides (`refusal_for_*` say why, and the
+caller reports the record and skips it). The CLI runs as the installation's operator, who may do all of it.
 """
 import uuid as uuid_module
 
@@ -22,6 +27,44 @@ SCALAR_FIELDS = ("name", "description", "status", "min_age", "max_age", "eligibi
 LIST_FIELDS = ("genders", "trafficking_types")
 LOCATION_FIELDS = ("name", "address_1", "city", "state_province", "postal_code", "country", "latitude", "longitude")
 HIDDEN_WHEN_CONFIDENTIAL = ("name", "address_1", "postal_code", "latitude", "longitude")
+WITHHELD = ("", None, hsds.CONFIDENTIAL_NAME)  # what a confidential export leaves in place of a hidden field
+
+
+def acts_for(actor, organization_id: int | None) -> bool:
+    """May this importer change what the owning organization decided? The CLI (operator), or its own members."""
+    return actor is None or (organization_id is not None and actor.organization_id == organization_id)
+
+
+def refusal_for_location(actor, location: Location | None, record: dict, organization_id: int | None) -> str | None:
+    """Why an outsider's import may not write `record` over an existing site, or None when it may."""
+    if location is None or acts_for(actor, location.organization_id):
+        return None
+    if organization_id is not None and organization_id != location.organization_id:
+        return ("is a site of another organization; only its own members can move it to a different "
+                "organization")
+    if not location.is_confidential:
+        return None
+    if record.get("is_confidential", True) is False:
+        return "is a confidential site of another organization; only its own members can make its address public"
+    for field in HIDDEN_WHEN_CONFIDENTIAL:
+        if field in record and record[field] not in WITHHELD and record[field] != getattr(location, field):
+            return ("is a confidential site of another organization; only its own members can change its street "
+                    "address, postal code, coordinates or site name")
+    return None
+
+
+def refusal_for_service(actor, service: Service | None, organization_id: int | None,
+                        location: Location | None) -> str | None:
+    """Why an outsider's import may not write this service (move it, or seat it at another's site), or None."""
+    if service is not None and organization_id is not None and organization_id != service.organization_id \
+            and not acts_for(actor, service.organization_id):
+        return ("is a service of another organization; only its own members can move it to a different "
+                "organization")
+    owner = organization_id if organization_id is not None else service.organization_id if service else None
+    if location is not None and location.organization_id != owner and not acts_for(actor, location.organization_id) \
+            and (service is None or service.location_id != location.id):
+        return f"is at location {location.uuid}, a site of another organization; only its own members can link to it"
+    return None
 
 
 def organization_refs() -> dict[int, str]:
@@ -88,16 +131,19 @@ def upsert_location(record: dict, organization_id: int | None, counts: dict) -> 
         if organization_id is not None and location.organization_id != organization_id:
             location.organization_id, changed = organization_id, True
     confidential = record.get("is_confidential", location.is_confidential if location.id else False)
+    moved = False
     for field in LOCATION_FIELDS:
         if field not in record:
             continue
         value = record[field]
-        if confidential and field in HIDDEN_WHEN_CONFIDENTIAL and value in ("", None, hsds.CONFIDENTIAL_NAME) \
-                and getattr(location, field):
+        if confidential and field in HIDDEN_WHEN_CONFIDENTIAL and value in WITHHELD:
             continue  # what a confidential export withheld stays as it is here
         if getattr(location, field) != value:
             setattr(location, field, value)
             changed = True
+            moved = moved or field in ("address_1", "postal_code")
+    if moved and location.id and "latitude" not in record and location.latitude is not None:
+        location.latitude = location.longitude = None  # old coordinates would point at the old address
     if "is_confidential" in record and location.is_confidential != record["is_confidential"]:
         location.is_confidential, changed = record["is_confidential"], True
     if location.id and changed:

@@ -1,6 +1,9 @@
 """`flask --app app directory export-hsds DIR` and `import-hsds DIR|FILE…` (the public contract, DESIGN §5).
 
-The CLI acts as the installation itself (no signed-in person): the audit log names it `cli`.
+The CLI acts as the installation itself (no signed-in person): the audit log names it `cli`. Whoever runs it
+operates the server and its database already, so an import from the CLI may also move services or sites between
+organizations and change confidential sites — what the web import refuses to anyone outside the owning
+organization (`exchange_apply.acts_for`).
 """
 import sys
 from pathlib import Path
@@ -25,10 +28,15 @@ def export_hsds_command(target):
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def import_hsds_command(sources):
     """Import HSDS 3.0 files: a folder of *.json (our export, or the official examples), files, or zips."""
-    files = []
+    files, total = [], 0
     for source in sources:
         paths = sorted(source.glob("*.json")) + sorted(source.glob("*.zip")) if source.is_dir() else [source]
         for path in paths:
+            total += path.stat().st_size
+            if total > hsds_read.MAX_BATCH_BYTES:  # the batch limit, also before anything is read
+                click.echo(f"Error: nothing was imported: with {path} the files come to {total / hsds_read.MB:.1f} "
+                           f"MB; the limit is {hsds_read.MAX_BATCH_BYTES / hsds_read.MB:.0f} MB per import.", err=True)
+                sys.exit(1)
             if path.stat().st_size > hsds_read.MAX_FILE_BYTES:  # refused before it is read into memory
                 click.echo(f"Error: nothing was imported: {path} is {path.stat().st_size / hsds_read.MB:.1f} MB; "
                            f"the limit is {hsds_read.MAX_FILE_BYTES / hsds_read.MB:.0f} MB per file.", err=True)

@@ -171,15 +171,16 @@ def _named(terms: list[str]):
 
 
 def _named_page(terms: list[str], conditions: list, limit: int) -> list[int]:
-    """The best `limit` services among those named after a query word, each word's weight read by key."""
+    """The best `limit` services among those named after a query word: one join per word on the service's
+    own index rows (a key lookup each), only for these few services."""
+    query = select(Service.id)
     weights = []
     for term in terms:
         row = aliased(ServiceTerm)
-        weights.append(select(func.max(row.weight)).where(row.service_id == Service.id,
-                                                          _word_match(row.term, term)).scalar_subquery())
+        query = query.join(row, and_(row.service_id == Service.id, _word_match(row.term, term)))
+        weights.append(func.max(row.weight))
     score = sum(weights[1:], weights[0])
-    query = (select(Service.id).where(Service.id.in_(_named(terms)), *conditions,
-                                      *(weight.is_not(None) for weight in weights))
+    query = (query.where(Service.id.in_(_named(terms)), *conditions).group_by(Service.id, Service.name)
              .order_by(score.desc(), Service.name, Service.id).limit(limit))
     return list(db.session.scalars(query))
 

@@ -8,7 +8,9 @@ whole or reported whole (JSON path + reason) — never half.
 """
 import io
 import json
+import math
 import zipfile
+import zlib
 
 from taskforce.directory import hsds
 from taskforce.directory.hsds_records import Batch, Problem, Reader
@@ -16,20 +18,37 @@ from taskforce.directory.hsds_records import Batch, Problem, Reader
 MB = 1024 * 1024
 MAX_FILE_BYTES = 20 * MB  # per file; the upload limit (60 MB) is for the request as a whole
 MAX_FILES_IN_ZIP = 20
+MAX_BATCH_BYTES = 60 * MB  # all files of one import together, unpacked
+MAX_FILES_IN_BATCH = 50  # JSON files of one import, zips' members included
+UNREADABLE_ZIP = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, ValueError, OSError)
 SKIPPED_STEMS = ("base", "tabular", "taxonomy", "metadata")
 
 
 class FileRejected(Exception):
-    """A whole file cannot be read (too large, not UTF-8, not JSON); `reason` says so in plain words."""
+    """A whole file cannot be read (too large, damaged, not UTF-8, not JSON — NaN and Infinity included) or the
+    batch is too large; `reason` says so in plain words."""
 
     def __init__(self, file: str, reason: str):
         super().__init__(f"{file}: {reason}")
         self.file, self.reason = file, reason
 
 
-def expand_files(files: list[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES) -> list[tuple[str, bytes]]:
-    """Unpack zips (refusing oversize members before inflating them) and check each file's size."""
-    result = []
+def expand_files(files: list[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES,
+                 max_batch_bytes: int = MAX_BATCH_BYTES) -> list[tuple[str, bytes]]:
+    """Unpack zips and check sizes BEFORE inflating anything: each file (or zip member) at most `max_bytes`, the
+    whole batch at most `max_batch_bytes` unpacked and MAX_FILES_IN_BATCH JSON files — however many zips."""
+    result, total = [], 0
+
+    def take(name: str, size: int) -> None:
+        nonlocal total
+        total += size
+        if total > max_batch_bytes:
+            raise FileRejected(name, f"brings the import to {total / MB:.1f} MB unpacked; the limit is "
+                               f"{max_batch_bytes / MB:.0f} MB per import. Import the files in several parts.")
+        if len(result) >= MAX_FILES_IN_BATCH:
+            raise FileRejected(name, f"is one file too many: at most {MAX_FILES_IN_BATCH} JSON files are read per "
+                               "import. Import the files in several parts.")
+
     for name, content in files:
         if len(content) > max_bytes:
             raise FileRejected(name, f"is {len(content) / MB:.1f} MB; the limit is {max_bytes / MB:.0f} MB per file.")
@@ -37,7 +56,7 @@ def expand_files(files: list[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES
             try:
                 archive = zipfile.ZipFile(io.BytesIO(content))
                 members = [m for m in archive.infolist() if m.filename.lower().endswith(".json") and not m.is_dir()]
-            except zipfile.BadZipFile:
+            except UNREADABLE_ZIP:
                 raise FileRejected(name, "is not a readable zip file.") from None
             if len(members) > MAX_FILES_IN_ZIP:
                 raise FileRejected(name, f"holds {len(members)} JSON files; at most {MAX_FILES_IN_ZIP} are read.")
@@ -45,10 +64,32 @@ def expand_files(files: list[tuple[str, bytes]], max_bytes: int = MAX_FILE_BYTES
                 if member.file_size > max_bytes:
                     raise FileRejected(f"{name}/{member.filename}", f"is {member.file_size / MB:.1f} MB unpacked; "
                                        f"the limit is {max_bytes / MB:.0f} MB per file.")
-                result.append((member.filename.rsplit("/", 1)[-1], archive.read(member)))
+                take(f"{name}/{member.filename}", member.file_size)
+                try:  # the declared size bounds what is inflated; a lie or a bad checksum ends here
+                    data = archive.read(member)
+                except UNREADABLE_ZIP:
+                    raise FileRejected(f"{name}/{member.filename}", "cannot be unpacked (damaged, encrypted or "
+                                       "compressed in a way this directory does not read).") from None
+                result.append((member.filename.rsplit("/", 1)[-1], data))
         else:
+            take(name, len(content))
             result.append((name, content))
     return result
+
+
+class _NotJsonNumber(ValueError):
+    pass
+
+
+def _refuse_constant(name: str):
+    raise _NotJsonNumber(f"{name} is not a number JSON allows")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotJsonNumber(f"{text[:20]} is too large a number")
+    return value
 
 
 def parse_json(name: str, content: bytes):
@@ -58,9 +99,13 @@ def parse_json(name: str, content: bytes):
     except UnicodeDecodeError as error:
         raise FileRejected(name, f"is not UTF-8 text (byte {error.start}). Save it as UTF-8 and try again.") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
         raise FileRejected(name, f"is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.") from None
+    except _NotJsonNumber as error:
+        raise FileRejected(name, f"is not valid JSON: {error}.") from None
+    except ValueError:  # an integer of thousands of digits
+        raise FileRejected(name, "is not valid JSON: it holds a number too long to read.") from None
     except RecursionError:
         raise FileRejected(name, "is nested too deeply to be HSDS.") from None
 

@@ -4,6 +4,7 @@ Field rules are the directory editor's own (`validation`): e-mail, http(s) websi
 0–120 with min ≤ max, lengths of the columns. What cannot be kept without losing the record (a phone in an odd
 format, coordinates off the globe, unknown language codes) is noted rather than refused.
 """
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,6 +17,14 @@ from taskforce.errors import ValidationError
 LIMITS = {"name": 200, "email": 254, "website": 500, "phone": 40, "service_area": 200, "address_1": 200,
           "city": 120, "state_province": 120, "postal_code": 20, "timezone": 64}
 LABEL_TO_CATEGORY = {label.lower(): slug for slug, label in CATEGORIES.items()}
+CONTROL_REASON = "contains control characters (such as NUL) or broken Unicode; remove them and import again"
+
+
+def is_clean_text(value: str) -> bool:
+    """Text a database stores as written: no control characters but tab and line breaks (PostgreSQL refuses NUL),
+    no lone surrogates (they cannot be encoded as UTF-8). The editor's rule (`clean_text`), plus surrogates."""
+    return not any((ord(ch) < 32 and ch not in "\t\n\r") or 0xD800 <= ord(ch) <= 0xDFFF
+                   for ch in value)
 
 
 @dataclass
@@ -54,6 +63,9 @@ class Reader:
         if key not in obj or into is None:
             return
         value = (obj[key] or "").strip()
+        if not is_clean_text(value):
+            self.problem(f"{path}.{key}", CONTROL_REASON)
+            return
         limit = LIMITS.get(limit_key or target or key)
         if limit and len(value) > limit:
             if not clip:
@@ -76,7 +88,7 @@ class Reader:
         return obj["id"]
 
     def location(self, obj: dict, path: str, organization_uuid: str | None = None) -> str:
-        record = {"uuid": obj["id"]}
+        record = {"uuid": obj["id"], "_source": (self.file, self.base + path[1:])}
         organization_uuid = obj.get("organization_id") or organization_uuid
         if organization_uuid:
             record["organization_uuid"] = organization_uuid
@@ -93,7 +105,7 @@ class Reader:
         for key in ("latitude", "longitude"):
             if key in obj:
                 bound = 90 if key == "latitude" else 180
-                if -bound <= obj[key] <= bound:
+                if math.isfinite(obj[key]) and -bound <= obj[key] <= bound:
                     record[key] = float(obj[key])
                 else:  # the official examples carry 100/101: drop the point, keep the record
                     self.staged.notes.append(f"{self.file} {self.base + path[1:]}.{key}: {obj[key]} is off the "
@@ -119,7 +131,10 @@ class Reader:
                      lambda v: validation.clean_email(v) if v.strip() else "")
         self.cleaned(obj, "url", path, record, "website", validation.clean_website)
         if "status" in obj:
-            record["status"] = obj["status"]
+            if is_clean_text(obj["status"]):
+                record["status"] = obj["status"]
+            else:
+                self.problem(f"{path}.status", CONTROL_REASON)
         self._ages(obj, path, record)
         if "phones" in obj:
             record["phone"] = ""
@@ -141,9 +156,11 @@ class Reader:
                 self.problem(f"{path}.assured_date", "must be a date like 2024-05-16")
         if obj.get("taskforce_timezone"):
             try:
+                if not isinstance(obj["taskforce_timezone"], str) or len(obj["taskforce_timezone"]) > LIMITS["timezone"]:
+                    raise ValueError("not a time zone name")
                 ZoneInfo(obj["taskforce_timezone"])
                 record["timezone"] = obj["taskforce_timezone"]
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):
                 self.problem(f"{path}.taskforce_timezone", "is not an IANA time zone such as America/Chicago")
         if "attributes" in obj:
             record["categories"] = sorted(set(_categories(obj)))
@@ -185,6 +202,9 @@ class Reader:
         """Apply one of the directory's own field checks (the editor's rules) to an imported value."""
         if key not in obj:
             return
+        if isinstance(obj[key], str) and not is_clean_text(obj[key]):
+            self.problem(f"{path}.{key}", CONTROL_REASON)
+            return
         try:
             record[target] = clean(obj[key])
         except ValidationError as error:
@@ -193,6 +213,9 @@ class Reader:
     def phone(self, number: str, path: str, record: dict) -> None:
         """Stored as E.164 when it can be dialled; another exchange's odd format is kept as written."""
         raw = number.strip().strip('"').strip()
+        if not is_clean_text(raw):
+            self.problem(path, CONTROL_REASON)
+            return
         try:
             record["phone"] = validation.clean_phone(raw)
         except ValidationError:
@@ -205,7 +228,7 @@ class Reader:
         for key, target in (("minimum_age", "min_age"), ("maximum_age", "max_age")):
             if key in obj:
                 value = obj[key]
-                if value != int(value) or not 0 <= value <= 120:
+                if not math.isfinite(value) or value != int(value) or not 0 <= value <= 120:
                     self.problem(f"{path}.{key}", "must be a whole number of years between 0 and 120")
                     continue
                 record[target] = int(value)
@@ -255,7 +278,7 @@ def _clock(value) -> str | None:
     if not isinstance(value, str) or len(value) < 5 or value[2] != ":":
         return None
     hours, minutes = value[:2], value[3:5]
-    if not (hours.isdigit() and minutes.isdigit()) or int(hours) > 24 or int(minutes) > 59:
+    if not (hours.isascii() and minutes.isascii() and hours.isdigit() and minutes.isdigit()) or int(hours) > 24 or int(minutes) > 59:
         return None
     return f"{hours}:{minutes}"
 

@@ -105,7 +105,8 @@ class ServiceHours(db.Model):
     """One opening interval of a weekly schedule, in the service's own time zone (HSDS schedule)."""
 
     __tablename__ = "directory_service_hours"
-    __table_args__ = (Index("ix_directory_service_hours_open_now", "weekday", "opens_at", "closes_at", "service_id"),)
+    # "Open now" asks, per service, whether one of its intervals covers a time: the service leads the index.
+    __table_args__ = (Index("ix_directory_service_hours_open_now", "service_id", "weekday", "opens_at", "closes_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("directory_services.id", ondelete="CASCADE"), index=True)
@@ -120,18 +121,20 @@ class ServiceTerm(db.Model):
     A range on `term` finds candidates through the index on both SQLite and PostgreSQL, so a search stays fast
     at 50,000 services. The "C" collation on PostgreSQL makes the prefix range compare bytes, as SQLite does.
     The partial index holds only the words of service names (weight ≥ NAME_WEIGHT): the services that rank
-    first are found there without reading every service that mentions a common word in its description.
+    first are found there without reading every service that mentions a common word in its description; the
+    by-service index then reads their weights without touching the table.
     """
 
     __tablename__ = "directory_service_terms"
     __table_args__ = (UniqueConstraint("service_id", "term"),
                       Index("ix_directory_service_terms_lookup", "term", "service_id", "weight"),
+                      Index("ix_directory_service_terms_by_service", "service_id", "term", "weight"),
                       Index("ix_directory_service_terms_in_name", "term", "service_id", "weight",
                             sqlite_where=literal_column("weight") >= literal_column(str(search.NAME_WEIGHT)),
                             postgresql_where=literal_column("weight") >= literal_column(str(search.NAME_WEIGHT))))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    service_id: Mapped[int] = mapped_column(ForeignKey("directory_services.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("directory_services.id", ondelete="CASCADE"))
     term: Mapped[str] = mapped_column(String(search.MAX_TERM_LENGTH).with_variant(
         String(search.MAX_TERM_LENGTH, collation="C"), "postgresql"))
     weight: Mapped[int] = mapped_column(Integer)

@@ -33,11 +33,15 @@ class EditConflict(Conflict):
 
 
 def may_see_address(viewer, service: Service) -> bool:
-    """Street address, postal code and coordinates of a confidential site stay inside its organization."""
+    """Street address, postal code and coordinates of a confidential site stay inside its organization: the one
+    that runs the site (and offers the service). A service seated at another organization's site — only an
+    import could do that — does not open that site's address to the service's organization."""
     location = service.location
     if location is None or not location.is_confidential:
         return True
-    return viewer is not None and getattr(viewer, "organization_id", None) == service.organization_id
+    viewer_organization = getattr(viewer, "organization_id", None) if viewer is not None else None
+    return viewer_organization is not None and viewer_organization == service.organization_id \
+        and viewer_organization == location.organization_id
 
 
 def can_edit(actor, service: Service) -> bool:

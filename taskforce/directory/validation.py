@@ -224,3 +224,18 @@ def clean_capacity(available, total) -> tuple[int, int]:
     if not 0 <= available <= total:
         raise ValidationError("Available must be between 0 and the total.", field="available")
     return available, total
+
+
+def clean_capacity_delta(value) -> int:
+    """A change of available beds or slots (−1 or +1 from the buttons): a whole number, −10,000 to 10,000, not 0."""
+    if isinstance(value, bool) or value is None or (isinstance(value, str) and len(value) > 12):
+        raise ValidationError("The change must be a whole number such as -1 or 1.", field="delta")
+    try:
+        delta = int(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValidationError("The change must be a whole number such as -1 or 1.", field="delta") from None
+    if isinstance(value, float) and value != delta:
+        raise ValidationError("The change must be a whole number such as -1 or 1.", field="delta")
+    if delta == 0 or not -10_000 <= delta <= 10_000:
+        raise ValidationError("The change must be between -10,000 and 10,000, and not 0.", field="delta")
+    return delta

@@ -133,7 +133,10 @@ def update_capacity(service_id):
     data = request.get_json(silent=True) if request.is_json else request.form
     if not isinstance(data, dict) and not hasattr(data, "get"):
         raise ValidationError("Send available and total.")
-    service = capacity.update_capacity(current_user, service_id, data.get("available"), data.get("total"))
+    if "delta" in data:  # − / +: a change added in SQL, so simultaneous presses all count
+        service = capacity.change_capacity(current_user, service_id, data.get("delta"))
+    else:
+        service = capacity.update_capacity(current_user, service_id, data.get("available"), data.get("total"))
     payload = capacity.capacity_event(service)
     socketio.emit("capacity_updated", payload, namespace="/channels", to="task_force")
     if request.is_json:

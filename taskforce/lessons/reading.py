@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from taskforce import audit
+from taskforce import audit, ids
 from taskforce.auth.models import Sector, User
 from taskforce.auth.validation import clean_choice
 from taskforce.errors import Conflict, NotFound, ValidationError
@@ -19,6 +19,7 @@ from taskforce.lessons.services import clean_year, get_lesson, published_for
 
 PAGE_SIZE = 20
 MAX_QUERY = 200
+MAX_PAGE = 10_000
 
 
 @dataclass
@@ -53,10 +54,9 @@ def list_lessons(actor: User, *, indicator=None, sector=None, trafficking_type=N
             stmt = stmt.where(or_(*(getattr(Lesson, f).ilike(pattern, escape="\\") for f in
                                     ("title", "summary", "what_happened", "what_worked", "what_did_not",
                                      "recommendation"))))
-    try:
-        page = max(1, int(page or 1))
-    except (TypeError, ValueError):
-        raise ValidationError("The page must be a number.", field="page") from None
+    page = ids.page_number(page, MAX_PAGE)
+    if page is None:
+        raise ValidationError(f"The page must be a whole number from 1 to {MAX_PAGE:,}.", field="page")
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     items = db.session.scalars(stmt.order_by(Lesson.published_at.desc(), Lesson.id.desc())
                                .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
@@ -96,7 +96,8 @@ def add_comment(actor: User, lesson_id, body) -> LessonComment:
 
 def delete_comment(actor: User, comment_id) -> None:
     """A comment's author or a coordinator removes it."""
-    comment = db.session.get(LessonComment, int(comment_id))
+    comment_id = ids.record_id(comment_id)
+    comment = db.session.get(LessonComment, comment_id) if comment_id is not None else None
     if comment is None:
         raise NotFound("No such comment.")
     get_lesson(actor, comment.lesson_id)

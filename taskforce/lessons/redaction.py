@@ -61,6 +61,13 @@ def unresolved(field: str, findings, decisions) -> list:
     return [f for f in findings if not any(covers(d, field, f) for d in decisions)]
 
 
+def findings_in(text: str) -> list[dict]:
+    """Identifying details in a short text a person writes beside a lesson (a comment, the reason a detail
+    is not identifying): such texts are refused with this list, never stored."""
+    return [{"start": f.start, "end": f.end, "kind": f.kind, "rule": f.rule, "text": f.text,
+             "suggestion": anonymizer.suggest_replacement(f)} for f in anonymizer.scan(text)]
+
+
 def check(fields: dict[str, str], decisions=()) -> dict[str, list[dict]]:
     """Scan every field; each finding as a dict with its suggested phrase and whether a decision covers it."""
     report = {}

@@ -7,14 +7,14 @@ visible until the new version is published over it.
 """
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from taskforce import audit
 from taskforce.auth.models import User
 from taskforce.auth.validation import clean_choice, clean_text
 from taskforce.errors import Conflict, PermissionDenied, ValidationError
 from taskforce.extensions import db
-from taskforce.lessons import anonymizer
+from taskforce.lessons.redaction import findings_in
 from taskforce.lessons.models import (TEXT_FIELDS, Lesson, LessonIndicator, LessonReviewComment, LessonRevision,
                                       LessonSector, NotIdentifyingDecision, Status, Visibility)
 from taskforce.lessons.services import get_lesson
@@ -32,12 +32,6 @@ def _reviewable(actor: User, lesson_id) -> Lesson:
     return lesson
 
 
-def findings_in(text: str) -> list[dict]:
-    """Identifying details in a short text (comments): refused with this list, never stored."""
-    return [{"start": f.start, "end": f.end, "kind": f.kind, "rule": f.rule, "text": f.text,
-             "suggestion": anonymizer.suggest_replacement(f)} for f in anonymizer.scan(text)]
-
-
 def checked_comment(body, label: str) -> str:
     """A comment's text, refused with the list of findings if the anonymizer sees anything in it."""
     body = clean_text(body, "body", label, max_length=4_000)
@@ -47,6 +41,17 @@ def checked_comment(body, label: str) -> str:
                               "Rephrase and send again; nothing was saved.", field="body",
                               details={"findings": findings})
     return body
+
+
+def _claim(lesson: Lesson, to: Status) -> None:
+    """Move a lesson out of review in one conditional UPDATE: of two reviewers acting at once (or one form
+    sent twice) exactly one wins; the other gets a Conflict instead of a second released version."""
+    claimed = db.session.execute(update(Lesson).where(Lesson.id == lesson.id, Lesson.status == Status.IN_REVIEW)
+                                 .values(status=to).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("Someone else has just reviewed this lesson. Reload the page to see where it stands.")
+    db.session.expire(lesson, ["status", "updated_at"])
 
 
 def review_queue(actor: User) -> list[Lesson]:
@@ -61,8 +66,8 @@ def send_back(actor: User, lesson_id, comment) -> Lesson:
     """Return a lesson to its author with what to change (the comment passes the anonymizer too)."""
     lesson = _reviewable(actor, lesson_id)
     body = checked_comment(comment, "The comment")
+    _claim(lesson, Status.CHANGES_REQUESTED)
     lesson.review_comments.append(LessonReviewComment(author_id=actor.id, body=body))
-    lesson.status = Status.CHANGES_REQUESTED
     lesson.reviewer_id = actor.id
     audit.record(actor, "lesson.changes_requested", lesson)
     db.session.commit()
@@ -75,6 +80,7 @@ def publish(actor: User, lesson_id, visibility) -> Lesson:
     A revision's text replaces its original's, which keeps its address, comments and marks."""
     lesson = _reviewable(actor, lesson_id)
     visibility = clean_choice(visibility, Visibility, "visibility", "Visibility")
+    _claim(lesson, Status.PUBLISHED)
     now = datetime.now(timezone.utc)
     released = lesson
     if lesson.is_revision:
@@ -119,6 +125,7 @@ def start_revision(actor: User, lesson_id) -> Lesson:
         raise PermissionDenied("Only the author revises a lesson's text.")
     if lesson.status is not Status.PUBLISHED or lesson.is_revision:
         raise Conflict("Only a published lesson can be revised.")
+    _hold(lesson)
     if open_revision(lesson) is not None:
         raise Conflict("A revision of this lesson is already open.")
     copy = Lesson(author_id=actor.id, sector=lesson.sector, status=Status.DRAFT, revision_of_id=lesson.id,
@@ -129,6 +136,17 @@ def start_revision(actor: User, lesson_id) -> Lesson:
     audit.record(actor, "lesson.revision_started", copy)
     db.session.commit()
     return copy
+
+
+def _hold(lesson: Lesson) -> None:
+    """Lock the published lesson's row before looking for an open revision: a second "revise" sent at the
+    same moment waits here until the first has committed, then finds its copy (one open revision at a
+    time without a schema change). Still published, or a Conflict (it was retired meanwhile)."""
+    held = db.session.execute(update(Lesson).where(Lesson.id == lesson.id, Lesson.status == Status.PUBLISHED)
+                              .values(version=Lesson.version).execution_options(synchronize_session=False))
+    if held.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("This lesson is no longer published; it cannot be revised.")
 
 
 def open_revision(lesson: Lesson) -> Lesson | None:

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import and_, or_
 
-from taskforce import audit
+from taskforce import audit, ids
 from taskforce.auth.models import Sector, User
 from taskforce.auth.validation import clean_choice, clean_text
 from taskforce.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -58,10 +58,8 @@ def published_for(actor: User):
 
 def get_lesson(actor: User, lesson_id) -> Lesson:
     """The lesson, if this person may read it; otherwise it does not exist for them."""
-    try:
-        lesson = db.session.get(Lesson, int(lesson_id))
-    except (TypeError, ValueError):
-        lesson = None
+    lesson_id = ids.record_id(lesson_id)
+    lesson = db.session.get(Lesson, lesson_id) if lesson_id is not None else None
     if lesson is None or not can_read(actor, lesson):
         raise NotFound("No such lesson.")
     return lesson
@@ -159,10 +157,24 @@ def _verify_resolved(texts: dict, decisions) -> list[redaction.Decision]:
     used = []
     for field, items in check_texts(texts, decisions).items():
         for item in items:
-            reason = item["reason"]
+            reason = checked_reason(item["reason"], item["text"])
             used.append(redaction.Decision(field, item["start"], item["end"], item["text"], reason,
                                            item["kind"], item["rule"]))
     return used
+
+
+def checked_reason(reason, detail: str) -> str:
+    """A not-identifying reason is stored and shown to reviewers, so it passes the same checks as a
+    comment: clean text (no control characters) in which the anonymizer finds nothing — a reason must not
+    carry the identifying details the lesson's text was cleaned of."""
+    reason = clean_text(reason, "reason", f"The reason for keeping “{detail[:60]}”",
+                        max_length=redaction.MAX_REASON)
+    findings = redaction.findings_in(reason)
+    if findings:
+        raise ValidationError(f"The reason for keeping “{detail[:60]}” contains {len(findings)} detail(s) that "
+                              "could identify someone. Rephrase it; nothing was saved.", field="reason",
+                              details={"reason_findings": findings})
+    return reason
 
 
 # --- writing ------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from taskforce import ids
 from taskforce.errors import NotFound, ValidationError
 from taskforce.lessons import indicators, reading, redaction, review, services
 from taskforce.lessons.anonymizer import Finding
@@ -120,6 +121,8 @@ def _store(lesson, texts, decisions, action, form):
     except ValidationError as error:
         if error.details.get("unresolved"):
             return _check_page(lesson, texts, decisions, status=400)
+        if error.field == "reason":  # a reason to rephrase: back to the choices, with the message
+            return _check_page(lesson, texts, decisions, status=400, error=error.message)
         return _editor(form, lesson, 400, error.message)
     flash("Sent for review. A coordinator will read it before it is released." if action == "submit"
           else "Draft saved (only the checked, resolved text was stored).", "info")
@@ -238,7 +241,7 @@ def comment(lesson_id):
 @bp.post("/comments/<int:comment_id>/delete")
 @login_required
 def delete_comment(comment_id):
-    lesson_id = request.form.get("lesson_id", type=int)
+    lesson_id = ids.record_id(request.form.get("lesson_id"))
     reading.delete_comment(current_user, comment_id)
     flash("Comment removed.", "info")
     return redirect(url_for("lessons.show", lesson_id=lesson_id) if lesson_id else url_for("lessons.index"))

@@ -243,6 +243,7 @@ def test_coordinator_cannot_change_own_account_or_an_admins(client, login, coord
     assert client.post(f"/partners/members/{coordinator.id}/active", data={"active": "0"}).status_code == 403
     assert client.post(f"/partners/members/{admin.id}/role", data={"role": "member"}).status_code == 403
     assert client.post(f"/partners/members/{admin.id}/active", data={"active": "0"}).status_code == 403
+    assert client.post(f"/partners/members/{admin.id}/unlock").status_code == 403
     assert db.session.get(User, coordinator.id).role is Role.COORDINATOR
     admin = db.session.get(User, admin.id)
     assert admin.role is Role.ADMIN and admin.active
@@ -299,3 +300,18 @@ def test_ids_too_large_for_the_database_are_refused_not_a_crash(client, login, c
     assert client.post(f"/partners/{number}/vet", data={"vetted": "1"}).status_code == 404
     response = client.post("/partners/invitations", data={"email": "big@example.org", "organization_id": number})
     assert response.status_code == 400 and "Choose an organization" in response.get_data(as_text=True)
+
+
+def test_changing_an_organizations_sector_signs_its_people_in_afresh(client, other_client, login, coordinator,
+                                                                    make_user, make_organization):
+    """Sector channels and sector-only lessons follow the sector: old sessions (and sockets) must not keep them."""
+    clinic = make_organization("Clinic X", sector=Sector.HEALTHCARE)
+    nurse = make_user(Role.MEMBER, organization=clinic)
+    login(nurse, the_client=other_client)
+    login(coordinator)
+    data = {"name": "Clinic X", "sector": "healthcare", "jurisdiction": "County"}
+    assert client.post(f"/partners/{clinic.id}", data=data).status_code == 302
+    assert signed_in(other_client)  # jurisdiction only: nothing ends
+    assert client.post(f"/partners/{clinic.id}", data={**data, "sector": "social_services"}).status_code == 302
+    assert db.session.get(Organization, clinic.id).sector is Sector.SOCIAL_SERVICES
+    assert not signed_in(other_client)

@@ -136,3 +136,52 @@ def test_idle_and_absolute_timeouts(client, member, app):
 def test_open_redirect_is_refused(client, member):
     response = client.post("/auth/login?next=//evil.example/x", data={"email": member.email, "password": TEST_PASSWORD})
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["/%09/evil.example", "/\\evil.example", "//evil.example", "https://evil.example",
+                                    "/%0a/evil.example", "javascript:alert(1)"])
+def test_next_never_leaves_the_site(client, member, target):
+    response = client.post(f"/auth/login?next={target}", data={"email": member.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_parallel_guesses_cannot_outrun_the_lockout(live_server, member, backend):
+    """Twelve wrong passwords at once: at most five are checked, then the account is locked."""
+    import threading
+
+    import requests
+
+    email = member.email
+    db.session.commit()  # the server's threads must not wait on this test's transaction
+
+    def guess():
+        session = requests.Session()
+        token = session.get(f"{live_server.url}/api/session").json()["csrf_token"]
+        session.post(f"{live_server.url}/auth/login", allow_redirects=False,
+                     data={"email": email, "password": "wrong-password-xyz", "csrf_token": token})
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    db.session.expire_all()
+    outcomes = [o for a, o in audit_actions() if a == "auth.sign_in"]
+    assert len(outcomes) == 12
+    assert outcomes.count("bad_password") <= 5
+    assert db.session.get(User, member.id).locked_until is not None
+    assert audit_actions().count(("auth.lockout", "locked")) == 1
+
+
+def test_access_log_hides_invitation_tokens_and_queries(caplog, client):
+    import logging
+
+    from taskforce.web import AccessLogRedaction
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '%s - - [%s] "%s" %s -',
+                               ("127.0.0.1", "now", "GET /auth/invite/SECRETTOKEN123?x=1 HTTP/1.1", "200"), None)
+    AccessLogRedaction().filter(record)
+    message = record.getMessage()
+    assert "SECRETTOKEN123" not in message and "/auth/invite/…" in message
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, "%s", ("GET /lessons/?q=Maria+Gonzalez HTTP/1.1",), None)
+    AccessLogRedaction().filter(record)
+    assert "Maria" not in record.getMessage()
