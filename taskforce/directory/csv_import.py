@@ -211,7 +211,10 @@ def clean_row(row: dict) -> dict:
                                             "website")}
     record["organization_name"] = organization
     if get("capacity_total"):
-        record["capacity_total"] = validation.clean_capacity(0, get("capacity_total"))[1]
+        try:
+            record["capacity_total"] = validation.clean_capacity(0, get("capacity_total"))[1]
+        except ValidationError as error:  # name the spreadsheet's column, not the capacity form's
+            raise ValidationError(f"Capacity: {error.message}", field="capacity_total") from None
     if any(cleaned[k] for k in ("location_name", "address_1", "city", "postal_code")):
         record["location"] = {"name": cleaned["location_name"], "address_1": cleaned["address_1"],
                               "city": cleaned["city"], "state_province": cleaned["state_province"],

@@ -4,11 +4,12 @@ viewer may see of each result.
 Every page and the JSON API show services through `present`, so the confidentiality rule (a confidential
 site shows only its city and phone outside its organization) is applied in one place.
 """
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import and_, func, literal, literal_column, or_, select, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, lazyload
 
 from taskforce.auth.validation import clean_text
 from taskforce.directory import search, validation
@@ -215,12 +216,43 @@ def _count(conditions: list, at_least: int) -> tuple[int, bool]:
 
 
 @dataclass(frozen=True)
+class ServiceDetails:
+    """A service's category slugs, language codes and (weekday, opens, closes) hours, as plain data."""
+
+    categories: list = field(default_factory=list)
+    languages: list = field(default_factory=list)
+    hours: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class ResultPage:
-    """One page of services; `total` is exact unless `capped`, when it means "at least this many"."""
+    """One page of services; `total` is exact unless `capped`, when it means "at least this many".
+    `details` holds each service's categories, languages and hours, read as plain rows for the page."""
 
     services: list
     total: int
     capped: bool = False
+    details: dict = field(default_factory=dict)
+
+
+def _details(ids: list[int]) -> dict[int, ServiceDetails]:
+    """Categories, languages and hours of the page's services in three plain queries (no ORM objects:
+    building them cost more than the search itself)."""
+    details = {service_id: ServiceDetails() for service_id in ids}
+    for service_id, slug in db.session.execute(select(ServiceCategory.service_id, ServiceCategory.category)
+                                               .where(ServiceCategory.service_id.in_(ids))):
+        details[service_id].categories.append(slug)
+    for service_id, code in db.session.execute(select(ServiceLanguage.service_id, ServiceLanguage.code)
+                                               .where(ServiceLanguage.service_id.in_(ids))):
+        details[service_id].languages.append(code)
+    for service_id, *interval in db.session.execute(
+            select(ServiceHours.service_id, ServiceHours.weekday, ServiceHours.opens_at, ServiceHours.closes_at)
+            .where(ServiceHours.service_id.in_(ids)).order_by(ServiceHours.weekday, ServiceHours.opens_at)):
+        details[service_id].hours.append(tuple(interval))
+    for entry in details.values():
+        entry.categories.sort()
+        entry.languages.sort()
+    return details
 
 
 def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -> ResultPage:
@@ -239,9 +271,12 @@ def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -
     else:
         ids = list(db.session.scalars(select(Service.id).where(*conditions).order_by(Service.name, Service.id)
                                       .offset(offset).limit(page_size)))
+    if not ids:
+        return ResultPage([], total, capped)
+    children = (lazyload(Service.categories), lazyload(Service.languages), lazyload(Service.hours))
     by_id = {service.id: service for service in
-             db.session.scalars(select(Service).where(Service.id.in_(ids))).unique()} if ids else {}
-    return ResultPage([by_id[i] for i in ids if i in by_id], total, capped)
+             db.session.scalars(select(Service).where(Service.id.in_(ids)).options(*children)).unique()}
+    return ResultPage([by_id[i] for i in ids if i in by_id], total, capped, _details(ids))
 
 
 def stale_services(viewer, now: datetime, limit: int = 50) -> list[Service]:
@@ -258,11 +293,18 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def present(service: Service, viewer, now: datetime) -> dict:
-    """What `viewer` may see of a service, as plain data for templates and JSON alike."""
+_display_phone = lru_cache(maxsize=4096)(validation.display_phone)  # parsing is the slow part of a card
+
+
+def present(service: Service, viewer, now: datetime, details: ServiceDetails | None = None) -> dict:
+    """What `viewer` may see of a service, as plain data for templates and JSON alike. `details` (from a
+    ResultPage) spares loading the service's categories, languages and hours one object at a time."""
+    if details is None:
+        details = ServiceDetails(service.category_slugs, service.language_codes,
+                                 [(h.weekday, h.opens_at, h.closes_at) for h in service.hours])
     location = service.location
     show_address = may_see_address(viewer, service)
-    hours = [(h.weekday, h.opens_at, h.closes_at) for h in service.hours]
+    hours = details.hours
     genders = [g for g in service.genders.split(",") if g]
     trafficking = [t for t in service.trafficking_types.split(",") if t]
     return {
@@ -272,8 +314,8 @@ def present(service: Service, viewer, now: datetime) -> dict:
         "description": service.description,
         "status": service.status,
         "organization": {"id": service.organization_id, "name": service.organization.name},
-        "categories": [{"slug": slug, "label": category_label(slug)} for slug in service.category_slugs],
-        "languages": [{"code": code, "name": language_name(code)} for code in service.language_codes],
+        "categories": [{"slug": slug, "label": category_label(slug)} for slug in details.categories],
+        "languages": [{"code": code, "name": language_name(code)} for code in details.languages],
         "open_24_7": service.open_24_7,
         "open_now": search.is_open_now(hours, service.open_24_7, service.timezone, now),
         "timezone": service.timezone,
@@ -285,7 +327,7 @@ def present(service: Service, viewer, now: datetime) -> dict:
                         "notes": service.eligibility_notes},
         "service_area": service.service_area,
         "phone": service.phone,
-        "phone_display": validation.display_phone(service.phone),
+        "phone_display": _display_phone(service.phone),
         "email": service.email,
         "website": service.website,
         "location": None if location is None else {

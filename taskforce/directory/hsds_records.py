@@ -155,11 +155,12 @@ class Reader:
             if record["last_verified_at"] is None:
                 self.problem(f"{path}.assured_date", "must be a date like 2024-05-16")
         if obj.get("taskforce_timezone"):
+            zone = obj["taskforce_timezone"]
             try:
-                if not isinstance(obj["taskforce_timezone"], str) or len(obj["taskforce_timezone"]) > LIMITS["timezone"]:
+                if not isinstance(zone, str) or len(zone) > LIMITS["timezone"]:
                     raise ValueError("not a time zone name")
-                ZoneInfo(obj["taskforce_timezone"])
-                record["timezone"] = obj["taskforce_timezone"]
+                ZoneInfo(zone)  # a very long or odd name raises OSError, NUL a ValueError
+                record["timezone"] = zone
             except (ZoneInfoNotFoundError, ValueError, OSError):
                 self.problem(f"{path}.taskforce_timezone", "is not an IANA time zone such as America/Chicago")
         if "attributes" in obj:

@@ -50,7 +50,7 @@ def index():
     pages = max(1, -(-found.total // finder.PAGE_SIZE))
     return render_template(
         "directory/index.html", filters=filters, total=found.total, total_capped=found.capped, pages=pages,
-        services=[finder.present(s, current_user, now) for s in found.services],
+        services=[finder.present(s, current_user, now, found.details.get(s.id)) for s in found.services],
         stale=finder.stale_services(current_user, now), chips=_quick_needs(filters), action_form=ActionForm(),
         categories=CATEGORIES, genders=GENDERS, serves=finder.SERVES, languages=picker_choices(),
         common_languages=[(c, language_name(c)) for c in COMMON], language_name=language_name,

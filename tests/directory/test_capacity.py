@@ -131,3 +131,97 @@ def test_remind_stale_records_once_and_tells_the_coordinators(app, make_user, ma
     with app.app_context():
         later = capacity.remind_stale(utcnow() + timedelta(days=31))
     assert later and later[0]["recipients"] == [coordinator.email]
+
+
+# --- − / + send a change, added in SQL (security review: two presses at once must both count) -------------
+
+def test_minus_and_plus_buttons_post_a_change_not_a_number(client, login, provider, shelter):
+    login(provider)
+    page = client.get(f"/directory/services/{shelter.id}").get_data(as_text=True)
+    assert 'name="delta" value="-1"' in page and 'name="delta" value="1"' in page
+    assert client.post(f"/directory/services/{shelter.id}/capacity", data={"delta": "-1"}).status_code == 302
+    assert reload(shelter).capacity_available == 1
+    body = client.post(f"/directory/services/{shelter.id}/capacity", json={"delta": 3}).get_json()
+    assert (body["available"], body["total"]) == (4, 10)
+    fresh = reload(shelter)
+    assert (fresh.capacity_available, fresh.capacity_total, fresh.version) == (4, 10, 1)
+    assert utcnow() - fresh.last_verified_at < timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("delta, words", [(-3, "cannot go below 0"), (9, "raise the total")])
+def test_a_change_past_zero_or_the_total_is_a_clear_400(client, login, provider, shelter, delta, words):
+    login(provider)
+    response = client.post(f"/directory/services/{shelter.id}/capacity", json={"delta": delta})
+    assert response.status_code == 400 and words in response.get_json()["error"]
+    assert reload(shelter).capacity_available == 2
+
+
+@pytest.mark.parametrize("delta", [0, "x", 1.5, True, None, "9" * 40, 20_000, [1]])
+def test_bad_changes_are_refused(client, login, provider, shelter, delta):
+    login(provider)
+    assert client.post(f"/directory/services/{shelter.id}/capacity", json={"delta": delta}).status_code == 400
+    assert reload(shelter).capacity_available == 2
+
+
+def test_a_change_without_a_known_capacity_asks_for_set(client, login, make_service, make_user):
+    service = make_service(name="No beds yet")
+    login(make_user(Role.MEMBER, organization=service.organization))
+    response = client.post(f"/directory/services/{service.id}/capacity", json={"delta": 1})
+    assert response.status_code == 400 and "Set" in response.get_json()["error"]
+
+
+def test_outsiders_cannot_change_capacity(client, login, member, shelter):
+    login(member)
+    assert client.post(f"/directory/services/{shelter.id}/capacity", json={"delta": -1}).status_code == 403
+    assert reload(shelter).capacity_available == 2
+
+
+def test_a_change_is_pushed_live_with_the_new_numbers(app, client, login, provider, shelter, make_user):
+    officer_http = CsrfClient(app.test_client())
+    login(make_user(Role.MEMBER), the_client=officer_http)
+    db.session.commit()
+    officer = contextvars.Context().run(socketio.test_client, app, namespace="/channels",
+                                        flask_test_client=officer_http.raw())
+    officer.get_received("/channels")
+    login(provider)
+    client.post(f"/directory/services/{shelter.id}/capacity", data={"delta": "1"})
+    events = [p["args"][0] for p in officer.get_received("/channels") if p["name"] == "capacity_updated"]
+    assert [(e["service_id"], e["available"], e["total"]) for e in events] == [(shelter.id, 3, 10)]
+    contextvars.Context().run(officer.disconnect, namespace="/channels")
+
+
+def test_simultaneous_presses_from_two_staff_all_count(live_server, make_user, make_service):
+    """Two colleagues, two browsers, pressing − at the same moment over real HTTP: every press counts."""
+    import threading
+
+    import requests
+
+    from tests.conftest import TEST_PASSWORD
+
+    shelter = make_service(name="Busy Shelter", capacity=(30, 30))
+    staff = [make_user(Role.MEMBER, organization=shelter.organization) for _ in range(2)]
+    db.session.commit()
+    url = f"{live_server.url}/directory/services/{shelter.id}/capacity"  # read here: threads have no app context
+    sessions = []
+    for person in staff:
+        http = requests.Session()
+        token = http.get(f"{live_server.url}/api/session", timeout=10).json()["csrf_token"]
+        signed = http.post(f"{live_server.url}/auth/login", timeout=10, allow_redirects=False,
+                           data={"email": person.email, "password": TEST_PASSWORD, "csrf_token": token})
+        assert signed.status_code == 302
+        token = http.get(f"{live_server.url}/api/session", timeout=10).json()["csrf_token"]
+        sessions.append((http, token))
+    presses, start, answers = 10, threading.Barrier(2), []
+
+    def press(http, token):
+        start.wait()
+        for _ in range(presses):
+            answers.append(http.post(url, json={"delta": -1}, headers={"X-CSRFToken": token}, timeout=30).status_code)
+
+    threads = [threading.Thread(target=press, args=session) for session in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert answers == [200] * (2 * presses)
+    assert reload(shelter).capacity_available == 30 - 2 * presses
