@@ -101,3 +101,24 @@ def test_a_message_whose_broadcast_was_lost_appears_after_live_delivery_resumed(
     order = page.eval_on_selector_all("#messages > .message", "els => els.map(e => Number(e.dataset.id))")
     assert order == sorted(order) and len(order) == len(set(order)) == 2
     assert page.errors == []
+
+
+def test_editing_in_a_phone_number_warns_then_saves_when_confirmed(new_page, member, make_channel):
+    channel = make_channel(ChannelKind.TASK_FORCE, name="general")
+    page = new_page()
+    sign_in(page, member.email, TEST_PASSWORD)
+    page.wait_for_url("**/")
+    open_channel(page, channel.id)
+    page.fill("#composer-body", "Her number is on file")
+    page.press("#composer-body", "Enter")
+    message = page.wait_for_selector("#messages .message:not(.pending) >> text=Her number is on file")
+    article = message.evaluate_handle("el => el.closest('article.message')").as_element()
+    article.hover()
+    article.query_selector('[data-action="edit"]').click()
+    page.fill(".edit-form textarea", "Her number is 555-201-4477")
+    page.click(".edit-form button[type=submit]")
+    page.wait_for_selector(".edit-form .pii-warning", state="visible")
+    assert "identifying details" in page.inner_text(".edit-form .pii-warning")
+    page.click(".edit-form button.danger")
+    page.wait_for_selector("#messages .message-body >> text=Her number is 555-201-4477")
+    assert page.errors == []
