@@ -30,9 +30,7 @@ def organizations():
 @bp.post("/")
 @login_required
 def create_organization():
-    form = OrganizationForm()
-    if not form.validate_on_submit():
-        raise ValidationError(_first_error(form))
+    form = OrganizationForm().require_valid()
     organization = members.create_organization(current_user, form.name.data, form.sector.data,
                                                form.jurisdiction.data, form.vetted.data)
     flash(f"{organization.name} added.", "info")
@@ -53,9 +51,7 @@ def organization(organization_id):
 @bp.post("/<int:organization_id>")
 @login_required
 def update_organization(organization_id):
-    form = OrganizationForm()
-    if not form.validate_on_submit():
-        raise ValidationError(_first_error(form))
+    form = OrganizationForm().require_valid()
     members.update_organization(current_user, organization_id, form.name.data, form.sector.data, form.jurisdiction.data)
     flash("Organization saved.", "info")
     return redirect(url_for("admin.organization", organization_id=organization_id))
@@ -73,9 +69,7 @@ def vet_organization(organization_id):
 @bp.post("/members/<int:user_id>/role")
 @login_required
 def change_role(user_id):
-    form = RoleForm()
-    if not form.validate_on_submit():
-        raise ValidationError(_first_error(form))
+    form = RoleForm().require_valid()
     member = members.change_role(current_user, user_id, form.role.data)
     flash(f"{member.display_name} is now {member.role.label.lower()}; their sessions were ended.", "info")
     return redirect(url_for("admin.organization", organization_id=member.organization_id))
@@ -186,10 +180,3 @@ def _yes_or_no(name: str) -> bool:
     if value not in ("0", "1"):
         raise ValidationError(f"The request must say {name}=1 or {name}=0.")
     return value == "1"
-
-
-def _first_error(form) -> str:
-    for field in form:
-        for error in field.errors:
-            return f"{field.label.text}: {error}"
-    return "The form was incomplete."

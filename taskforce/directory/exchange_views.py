@@ -60,8 +60,7 @@ def csv_template():
 @login_required
 def import_hsds():
     _require_coordinator()
-    if not ActionForm().validate_on_submit():
-        raise ValidationError("The form expired. Reload the page and try again.")
+    ActionForm().require_valid()
     report = exchange.import_hsds(current_user, _uploads("files"))
     if request.accept_mimetypes.best == "application/json":
         return jsonify(report)
@@ -72,8 +71,7 @@ def import_hsds():
 @login_required
 def upload_csv():
     _require_coordinator()
-    if not ActionForm().validate_on_submit():
-        raise ValidationError("The form expired. Reload the page and try again.")
+    ActionForm().require_valid()
     uploads = _uploads("file")
     if not uploads:
         raise ValidationError("Choose a CSV file to import.", field="file")
@@ -100,8 +98,7 @@ def job_status(job_id):
 @bp.post("/jobs/<int:job_id>/start")
 @login_required
 def start_job(job_id):
-    if not ActionForm().validate_on_submit():
-        raise ValidationError("The form expired. Reload the page and try again.")
+    ActionForm().require_valid()
     job = csv_jobs.start_job(current_user, job_id)
     _run_in_background(job.id)
     if request.accept_mimetypes.best == "application/json":
