@@ -2,7 +2,7 @@
 
 Revision ID: 0002_domains
 Revises: 0001_foundation
-Create Date: 2026-11-28 16:08:44.942675
+Create Date: 2026-11-28 16:28:50.259498
 
 """
 from alembic import op
@@ -239,7 +239,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('directory_service_hours', schema=None) as batch_op:
-        batch_op.create_index('ix_directory_service_hours_open_now', ['weekday', 'opens_at', 'closes_at', 'service_id'], unique=False)
+        batch_op.create_index('ix_directory_service_hours_open_now', ['service_id', 'weekday', 'opens_at', 'closes_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_directory_service_hours_service_id'), ['service_id'], unique=False)
 
     op.create_table('directory_service_languages',
@@ -264,9 +264,9 @@ def upgrade():
     sa.UniqueConstraint('service_id', 'term')
     )
     with op.batch_alter_table('directory_service_terms', schema=None) as batch_op:
+        batch_op.create_index('ix_directory_service_terms_by_service', ['service_id', 'term', 'weight'], unique=False)
         batch_op.create_index('ix_directory_service_terms_in_name', ['term', 'service_id', 'weight'], unique=False, sqlite_where=sa.text('weight >= 8'), postgresql_where=sa.text('weight >= 8'))
         batch_op.create_index('ix_directory_service_terms_lookup', ['term', 'service_id', 'weight'], unique=False)
-        batch_op.create_index(batch_op.f('ix_directory_service_terms_service_id'), ['service_id'], unique=False)
 
     op.create_table('lesson_comments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -454,9 +454,9 @@ def downgrade():
 
     op.drop_table('lesson_comments')
     with op.batch_alter_table('directory_service_terms', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_directory_service_terms_service_id'))
         batch_op.drop_index('ix_directory_service_terms_lookup')
         batch_op.drop_index('ix_directory_service_terms_in_name', sqlite_where=sa.text('weight >= 8'), postgresql_where=sa.text('weight >= 8'))
+        batch_op.drop_index('ix_directory_service_terms_by_service')
 
     op.drop_table('directory_service_terms')
     with op.batch_alter_table('directory_service_languages', schema=None) as batch_op:
