@@ -4,17 +4,17 @@ viewer may see of each result.
 Every page and the JSON API show services through `present`, so the confidentiality rule (a confidential
 site shows only its city and phone outside its organization) is applied in one place.
 """
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import and_, func, literal, literal_column, or_, select, union_all
-from sqlalchemy.orm import aliased, lazyload
+from sqlalchemy import String, and_, cast, func, literal, literal_column, or_, select, union_all
+from sqlalchemy.orm import defer, joinedload, lazyload
 
 from taskforce.auth.validation import clean_text
-from taskforce.directory import search, validation
+from taskforce.directory import ranking, search, validation
 from taskforce.directory.languages import is_language_code, language_name
-from taskforce.directory.models import Service, ServiceCategory, ServiceHours, ServiceLanguage, ServiceTerm
+from taskforce.directory.models import Service, ServiceCategory, ServiceHours, ServiceLanguage
 from taskforce.directory.services import can_edit, may_see_address
 from taskforce.directory.taxonomy import CATEGORIES, GENDERS, TRAFFICKING_TYPES, WEEKDAYS, category_label
 from taskforce.errors import ValidationError
@@ -45,7 +45,7 @@ class Filters:
 
     def args(self, **changes) -> dict:
         """URL parameters of these filters (only the set ones), with `changes` applied — for links and chips."""
-        values = asdict(self) | changes
+        values = {f.name: getattr(self, f.name) for f in fields(self)} | changes  # asdict deep-copies: slow
         return {k: ("1" if v is True else v) for k, v in values.items() if v not in ("", False, None) and
                 not (k == "page" and v == 1)}
 
@@ -149,63 +149,6 @@ def _conditions(filters: Filters, now: datetime) -> list:
     return conditions
 
 
-def _word_match(column, word: str):
-    """The index range of one query word (search.term_range): a prefix range, or the exact short word."""
-    low, high = search.term_range(word)
-    return column == low if high is None else and_(column >= low, column < high)
-
-
-def _scores(terms: list[str]):
-    """Per service: the summed weight of the query words it contains, only where it contains all of them."""
-    parts = [select(ServiceTerm.service_id.label("service_id"), func.max(ServiceTerm.weight).label("weight"))
-             .where(_word_match(ServiceTerm.term, term)).group_by(ServiceTerm.service_id) for term in terms]
-    matches = union_all(*parts).subquery()
-    return (select(matches.c.service_id, func.sum(matches.c.weight).label("score"))
-            .group_by(matches.c.service_id).having(func.count() == len(terms)).subquery())
-
-
-def _named(terms: list[str]):
-    """Services with a query word in their name (the partial name index): the ones that rank first."""
-    return select(ServiceTerm.service_id).where(
-        ServiceTerm.weight >= literal_column(str(search.NAME_WEIGHT)),  # a literal, so the partial index applies
-        or_(*(_word_match(ServiceTerm.term, term) for term in terms)))
-
-
-def _named_page(terms: list[str], conditions: list, limit: int) -> list[int]:
-    """The best `limit` services among those named after a query word: one join per word on the service's
-    own index rows (a key lookup each), only for these few services."""
-    query = select(Service.id)
-    weights = []
-    for term in terms:
-        row = aliased(ServiceTerm)
-        query = query.join(row, and_(row.service_id == Service.id, _word_match(row.term, term)))
-        weights.append(func.max(row.weight))
-    score = sum(weights[1:], weights[0])
-    query = (query.where(Service.id.in_(_named(terms)), *conditions).group_by(Service.id, Service.name)
-             .order_by(score.desc(), Service.name, Service.id).limit(limit))
-    return list(db.session.scalars(query))
-
-
-def _ranked_page(terms: list[str], conditions: list, offset: int, limit: int) -> list[int]:
-    """Ids of one page of search results, by score then name, computed in SQL.
-
-    When name matches always outrank the rest (one or two words), they are ranked alone first; the services
-    that mention the words only in descriptions or organization names are read only when the page reaches
-    past the name matches. Same order as ranking everything at once, far fewer rows for common words."""
-    scores = _scores(terms)
-    ranked = (select(Service.id).join(scores, scores.c.service_id == Service.id).where(*conditions)
-              .order_by(scores.c.score.desc(), Service.name, Service.id))
-    if not search.name_matches_rank_first(len(terms)):
-        return list(db.session.scalars(ranked.offset(offset).limit(limit)))
-    named = _named_page(terms, conditions, offset + limit)
-    if len(named) == offset + limit:
-        return named[offset:]
-    rest_offset = max(0, offset - len(named))
-    rest = db.session.scalars(ranked.where(Service.id.not_in(_named(terms)))
-                              .offset(rest_offset).limit(offset + limit - len(named) - rest_offset))
-    return named[offset:] + list(rest)
-
-
 def _count(conditions: list, at_least: int) -> tuple[int, bool]:
     """How many services match, counted only up to the next COUNT_STEP past `at_least` (the end of the page
     shown): (count, capped). An exact count of every match of a common word would read them all."""
@@ -236,22 +179,29 @@ class ResultPage:
 
 
 def _details(ids: list[int]) -> dict[int, ServiceDetails]:
-    """Categories, languages and hours of the page's services in three plain queries (no ORM objects:
-    building them cost more than the search itself)."""
+    """Categories, languages and hours of the page's services as plain rows, in one UNION ALL query (no ORM
+    objects, one round trip: building objects or issuing three statements cost more than the search itself)."""
     details = {service_id: ServiceDetails() for service_id in ids}
-    for service_id, slug in db.session.execute(select(ServiceCategory.service_id, ServiceCategory.category)
-                                               .where(ServiceCategory.service_id.in_(ids))):
-        details[service_id].categories.append(slug)
-    for service_id, code in db.session.execute(select(ServiceLanguage.service_id, ServiceLanguage.code)
-                                               .where(ServiceLanguage.service_id.in_(ids))):
-        details[service_id].languages.append(code)
-    for service_id, *interval in db.session.execute(
-            select(ServiceHours.service_id, ServiceHours.weekday, ServiceHours.opens_at, ServiceHours.closes_at)
-            .where(ServiceHours.service_id.in_(ids)).order_by(ServiceHours.weekday, ServiceHours.opens_at)):
-        details[service_id].hours.append(tuple(interval))
+    none = cast(literal_column("NULL"), String(40))
+    rows = union_all(
+        select(ServiceCategory.service_id, literal_column("0").label("kind"), ServiceCategory.category.label("value"),
+               none.label("opens_at"), none.label("closes_at")).where(ServiceCategory.service_id.in_(ids)),
+        select(ServiceLanguage.service_id, literal_column("1"), ServiceLanguage.code, none, none)
+        .where(ServiceLanguage.service_id.in_(ids)),
+        select(ServiceHours.service_id, literal_column("2"), cast(ServiceHours.weekday, String(40)), ServiceHours.opens_at,
+               ServiceHours.closes_at).where(ServiceHours.service_id.in_(ids)))
+    for service_id, kind, value, opens_at, closes_at in db.session.execute(rows):
+        entry = details[service_id]
+        if kind == 0:
+            entry.categories.append(value)
+        elif kind == 1:
+            entry.languages.append(value)
+        else:
+            entry.hours.append((int(value), opens_at, closes_at))
     for entry in details.values():
         entry.categories.sort()
         entry.languages.sort()
+        entry.hours.sort()
     return details
 
 
@@ -260,33 +210,36 @@ def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -
     at COUNT_STEP past the page so a common word does not cost a pass over every match."""
     conditions = _conditions(filters, now)
     terms = search.query_terms(filters.q)
-    word_conditions = [Service.id.in_(select(ServiceTerm.service_id).where(_word_match(ServiceTerm.term, term)))
-                       for term in terms]
+    word_conditions = ranking.containing_words(terms)
     offset = (filters.page - 1) * page_size
     total, capped = _count(conditions + word_conditions, offset + page_size)
     if offset >= total:
         return ResultPage([], total, capped)
     if terms:
-        ids = _ranked_page(terms, conditions, offset, page_size)
+        ids = ranking.ranked_page(terms, conditions, offset, page_size)
     else:
         ids = list(db.session.scalars(select(Service.id).where(*conditions).order_by(Service.name, Service.id)
                                       .offset(offset).limit(page_size)))
     if not ids:
         return ResultPage([], total, capped)
-    children = (lazyload(Service.categories), lazyload(Service.languages), lazyload(Service.hours))
+    organization = Service.organization.property.mapper.class_
+    children = (lazyload(Service.categories), lazyload(Service.languages), lazyload(Service.hours),
+                joinedload(Service.organization).load_only(organization.id, organization.name),
+                defer(Service.created_at), defer(Service.updated_at), defer(Service.stale_reminded_at))
     by_id = {service.id: service for service in
              db.session.scalars(select(Service).where(Service.id.in_(ids)).options(*children)).unique()}
     return ResultPage([by_id[i] for i in ids if i in by_id], total, capped, _details(ids))
 
 
-def stale_services(viewer, now: datetime, limit: int = 50) -> list[Service]:
-    """The viewer's organization's entries nobody confirmed for 90 days (for the banner on the directory)."""
+def stale_services(viewer, now: datetime, limit: int = 50) -> list:
+    """The viewer's organization's entries nobody confirmed for 90 days (for the banner on the directory):
+    (id, name) rows, all the banner shows."""
     cutoff = now - search.STALE_AFTER
-    return db.session.scalars(
-        select(Service).where(Service.organization_id == viewer.organization_id,
-                              Service.status.in_(LISTED_STATUSES),
-                              or_(Service.last_verified_at.is_(None), Service.last_verified_at < cutoff))
-        .order_by(Service.name).limit(limit)).unique().all()
+    return db.session.execute(
+        select(Service.id, Service.name).where(Service.organization_id == viewer.organization_id,
+                                               Service.status.in_(LISTED_STATUSES),
+                                               or_(Service.last_verified_at.is_(None), Service.last_verified_at < cutoff))
+        .order_by(Service.name).limit(limit)).all()
 
 
 def _iso(value: datetime | None) -> str | None:
