@@ -4,17 +4,17 @@ viewer may see of each result.
 Every page and the JSON API show services through `present`, so the confidentiality rule (a confidential
 site shows only its city and phone outside its organization) is applied in one place.
 """
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import String, and_, cast, func, literal, literal_column, or_, select, union_all
-from sqlalchemy.orm import defer, joinedload, lazyload
+from sqlalchemy import and_, func, literal, or_, select
 
 from taskforce.auth.validation import clean_text
 from taskforce.directory import ranking, search, validation
 from taskforce.directory.languages import is_language_code, language_name
 from taskforce.directory.models import Service, ServiceCategory, ServiceHours, ServiceLanguage
+from taskforce.directory.ranking import ServiceDetails
 from taskforce.directory.services import can_edit, may_see_address
 from taskforce.directory.taxonomy import CATEGORIES, GENDERS, TRAFFICKING_TYPES, WEEKDAYS, category_label
 from taskforce.errors import ValidationError
@@ -120,7 +120,20 @@ def _open_now_clause(now: datetime):
     return or_(*branches)
 
 
-def _conditions(filters: Filters, now: datetime) -> list:
+def _conditions(filters: Filters, now: datetime) -> tuple:
+    """The SQL conditions of the filters (not the query words). Without "open now" they do not depend on the
+    time, so one tuple is kept per set of filters: the statements built from it are then cached (ranking)."""
+    if filters.open_now:
+        return ranking.Conditions(_filter_conditions(filters, now))
+    return _steady_conditions(replace(filters, q="", page=1))
+
+
+@lru_cache(maxsize=256)
+def _steady_conditions(filters: Filters) -> tuple:
+    return ranking.Conditions(_filter_conditions(filters, None))
+
+
+def _filter_conditions(filters: Filters, now: datetime | None) -> list:
     conditions = [Service.status.in_(LISTED_STATUSES)]
     if filters.category:
         conditions.append(Service.id.in_(select(ServiceCategory.service_id)
@@ -149,22 +162,23 @@ def _conditions(filters: Filters, now: datetime) -> list:
     return conditions
 
 
-def _count(conditions: list, at_least: int) -> tuple[int, bool]:
+@lru_cache(maxsize=512)
+def _count_statement(conditions: tuple, words: tuple, cap: int):
+    return select(func.count()).select_from(
+        select(Service.id).where(*conditions, *ranking.containing_words(words)).limit(cap + 1).subquery())
+
+
+@lru_cache(maxsize=256)
+def _by_name(conditions: tuple):
+    return select(Service.id).where(*conditions).order_by(Service.name, Service.id)
+
+
+def _count(conditions: tuple, terms: list[str], at_least: int) -> tuple[int, bool]:
     """How many services match, counted only up to the next COUNT_STEP past `at_least` (the end of the page
     shown): (count, capped). An exact count of every match of a common word would read them all."""
     cap = COUNT_STEP * (at_least // COUNT_STEP + 1)
-    found = db.session.scalar(select(func.count()).select_from(
-        select(Service.id).where(*conditions).limit(cap + 1).subquery()))
+    found = db.session.scalar(_count_statement(conditions, ranking.shape(terms), cap), ranking.word_params(terms))
     return min(found, cap), found > cap
-
-
-@dataclass(frozen=True)
-class ServiceDetails:
-    """A service's category slugs, language codes and (weekday, opens, closes) hours, as plain data."""
-
-    categories: list = field(default_factory=list)
-    languages: list = field(default_factory=list)
-    hours: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -178,57 +192,24 @@ class ResultPage:
     details: dict = field(default_factory=dict)
 
 
-def _details(ids: list[int]) -> dict[int, ServiceDetails]:
-    """Categories, languages and hours of the page's services as plain rows, in one UNION ALL query (no ORM
-    objects, one round trip: building objects or issuing three statements cost more than the search itself)."""
-    details = {service_id: ServiceDetails() for service_id in ids}
-    none = cast(literal_column("NULL"), String(40))
-    rows = union_all(
-        select(ServiceCategory.service_id, literal_column("0").label("kind"), ServiceCategory.category.label("value"),
-               none.label("opens_at"), none.label("closes_at")).where(ServiceCategory.service_id.in_(ids)),
-        select(ServiceLanguage.service_id, literal_column("1"), ServiceLanguage.code, none, none)
-        .where(ServiceLanguage.service_id.in_(ids)),
-        select(ServiceHours.service_id, literal_column("2"), cast(ServiceHours.weekday, String(40)), ServiceHours.opens_at,
-               ServiceHours.closes_at).where(ServiceHours.service_id.in_(ids)))
-    for service_id, kind, value, opens_at, closes_at in db.session.execute(rows):
-        entry = details[service_id]
-        if kind == 0:
-            entry.categories.append(value)
-        elif kind == 1:
-            entry.languages.append(value)
-        else:
-            entry.hours.append((int(value), opens_at, closes_at))
-    for entry in details.values():
-        entry.categories.sort()
-        entry.languages.sort()
-        entry.hours.sort()
-    return details
-
-
 def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -> ResultPage:
     """One page of matching services (best matches first when searching, else by name) and a count, capped
-    at COUNT_STEP past the page so a common word does not cost a pass over every match."""
+    at COUNT_STEP past the page so a common word does not cost a pass over every match. A page that is not
+    full (and not past the end) is the end of the matches: its count needs no query."""
     conditions = _conditions(filters, now)
     terms = search.query_terms(filters.q)
-    word_conditions = ranking.containing_words(terms)
     offset = (filters.page - 1) * page_size
-    total, capped = _count(conditions + word_conditions, offset + page_size)
-    if offset >= total:
-        return ResultPage([], total, capped)
     if terms:
         ids = ranking.ranked_page(terms, conditions, offset, page_size)
     else:
-        ids = list(db.session.scalars(select(Service.id).where(*conditions).order_by(Service.name, Service.id)
-                                      .offset(offset).limit(page_size)))
+        ids = list(db.session.scalars(_by_name(conditions).offset(offset).limit(page_size)))
+    if len(ids) < page_size and (ids or offset == 0):
+        total, capped = offset + len(ids), False
+    else:
+        total, capped = _count(conditions, terms, offset + page_size)
     if not ids:
         return ResultPage([], total, capped)
-    organization = Service.organization.property.mapper.class_
-    children = (lazyload(Service.categories), lazyload(Service.languages), lazyload(Service.hours),
-                joinedload(Service.organization).load_only(organization.id, organization.name),
-                defer(Service.created_at), defer(Service.updated_at), defer(Service.stale_reminded_at))
-    by_id = {service.id: service for service in
-             db.session.scalars(select(Service).where(Service.id.in_(ids)).options(*children)).unique()}
-    return ResultPage([by_id[i] for i in ids if i in by_id], total, capped, _details(ids))
+    return ResultPage(ranking.listings(ids), total, capped, ranking.details(ids))
 
 
 def stale_services(viewer, now: datetime, limit: int = 50) -> list:
@@ -246,6 +227,8 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+_DAY_NAMES = tuple(day.capitalize() for day in WEEKDAYS)
+_category_label = lru_cache(maxsize=256)(category_label)
 _display_phone = lru_cache(maxsize=4096)(validation.display_phone)  # parsing is the slow part of a card
 
 
@@ -267,12 +250,12 @@ def present(service: Service, viewer, now: datetime, details: ServiceDetails | N
         "description": service.description,
         "status": service.status,
         "organization": {"id": service.organization_id, "name": service.organization.name},
-        "categories": [{"slug": slug, "label": category_label(slug)} for slug in details.categories],
+        "categories": [{"slug": slug, "label": _category_label(slug)} for slug in details.categories],
         "languages": [{"code": code, "name": language_name(code)} for code in details.languages],
         "open_24_7": service.open_24_7,
         "open_now": search.is_open_now(hours, service.open_24_7, service.timezone, now),
         "timezone": service.timezone,
-        "hours": [{"weekday": day, "day": WEEKDAYS[day].capitalize(), "opens_at": opens, "closes_at": closes}
+        "hours": [{"weekday": day, "day": _DAY_NAMES[day], "opens_at": opens, "closes_at": closes}
                   for day, opens, closes in hours],
         "eligibility": {"min_age": service.min_age, "max_age": service.max_age,
                         "genders": [{"slug": g, "label": GENDERS.get(g, g)} for g in genders],

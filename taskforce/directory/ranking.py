@@ -1,85 +1,206 @@
-"""Ranking search results in SQL: which services contain every query word, and in what order they come.
+"""Result pages in SQL: which services contain every query word, in what order they come, and the page's
+rows (its services, categories, languages and hours) read as plain data.
 
 The weights and the word rules live in the pure `search` module; this module turns them into queries over
 the search index (`ServiceTerm`) that read few rows even for a common word at 50,000 services: name matches
 are ranked alone first (through the partial name index), and the long tail of description matches is read
 only when a page reaches past them.
+
+The query words are bound parameters (`low0`, `high0`, … from `word_params`), so a statement depends only on
+the filters and the shape of the query (how many words, which are short): it is built once per shape and
+reused (`lru_cache` on the same condition objects, which `finder` keeps for a given set of filters).
 """
-from sqlalchemy import and_, func, literal_column, select, union_all
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import SimpleNamespace
+
+from sqlalchemy import String, and_, bindparam, cast, func, literal_column, select, union_all
 
 from taskforce.directory import search
-from taskforce.directory.models import Service, ServiceTerm
+from taskforce.directory.models import (Location, Service, ServiceCategory, ServiceHours, ServiceLanguage,
+                                        ServiceTerm)
 from taskforce.extensions import db
 
 
-def word_match(column, word: str):
-    """The index range of one query word (search.term_range): a prefix range, or the exact short word."""
-    low, high = search.term_range(word)
-    return column == low if high is None else and_(column >= low, column < high)
+class Conditions(tuple):
+    """The filters' SQL conditions, compared and hashed by identity: a cache key that never asks SQL
+    expressions for their truth (`==` on them builds SQL)."""
+
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
 
 
-def containing_words(terms: list[str]) -> list:
+def shape(terms: list[str]) -> tuple[bool, ...]:
+    """Per query word, whether it matches a whole word only (too short for a prefix): the statement's shape."""
+    return tuple(search.term_range(term)[1] is None for term in terms)
+
+
+def word_params(terms: list[str]) -> dict:
+    """The bound values of the query words (search.term_range) for statements built from their `shape`."""
+    params = {}
+    for index, term in enumerate(terms):
+        low, high = search.term_range(term)
+        params[f"low{index}"] = low
+        if high is not None:
+            params[f"high{index}"] = high
+    return params
+
+
+def word_match(column, index: int, exact: bool):
+    """The index range of query word `index`: a prefix range, or the exact short word (search.term_range)."""
+    low = bindparam(f"low{index}", type_=String)
+    return column == low if exact else and_(column >= low, column < bindparam(f"high{index}", type_=String))
+
+
+def containing_words(words: tuple[bool, ...]) -> list:
     """Conditions keeping the services that contain every query word (for the count and plain filtering)."""
-    return [Service.id.in_(select(ServiceTerm.service_id).where(word_match(ServiceTerm.term, term)))
-            for term in terms]
+    return [Service.id.in_(select(ServiceTerm.service_id).where(word_match(ServiceTerm.term, index, exact)))
+            for index, exact in enumerate(words)]
 
 
-def _scores(terms: list[str], among=None):
+def _scores(words: tuple[bool, ...], among=None):
     """Per service: the summed weight of the query words it contains, only where it contains all of them.
     `among` (a select of service ids) limits the index rows read to those services' own."""
     parts = []
-    for term in terms:
+    for index, exact in enumerate(words):
         part = select(ServiceTerm.service_id.label("service_id"), func.max(ServiceTerm.weight).label("weight")).where(
-            word_match(ServiceTerm.term, term))
+            word_match(ServiceTerm.term, index, exact))
         if among is not None:
             part = part.where(ServiceTerm.service_id.in_(among))
         parts.append(part.group_by(ServiceTerm.service_id))
     matches = union_all(*parts).subquery()
     return (select(matches.c.service_id, func.sum(matches.c.weight).label("score"))
-            .group_by(matches.c.service_id).having(func.count() == len(terms)).subquery())
+            .group_by(matches.c.service_id).having(func.count() == len(words)).subquery())
 
 
-def _named(terms: list[str]):
+def _named(words: tuple[bool, ...]):
     """Services with a query word in their name (the partial name index): the ones that rank first. One range
     per word, united: an OR of ranges would make PostgreSQL read the table instead of the index alone."""
     return union_all(*(select(ServiceTerm.service_id).where(
         ServiceTerm.weight >= literal_column(str(search.NAME_WEIGHT)),  # a literal, so the partial index applies
-        word_match(ServiceTerm.term, term)) for term in terms))
+        word_match(ServiceTerm.term, index, exact)) for index, exact in enumerate(words)))
 
 
-def _named_page(terms: list[str], conditions: list, limit: int) -> list[int]:
-    """The best `limit` services among those named after a query word: their scores are summed from the
-    index rows of these few services only, then joined to the services by key (no pass over every service,
-    which the planner chose for two common words). For one word the partial name index holds the score
-    itself: a name row weighs at least NAME_WEIGHT, any other word of the same prefix range far less."""
-    if len(terms) == 1:  # the name row outweighs any other word of the range: the partial index alone scores
+@lru_cache(maxsize=512)
+def _named_page(words: tuple[bool, ...], conditions: tuple):
+    """The best services among those named after a query word: their scores are summed from the index rows
+    of these few services only, then joined to the services by key (no pass over every service, which the
+    planner chose for two common words). For one word the partial name index holds the score itself: a name
+    row weighs at least NAME_WEIGHT, any other word of the same prefix range far less."""
+    if len(words) == 1:  # the name row outweighs any other word of the range: the partial index alone scores
         scores = (select(ServiceTerm.service_id, func.max(ServiceTerm.weight).label("score"))
-                  .where(ServiceTerm.weight >= literal_column(str(search.NAME_WEIGHT)), word_match(ServiceTerm.term, terms[0]))
+                  .where(ServiceTerm.weight >= literal_column(str(search.NAME_WEIGHT)),
+                         word_match(ServiceTerm.term, 0, words[0]))
                   .group_by(ServiceTerm.service_id).subquery())
     else:
-        named = _named(terms).cte("named")  # read once, used by every word's part
-        scores = _scores(terms, among=select(named.c.service_id))
-    query = (select(Service.id).join(scores, scores.c.service_id == Service.id).where(*conditions)
-             .order_by(scores.c.score.desc(), Service.name, Service.id).limit(limit))
-    return list(db.session.scalars(query))
+        named = _named(words).cte("named")  # read once, used by every word's part
+        scores = _scores(words, among=select(named.c.service_id))
+    return (select(Service.id).join(scores, scores.c.service_id == Service.id).where(*conditions)
+            .order_by(scores.c.score.desc(), Service.name, Service.id))
 
 
-def ranked_page(terms: list[str], conditions: list, offset: int, limit: int) -> list[int]:
+@lru_cache(maxsize=512)
+def _ranked(words: tuple[bool, ...], conditions: tuple, unnamed: bool):
+    """Every match by score then name (`unnamed`: only those without a query word in their name)."""
+    scores = _scores(words)
+    query = select(Service.id).join(scores, scores.c.service_id == Service.id).where(*conditions)
+    if unnamed:
+        query = query.where(Service.id.not_in(_named(words)))
+    return query.order_by(scores.c.score.desc(), Service.name, Service.id)
+
+
+def ranked_page(terms: list[str], conditions: tuple, offset: int, limit: int) -> list[int]:
     """Ids of one page of search results, by score then name, computed in SQL.
 
     When name matches always outrank the rest (one or two words), they are ranked alone first; the services
     that mention the words only in descriptions or organization names are read only when the page reaches
     past the name matches. Same order as ranking everything at once, far fewer rows for common words."""
-    def ranked():  # built only when needed: most pages are filled by name matches alone
-        scores = _scores(terms)
-        return (select(Service.id).join(scores, scores.c.service_id == Service.id).where(*conditions)
-                .order_by(scores.c.score.desc(), Service.name, Service.id))
+    words, params = shape(terms), word_params(terms)
     if not search.name_matches_rank_first(len(terms)):
-        return list(db.session.scalars(ranked().offset(offset).limit(limit)))
-    named = _named_page(terms, conditions, offset + limit)
+        return list(db.session.scalars(_ranked(words, conditions, False).offset(offset).limit(limit), params))
+    named = list(db.session.scalars(_named_page(words, conditions).limit(offset + limit), params))
     if len(named) == offset + limit:
         return named[offset:]
     rest_offset = max(0, offset - len(named))
-    rest = db.session.scalars(ranked().where(Service.id.not_in(_named(terms)))
-                              .offset(rest_offset).limit(offset + limit - len(named) - rest_offset))
+    rest = db.session.scalars(_ranked(words, conditions, True).offset(rest_offset)
+                              .limit(offset + limit - len(named) - rest_offset), params)
     return named[offset:] + list(rest)
+
+
+@dataclass(frozen=True)
+class ServiceDetails:
+    """A service's category slugs, language codes and (weekday, opens, closes) hours, as plain data."""
+
+    categories: list = field(default_factory=list)
+    languages: list = field(default_factory=list)
+    hours: list = field(default_factory=list)
+
+
+
+class Listing(SimpleNamespace):
+    """A service of a result page as plain attributes (the ones `present` reads), read as one row with its
+    location and organization name: building ORM objects for a page cost more than the search itself."""
+
+
+_PAGE_FIELDS = ("id", "uuid", "name", "description", "status", "organization_id", "min_age", "max_age", "genders",
+                "trafficking_types", "eligibility_notes", "open_24_7", "timezone", "service_area", "phone", "email",
+                "website", "capacity_available", "capacity_total", "capacity_updated_at", "last_verified_at", "version")
+_LOCATION_FIELDS = ("id", "organization_id", "name", "address_1", "city", "state_province", "postal_code", "country",
+                    "latitude", "longitude", "is_confidential")
+
+
+@lru_cache(maxsize=1)
+def _statements():
+    """The page's row query and its details query, built once (the ids are an expanding parameter, so the
+    compiled form is cached too): building statements per search cost as much as running them."""
+    services, locations = Service.__table__, Location.__table__
+    organizations = Service.organization.property.mapper.class_.__table__
+    ids = bindparam("ids", expanding=True)
+    rows = (select(*(services.c[name] for name in _PAGE_FIELDS), organizations.c.name.label("organization_name"),
+                   *(locations.c[name].label(f"location_{name}") for name in _LOCATION_FIELDS))
+            .select_from(services.join(organizations, organizations.c.id == services.c.organization_id)
+                         .outerjoin(locations, locations.c.id == services.c.location_id))
+            .where(services.c.id.in_(ids)))
+    categories, languages, hours = ServiceCategory.__table__.c, ServiceLanguage.__table__.c, ServiceHours.__table__.c
+    none = cast(literal_column("NULL"), String(40))
+    details = union_all(
+        select(categories.service_id, literal_column("0").label("kind"), categories.category.label("value"),
+               none.label("opens_at"), none.label("closes_at")).where(categories.service_id.in_(ids)),
+        select(languages.service_id, literal_column("1"), languages.code, none, none)
+        .where(languages.service_id.in_(ids)),
+        select(hours.service_id, literal_column("2"), cast(hours.weekday, String(40)), hours.opens_at,
+               hours.closes_at).where(hours.service_id.in_(ids)))
+    return rows, details
+
+
+def listings(ids: list[int]) -> list[Listing]:
+    """The page's services in the order of `ids`, as Listings (location None when the service has none)."""
+    by_id = {}
+    for row in db.session.connection().execute(_statements()[0], {"ids": ids}):
+        values = row._mapping
+        location = None if values["location_id"] is None else SimpleNamespace(
+            **{name: values[f"location_{name}"] for name in _LOCATION_FIELDS})
+        listing = Listing(**{name: values[name] for name in _PAGE_FIELDS}, location=location,
+                          organization=SimpleNamespace(id=values["organization_id"], name=values["organization_name"]))
+        by_id[listing.id] = listing
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def details(ids: list[int]) -> dict[int, ServiceDetails]:
+    """Categories, languages and hours of the page's services as plain rows, in one UNION ALL query (no ORM
+    objects, one round trip: building objects or issuing three statements cost more than the search itself)."""
+    details = {service_id: ServiceDetails() for service_id in ids}
+    for service_id, kind, value, opens_at, closes_at in db.session.connection().execute(_statements()[1], {"ids": ids}):
+        entry = details[service_id]
+        if kind == 0:
+            entry.categories.append(value)
+        elif kind == 1:
+            entry.languages.append(value)
+        else:
+            entry.hours.append((int(value), opens_at, closes_at))
+    for entry in details.values():
+        entry.categories.sort()
+        entry.languages.sort()
+        entry.hours.sort()
+    return details

@@ -74,3 +74,27 @@ def test_open_now_and_search_combine(signed_in, make_service):
     make_service(name="Always Shelter", open_24_7=True)
     assert names(signed_in.get(API, query_string={"q": "shelter", "open_now": "1"})) == [
         "Always Shelter", "Night Shelter"]
+
+
+def test_a_full_last_page_and_a_page_past_the_end_keep_the_exact_count(signed_in, make_service):
+    for number in range(6):
+        make_service(name=f"Shelter {number}")
+    full_last = signed_in.get(API, query_string={"q": "shelter", "per_page": 3, "page": 2}).get_json()
+    assert full_last["total"] == 6 and full_last["total_is_capped"] is False and len(full_last["services"]) == 3
+    past = signed_in.get(API, query_string={"q": "shelter", "per_page": 3, "page": 3}).get_json()
+    assert past["services"] == [] and past["total"] == 6 and past["total_is_capped"] is False
+    short = signed_in.get(API, query_string={"per_page": 10}).get_json()
+    assert short["total"] == 6 and len(short["services"]) == 6
+
+
+def test_each_search_binds_its_own_words(signed_in, make_service):
+    """Statements are built once per shape of query; the words themselves must still come from each request."""
+    make_service(name="Harbor Shelter")
+    make_service(name="Valley Clinic")
+    make_service(name="Ox Center")
+    assert names(signed_in.get(API, query_string={"q": "shelter"})) == ["Harbor Shelter"]
+    assert names(signed_in.get(API, query_string={"q": "clinic"})) == ["Valley Clinic"]
+    assert names(signed_in.get(API, query_string={"q": "ox"})) == ["Ox Center"]
+    assert names(signed_in.get(API, query_string={"q": "harbor shelter"})) == ["Harbor Shelter"]
+    assert names(signed_in.get(API, query_string={"q": "valley clinic"})) == ["Valley Clinic"]
+    assert signed_in.get(API, query_string={"q": "valley shelter"}).get_json()["total"] == 0
