@@ -164,9 +164,7 @@ def update_capacity(service_id):
 @bp.post("/services/<int:service_id>/verify")
 @login_required
 def verify(service_id):
-    form = ActionForm()
-    if not form.validate_on_submit():
-        raise ValidationError("The form expired. Reload the page and try again.")
+    ActionForm().require_valid()
     services.verify_service(current_user, service_id)
     flash("Marked as verified today.", "info")
     return redirect(request.form.get("next") if request.form.get("next", "").startswith("/directory/")

@@ -9,7 +9,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from taskforce.dbtypes import UTCDateTime, utcnow
 from taskforce.extensions import db
@@ -183,32 +183,30 @@ class LessonRevision(db.Model):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class LessonReviewComment(db.Model):
+class _CommentColumns:
+    """What every note on a lesson has: the lesson, who wrote it, the (checked) text, when."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @declared_attr
+    def author(cls):
+        return relationship("User", lazy="joined")
+
+
+class LessonReviewComment(_CommentColumns, db.Model):
     """A coordinator's note when sending a lesson back to its author."""
 
     __tablename__ = "lesson_review_comments"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    author = relationship("User", lazy="joined")
-
-
-class LessonComment(db.Model):
+class LessonComment(_CommentColumns, db.Model):
     """A reader's comment on a published lesson (passed the anonymizer check before it was stored)."""
 
     __tablename__ = "lesson_comments"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    author = relationship("User", lazy="joined")
 
 
 class LessonHelpfulMark(db.Model):

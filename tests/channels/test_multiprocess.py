@@ -10,6 +10,7 @@ import os
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -54,6 +55,44 @@ def shared_database(tmp_path):
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@dataclass
+class Cluster:
+    seeded: dict
+    database_url: str
+    redis: RedisProcess
+    process_a: object
+    process_b: object
+    clients: list = field(default_factory=list)  # RecordingClients to disconnect at the end
+
+
+@pytest.fixture
+def cluster(redis_binary, shared_database, tmp_path):
+    """Two `python app.py` processes on one database and a private Redis. Their logs are printed at teardown
+    (pytest shows them only when the test failed); every process is stopped whatever happened."""
+    secret_key = "multiprocess-" + uuid.uuid4().hex
+    seeded = seed(shared_database, secret_key, str(tmp_path / "instance"))
+    log_dir = tempfile.mkdtemp(prefix="taskforce-mp-", dir=tmp_path)
+    redis = RedisProcess(redis_binary, log_dir=log_dir)
+    servers = [app_server(name, database_url=shared_database, redis_url=redis.url, secret_key=secret_key,
+                          log_dir=log_dir) for name in ("process-a", "process-b")]
+    running = Cluster(seeded, shared_database, redis, *servers)
+    try:
+        redis.start()
+        for server in servers:
+            server.start()
+        for server in servers:
+            server.wait_ready(timeout=60)
+        yield running
+    finally:
+        for client in running.clients:
+            client.disconnect()
+        for server in servers:
+            print(f"--- {server.name} log (tail) ---\n{server.log_tail()}")
+            server.stop()
+        print(f"--- redis log (tail) ---\n{redis.log_tail()}")
+        redis.stop()
 
 
 def seed(database_url: str, secret_key: str, instance_dir: str) -> dict:
@@ -170,166 +209,121 @@ def probe_until_live(sender: Member, receiver: Member, timeout: float) -> int:
     raise AssertionError(f"no message from {sender.name} reached {receiver.name} live within {timeout:.0f} s")
 
 
-def test_two_processes_share_messages_and_catch_up_after_a_redis_crash(redis_binary, shared_database, tmp_path):
-    secret_key = "multiprocess-" + uuid.uuid4().hex
-    seeded = seed(shared_database, secret_key, str(tmp_path / "instance"))
+def test_two_processes_share_messages_and_catch_up_after_a_redis_crash(cluster):
+    seeded, redis, clients = cluster.seeded, cluster.redis, cluster.clients
     channel_id = seeded["channel_id"]
-    log_dir = tempfile.mkdtemp(prefix="taskforce-mp-", dir=tmp_path)
-    redis = RedisProcess(redis_binary, log_dir=log_dir)
-    servers = [app_server(name, database_url=shared_database, redis_url=redis.url, secret_key=secret_key,
-                          log_dir=log_dir) for name in ("process-a", "process-b")]
-    clients: list[RecordingClient] = []
-    try:
-        redis.start()
-        for server in servers:
-            server.start()
-        for server in servers:
-            server.wait_ready(timeout=60)
-        process_a, process_b = servers
-        alice = Member("alice", RecordingClient(process_a.url, sign_in(process_a.url, seeded["alice"], TEST_PASSWORD)),
-                       channel_id)
-        bob = Member("bob", RecordingClient(process_b.url, sign_in(process_b.url, seeded["bob"], TEST_PASSWORD)),
-                     channel_id)
-        for member in (alice, bob):
-            clients.append(member.client)
-            member.client.connect()
-            joined = member.client.call("join", {"channel_id": channel_id})
-            assert joined.get("ok"), f"{member.name} could not join: {joined}"
+    process_a, process_b = cluster.process_a, cluster.process_b
+    alice = Member("alice", RecordingClient(process_a.url, sign_in(process_a.url, seeded["alice"], TEST_PASSWORD)),
+                   channel_id)
+    bob = Member("bob", RecordingClient(process_b.url, sign_in(process_b.url, seeded["bob"], TEST_PASSWORD)),
+                 channel_id)
+    for member in (alice, bob):
+        clients.append(member.client)
+        member.client.connect()
+        joined = member.client.call("join", {"channel_id": channel_id})
+        assert joined.get("ok"), f"{member.name} could not join: {joined}"
 
-        # Live across processes: posted on A, it reaches B's member; and back.
-        probe_until_live(alice, bob, timeout=RECOVERY)
-        probe_until_live(bob, alice, timeout=RECOVERY)
-        first = alice.send("Anyone from the clinic on call tonight?")
-        assert bob.sees(first, LIVE_WAIT * 3), "a message posted on process A never reached process B"
-        reply = bob.send("Yes, until 6 am. Send them to the east entrance.")
-        assert alice.sees(reply, LIVE_WAIT * 3), "a message posted on process B never reached process A"
-        # Each page's catch-up (here after the subscriptions settled, so it also covers a probe pub/sub
-        # dropped while process B was still subscribing; in a browser the 20 s timer does the same).
-        for member in (alice, bob):
-            member.sync()
-        marks = {member.name: member.synced_up_to for member in (alice, bob)}
+    # Live across processes: posted on A, it reaches B's member; and back.
+    probe_until_live(alice, bob, timeout=RECOVERY)
+    probe_until_live(bob, alice, timeout=RECOVERY)
+    first = alice.send("Anyone from the clinic on call tonight?")
+    assert bob.sees(first, LIVE_WAIT * 3), "a message posted on process A never reached process B"
+    reply = bob.send("Yes, until 6 am. Send them to the east entrance.")
+    assert alice.sees(reply, LIVE_WAIT * 3), "a message posted on process B never reached process A"
+    # Each page's catch-up (here after the subscriptions settled, so it also covers a probe pub/sub
+    # dropped while process B was still subscribing; in a browser the 20 s timer does the same).
+    for member in (alice, bob):
+        member.sync()
+    marks = {member.name: member.synced_up_to for member in (alice, bob)}
 
-        # Redis crashes mid-stream: sends are still stored (and acked), but pub/sub drops their broadcast.
-        redis.kill()
-        outage_started = time.monotonic()
-        during = [alice.send("Outage note 1 from the police side."), bob.send("Outage note 1 from the clinic."),
-                  alice.send("Outage note 2: the van leaves at nine."), bob.send("Outage note 2: beds are ready.")]
-        print(f"sends during the outage took {time.monotonic() - outage_started:.1f} s")
-        redis.start()
-        recovery_started = time.monotonic()
-        probe_until_live(alice, bob, timeout=RECOVERY)
-        probe_until_live(bob, alice, timeout=RECOVERY)
-        print(f"live delivery across processes resumed {time.monotonic() - recovery_started:.1f} s after restart")
-        after = [alice.send("Back to normal on our side."), bob.send("Same here.")]
-        for member in (alice, bob):
-            for message_id in after:
-                assert member.sees(message_id, LIVE_WAIT * 3), f"{member.name} missed {message_id} after recovery"
+    # Redis crashes mid-stream: sends are still stored (and acked), but pub/sub drops their broadcast.
+    redis.kill()
+    outage_started = time.monotonic()
+    during = [alice.send("Outage note 1 from the police side."), bob.send("Outage note 1 from the clinic."),
+              alice.send("Outage note 2: the van leaves at nine."), bob.send("Outage note 2: beds are ready.")]
+    print(f"sends during the outage took {time.monotonic() - outage_started:.1f} s")
+    redis.start()
+    recovery_started = time.monotonic()
+    probe_until_live(alice, bob, timeout=RECOVERY)
+    probe_until_live(bob, alice, timeout=RECOVERY)
+    print(f"live delivery across processes resumed {time.monotonic() - recovery_started:.1f} s after restart")
+    after = [alice.send("Back to normal on our side."), bob.send("Same here.")]
+    for member in (alice, bob):
+        for message_id in after:
+            assert member.sees(message_id, LIVE_WAIT * 3), f"{member.name} missed {message_id} after recovery"
 
-        stored = stored_message_ids(shared_database, channel_id)
-        assert sorted(alice.sent + bob.sent) == stored, "every acked send is stored once, nothing else"
-        assert set(during) <= set(stored)
-        # The outage really dropped broadcasts: what was posted on one process during it never reached the
-        # other process live (each process still delivers to its own sockets without Redis).
-        for member, other in ((alice, bob), (bob, alice)):
-            crossed = [i for i in during if i in other.sent and i in member.live_ids()]
-            assert not crossed, f"{member.name} got {crossed} live across processes while Redis was down"
+    stored = stored_message_ids(cluster.database_url, channel_id)
+    assert sorted(alice.sent + bob.sent) == stored, "every acked send is stored once, nothing else"
+    assert set(during) <= set(stored)
+    # The outage really dropped broadcasts: what was posted on one process during it never reached the
+    # other process live (each process still delivers to its own sockets without Redis).
+    for member, other in ((alice, bob), (bob, alice)):
+        crossed = [i for i in during if i in other.sent and i in member.live_ids()]
+        assert not crossed, f"{member.name} got {crossed} live across processes while Redis was down"
 
-        # Live delivery resumed past a gap: a cursor taken from the last live id would never ask for the
-        # messages pub/sub dropped (the bug this guards against) …
-        for member in (alice, bob):
-            live = member.live_ids()
-            assert len(live) == len(set(live)), f"{member.name} got a live message twice: {live}"
-            gap = [i for i in stored if i < max(live) and i not in member.shown()]
-            assert gap, f"{member.name} has no gap below the last live id: the outage dropped nothing?"
-            assert not set(gap) & set(member.catch_up(max(live))), "a last-live-id cursor cannot see the gap"
-        # … while the page's algorithm — sync from the sync high-water mark — brings every stored message,
-        # exactly once, in id order.
-        for member in (alice, bob):
-            assert member.synced_up_to == marks[member.name], "live messages must not move the sync cursor"
-            synced = member.sync()
-            assert synced == [i for i in stored if i > marks[member.name]], f"{member.name}'s catch-up: {synced}"
-            assert member.shown() == stored, f"{member.name} sees {member.shown()}, the database holds {stored}"
-            assert member.synced_up_to == stored[-1]
-            assert member.sync() == [] and member.shown() == stored  # the next periodic sync adds nothing
-            assert not member.client.errors, f"{member.name} got error events: {member.client.errors}"
-    except BaseException:
-        for server in servers:
-            print(f"--- {server.name} log (tail) ---\n{server.log_tail()}")
-        print(f"--- redis log (tail) ---\n{redis.log_tail()}")
-        raise
-    finally:
-        for client in clients:
-            client.disconnect()
-        for server in servers:
-            server.stop()
-        redis.stop()
+    # Live delivery resumed past a gap: a cursor taken from the last live id would never ask for the
+    # messages pub/sub dropped (the bug this guards against) …
+    for member in (alice, bob):
+        live = member.live_ids()
+        assert len(live) == len(set(live)), f"{member.name} got a live message twice: {live}"
+        gap = [i for i in stored if i < max(live) and i not in member.shown()]
+        assert gap, f"{member.name} has no gap below the last live id: the outage dropped nothing?"
+        assert not set(gap) & set(member.catch_up(max(live))), "a last-live-id cursor cannot see the gap"
+    # … while the page's algorithm — sync from the sync high-water mark — brings every stored message,
+    # exactly once, in id order.
+    for member in (alice, bob):
+        assert member.synced_up_to == marks[member.name], "live messages must not move the sync cursor"
+        synced = member.sync()
+        assert synced == [i for i in stored if i > marks[member.name]], f"{member.name}'s catch-up: {synced}"
+        assert member.shown() == stored, f"{member.name} sees {member.shown()}, the database holds {stored}"
+        assert member.synced_up_to == stored[-1]
+        assert member.sync() == [] and member.shown() == stored  # the next periodic sync adds nothing
+        assert not member.client.errors, f"{member.name} got error events: {member.client.errors}"
 
 
-def test_sign_out_and_removal_on_one_process_reach_the_socket_on_the_other(redis_binary, shared_database, tmp_path):
+def test_sign_out_and_removal_on_one_process_reach_the_socket_on_the_other(cluster):
     """Bob's socket is on process B. Alice removes him from a private channel through process A: his socket
     leaves that channel's room on B. Bob signs out through process A: his socket on B is disconnected within
     seconds and hears nothing more; his dead cookie cannot open a new one."""
-    secret_key = "multiprocess-" + uuid.uuid4().hex
-    seeded = seed(shared_database, secret_key, str(tmp_path / "instance"))
+    seeded, clients = cluster.seeded, cluster.clients
     channel_id, private_id = seeded["channel_id"], seeded["private_id"]
-    log_dir = tempfile.mkdtemp(prefix="taskforce-mp-", dir=tmp_path)
-    redis = RedisProcess(redis_binary, log_dir=log_dir)
-    servers = [app_server(name, database_url=shared_database, redis_url=redis.url, secret_key=secret_key,
-                          log_dir=log_dir) for name in ("process-a", "process-b")]
-    clients: list[RecordingClient] = []
-    try:
-        redis.start()
-        for server in servers:
-            server.start()
-        for server in servers:
-            server.wait_ready(timeout=60)
-        process_a, process_b = servers
-        alice_cookie = sign_in(process_a.url, seeded["alice"], TEST_PASSWORD)
-        bob_cookie = sign_in(process_b.url, seeded["bob"], TEST_PASSWORD)
-        alice = Member("alice", RecordingClient(process_a.url, alice_cookie), channel_id)
-        bob = Member("bob", RecordingClient(process_b.url, bob_cookie), channel_id)
-        for member in (alice, bob):
-            clients.append(member.client)
-            member.client.connect()
-            for joined in (channel_id, private_id):
-                assert member.client.call("join", {"channel_id": joined}).get("ok")
-        probe_until_live(alice, bob, timeout=RECOVERY)  # the queue carries A → B
+    process_a, process_b = cluster.process_a, cluster.process_b
+    alice_cookie = sign_in(process_a.url, seeded["alice"], TEST_PASSWORD)
+    bob_cookie = sign_in(process_b.url, seeded["bob"], TEST_PASSWORD)
+    alice = Member("alice", RecordingClient(process_a.url, alice_cookie), channel_id)
+    bob = Member("bob", RecordingClient(process_b.url, bob_cookie), channel_id)
+    for member in (alice, bob):
+        clients.append(member.client)
+        member.client.connect()
+        for joined in (channel_id, private_id):
+            assert member.client.call("join", {"channel_id": joined}).get("ok")
+    probe_until_live(alice, bob, timeout=RECOVERY)  # the queue carries A → B
 
-        private_alice = Member("alice", alice.client, private_id)
-        private_bob = Member("bob", bob.client, private_id)
-        before = private_alice.send("Night shift: who takes the 2 am call?")
-        assert private_bob.sees(before, LIVE_WAIT * 3)
-        import requests
-        with requests.Session() as http:
-            http.cookies.set("taskforce_session", alice_cookie)
-            token = http.get(process_a.url + "/api/session", timeout=30).json()["csrf_token"]
-            removed = http.post(f"{process_a.url}/channels/{private_id}/members/{seeded['bob_id']}/remove",
-                                data={"csrf_token": token}, allow_redirects=False, timeout=60)
-        assert removed.status_code == 302, removed.text[:300]
-        time.sleep(1.0)  # the leave_room request crosses the queue
-        after_removal = private_alice.send("Night shift, after Bob left: the van is ready.")
-        still_shared = alice.send("Task force: all clear.")
-        assert bob.sees(still_shared, LIVE_WAIT * 3), "Bob left the whole task force, not one channel"
-        assert after_removal not in private_bob.live_ids(), "a removed member still hears the private channel"
+    private_alice = Member("alice", alice.client, private_id)
+    private_bob = Member("bob", bob.client, private_id)
+    before = private_alice.send("Night shift: who takes the 2 am call?")
+    assert private_bob.sees(before, LIVE_WAIT * 3)
+    import requests
+    with requests.Session() as http:
+        http.cookies.set("taskforce_session", alice_cookie)
+        token = http.get(process_a.url + "/api/session", timeout=30).json()["csrf_token"]
+        removed = http.post(f"{process_a.url}/channels/{private_id}/members/{seeded['bob_id']}/remove",
+                            data={"csrf_token": token}, allow_redirects=False, timeout=60)
+    assert removed.status_code == 302, removed.text[:300]
+    time.sleep(1.0)  # the leave_room request crosses the queue
+    after_removal = private_alice.send("Night shift, after Bob left: the van is ready.")
+    still_shared = alice.send("Task force: all clear.")
+    assert bob.sees(still_shared, LIVE_WAIT * 3), "Bob left the whole task force, not one channel"
+    assert after_removal not in private_bob.live_ids(), "a removed member still hears the private channel"
 
-        started = time.monotonic()
-        sign_out(process_a.url, bob_cookie)
-        wait_for(lambda: bob.client.disconnects >= 1, timeout=LIVE_WAIT * 2,
-                 what="Bob's socket on process B to be disconnected after he signed out on process A")
-        print(f"sign-out on A disconnected the socket on B after {time.monotonic() - started:.2f} s")
-        after_sign_out = alice.send("Anyone still on? (after Bob signed out)")
-        assert not bob.sees(after_sign_out, 2.0), "a signed-out socket still hears the task force"
-        stranger = RecordingClient(process_b.url, bob_cookie)
-        with pytest.raises(Exception):
-            stranger.connect(timeout=10)
-        stranger.disconnect()
-    except BaseException:
-        for server in servers:
-            print(f"--- {server.name} log (tail) ---\n{server.log_tail()}")
-        raise
-    finally:
-        for client in clients:
-            client.disconnect()
-        for server in servers:
-            server.stop()
-        redis.stop()
+    started = time.monotonic()
+    sign_out(process_a.url, bob_cookie)
+    wait_for(lambda: bob.client.disconnects >= 1, timeout=LIVE_WAIT * 2,
+             what="Bob's socket on process B to be disconnected after he signed out on process A")
+    print(f"sign-out on A disconnected the socket on B after {time.monotonic() - started:.2f} s")
+    after_sign_out = alice.send("Anyone still on? (after Bob signed out)")
+    assert not bob.sees(after_sign_out, 2.0), "a signed-out socket still hears the task force"
+    stranger = RecordingClient(process_b.url, bob_cookie)
+    with pytest.raises(Exception):
+        stranger.connect(timeout=10)
+    stranger.disconnect()
