@@ -28,6 +28,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=settings["INSTANCE_DIR"], template_folder="../templates",
                 static_folder="../static")
     app.config.update(settings)
+    app.json.sort_keys = False  # keys in the order the code writes them; sorting every API response costs
+    app.json.ensure_ascii = False  # UTF-8 as is: escaping every non-ASCII letter costs and enlarges responses
     logging.basicConfig(level=logging.INFO if not app.testing else logging.WARNING)
 
     db.init_app(app)
@@ -38,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # None: same origin only
                       max_http_buffer_size=64 * 1024)
 
-    from taskforce import audit, cli, web  # noqa: F401  (models of the audit log)
+    from taskforce import audit, cli, urls, web  # noqa: F401  (models of the audit log)
     from taskforce.auth.session_store import DatabaseSessionInterface
     from taskforce.dbtypes import enable_sqlite_pragmas
 
@@ -46,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         enable_sqlite_pragmas(db.engine)
     web.register(app)
+    urls.register(app)
     for views in domain_modules("views"):
         views.register(app)
     cli.register(app)

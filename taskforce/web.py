@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from taskforce.errors import DomainError
+from taskforce.urls import remembered_url_for
 
 bp = Blueprint("web", __name__)
 
@@ -46,7 +47,7 @@ def nav_items():
             continue
         if min_role == "coordinator" and not current_user.is_coordinator:
             continue
-        items.append({"endpoint": endpoint, "label": label, "blurb": blurb, "url": url_for(endpoint)})
+        items.append({"endpoint": endpoint, "label": label, "blurb": blurb, "url": remembered_url_for(endpoint)})
     return items
 
 

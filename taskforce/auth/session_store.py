@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from flask import request
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from werkzeug.datastructures import CallbackDict
 
-from taskforce.auth.models import UserSession
+from taskforce.auth.models import User, UserSession
 from taskforce.auth.passwords import new_token, token_hash
 from taskforce.dbtypes import utcnow
 from taskforce.extensions import db
@@ -22,13 +22,16 @@ LAST_SEEN_RESOLUTION = timedelta(seconds=60)  # write last_seen_at at most once 
 
 
 class ServerSession(CallbackDict, SessionMixin):
-    def __init__(self, initial=None, token: str | None = None, row_id: int | None = None):
+    def __init__(self, initial=None, token: str | None = None, row_id: int | None = None, user=None):
         def on_update(session):
             session.modified = True
 
         super().__init__(initial, on_update)
         self.token = token
         self.row_id = row_id
+        # The signed-in User read with the row. Holding it keeps it in SQLAlchemy's (weak) identity map for the
+        # request, so flask-login's loader (`db.session.get`) finds it there instead of querying again.
+        self.user = user
         self.modified = False
         self.rotate = False  # set on sign-in: a new token defeats session fixation
 
@@ -37,6 +40,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.clear()
         self.row_id = None
         self.token = None
+        self.user = None
 
 
 def request_is_static() -> bool:
@@ -49,6 +53,12 @@ def _expired(row: UserSession, now, config) -> bool:
             or now - row.created_at > config["SESSION_ABSOLUTE_TIMEOUT"])
 
 
+# One query answers "who is this": the row and its user (see ServerSession.user). Built once, so SQLAlchemy
+# computes its cache key once rather than on every request.
+_ROW_AND_USER = (select(UserSession, User).outerjoin(User, User.id == UserSession.user_id)
+                 .where(UserSession.token_hash == bindparam("token_hash")))
+
+
 class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app, request):
         token = request.cookies.get(self.get_cookie_name(app))
@@ -56,11 +66,12 @@ class DatabaseSessionInterface(SessionInterface):
             return ServerSession()
         if not token or len(token) > 100:
             return ServerSession()
-        row = db.session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+        found = db.session.execute(_ROW_AND_USER, {"token_hash": token_hash(token)}).first()
+        row = found[0] if found else None
         now = utcnow()
         if row is None or _expired(row, now, app.config):
             return ServerSession()
-        session = ServerSession(json.loads(row.data or "{}"), token=token, row_id=row.id)
+        session = ServerSession(json.loads(row.data or "{}"), token=token, row_id=row.id, user=found[1])
         if now - row.last_seen_at > LAST_SEEN_RESOLUTION:
             row.last_seen_at = now
             db.session.commit()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import and_, bindparam, func, literal, or_, select
 
 from taskforce.auth.validation import clean_text
 from taskforce.directory import ranking, search, validation
@@ -163,21 +163,23 @@ def _filter_conditions(filters: Filters, now: datetime | None) -> list:
 
 
 @lru_cache(maxsize=512)
-def _count_statement(conditions: tuple, words: tuple, cap: int):
+def _count_statement(conditions: tuple, words: tuple):
     return select(func.count()).select_from(
-        select(Service.id).where(*conditions, *ranking.containing_words(words)).limit(cap + 1).subquery())
+        select(Service.id).where(*conditions, *ranking.containing_words(words)).limit(bindparam("limit")).subquery())
 
 
 @lru_cache(maxsize=256)
 def _by_name(conditions: tuple):
-    return select(Service.id).where(*conditions).order_by(Service.name, Service.id)
+    return (select(Service.id).where(*conditions).order_by(Service.name, Service.id)
+            .offset(bindparam("offset")).limit(bindparam("limit")))
 
 
 def _count(conditions: tuple, terms: list[str], at_least: int) -> tuple[int, bool]:
     """How many services match, counted only up to the next COUNT_STEP past `at_least` (the end of the page
     shown): (count, capped). An exact count of every match of a common word would read them all."""
     cap = COUNT_STEP * (at_least // COUNT_STEP + 1)
-    found = db.session.scalar(_count_statement(conditions, ranking.shape(terms), cap), ranking.word_params(terms))
+    found = ranking.ids(_count_statement(conditions, ranking.shape(terms)),
+                        ranking.word_params(terms) | {"limit": cap + 1})[0]
     return min(found, cap), found > cap
 
 
@@ -202,25 +204,31 @@ def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -
     if terms:
         ids = ranking.ranked_page(terms, conditions, offset, page_size)
     else:
-        ids = list(db.session.scalars(_by_name(conditions).offset(offset).limit(page_size)))
+        ids = ranking.ids(_by_name(conditions), {"offset": offset, "limit": page_size})
     if len(ids) < page_size and (ids or offset == 0):
         total, capped = offset + len(ids), False
     else:
         total, capped = _count(conditions, terms, offset + page_size)
     if not ids:
         return ResultPage([], total, capped)
-    return ResultPage(ranking.listings(ids), total, capped, ranking.details(ids))
+    page, details = ranking.listings(ids)
+    return ResultPage(page, total, capped, details)
 
 
 def stale_services(viewer, now: datetime, limit: int = 50) -> list:
     """The viewer's organization's entries nobody confirmed for 90 days (for the banner on the directory):
     (id, name) rows, all the banner shows."""
-    cutoff = now - search.STALE_AFTER
-    return db.session.execute(
-        select(Service.id, Service.name).where(Service.organization_id == viewer.organization_id,
-                                               Service.status.in_(LISTED_STATUSES),
-                                               or_(Service.last_verified_at.is_(None), Service.last_verified_at < cutoff))
-        .order_by(Service.name).limit(limit)).all()
+    return db.session.connection().execute(_stale_statement(), {
+        "organization_id": viewer.organization_id, "cutoff": now - search.STALE_AFTER, "limit": limit}).all()
+
+
+@lru_cache(maxsize=1)
+def _stale_statement():
+    cutoff = bindparam("cutoff", type_=Service.last_verified_at.type)
+    return (select(Service.id, Service.name)
+            .where(Service.organization_id == bindparam("organization_id"), Service.status.in_(LISTED_STATUSES),
+                   or_(Service.last_verified_at.is_(None), Service.last_verified_at < cutoff))
+            .order_by(Service.name).limit(bindparam("limit")))
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -97,7 +97,7 @@ def _named_page(words: tuple[bool, ...], conditions: tuple):
         named = _named(words).cte("named")  # read once, used by every word's part
         scores = _scores(words, among=select(named.c.service_id))
     return (select(Service.id).join(scores, scores.c.service_id == Service.id).where(*conditions)
-            .order_by(scores.c.score.desc(), Service.name, Service.id))
+            .order_by(scores.c.score.desc(), Service.name, Service.id).limit(bindparam("limit")))
 
 
 @lru_cache(maxsize=512)
@@ -107,7 +107,8 @@ def _ranked(words: tuple[bool, ...], conditions: tuple, unnamed: bool):
     query = select(Service.id).join(scores, scores.c.service_id == Service.id).where(*conditions)
     if unnamed:
         query = query.where(Service.id.not_in(_named(words)))
-    return query.order_by(scores.c.score.desc(), Service.name, Service.id)
+    return (query.order_by(scores.c.score.desc(), Service.name, Service.id)
+            .offset(bindparam("offset")).limit(bindparam("limit")))
 
 
 def ranked_page(terms: list[str], conditions: tuple, offset: int, limit: int) -> list[int]:
@@ -118,14 +119,20 @@ def ranked_page(terms: list[str], conditions: tuple, offset: int, limit: int) ->
     past the name matches. Same order as ranking everything at once, far fewer rows for common words."""
     words, params = shape(terms), word_params(terms)
     if not search.name_matches_rank_first(len(terms)):
-        return list(db.session.scalars(_ranked(words, conditions, False).offset(offset).limit(limit), params))
-    named = list(db.session.scalars(_named_page(words, conditions).limit(offset + limit), params))
+        return ids(_ranked(words, conditions, False), params | {"offset": offset, "limit": limit})
+    named = ids(_named_page(words, conditions), params | {"limit": offset + limit})
     if len(named) == offset + limit:
         return named[offset:]
     rest_offset = max(0, offset - len(named))
-    rest = db.session.scalars(_ranked(words, conditions, True).offset(rest_offset)
-                              .limit(offset + limit - len(named) - rest_offset), params)
-    return named[offset:] + list(rest)
+    rest = ids(_ranked(words, conditions, True),
+               params | {"offset": rest_offset, "limit": offset + limit - len(named) - rest_offset})
+    return named[offset:] + rest
+
+
+def ids(statement, params: dict) -> list[int]:
+    """The first column of every row, fetched at once. Statements here are built once and kept (their limit
+    and offset are parameters too), so SQLAlchemy computes each one's cache key once, not per search."""
+    return [row[0] for row in db.session.connection().execute(statement, params).all()]
 
 
 @dataclass(frozen=True)
@@ -135,7 +142,6 @@ class ServiceDetails:
     categories: list = field(default_factory=list)
     languages: list = field(default_factory=list)
     hours: list = field(default_factory=list)
-
 
 
 class Listing(SimpleNamespace):
@@ -150,57 +156,54 @@ _LOCATION_FIELDS = ("id", "organization_id", "name", "address_1", "city", "state
                     "latitude", "longitude", "is_confidential")
 
 
+def _joined(table, value, services):
+    """One service's values of a detail table as a single comma-joined string (GROUP_CONCAT on SQLite,
+    STRING_AGG on PostgreSQL): a page is then one row per service, not one per category, language and hour."""
+    return (select(func.aggregate_strings(value, ",")).where(table.c.service_id == services.c.id)
+            .scalar_subquery())
+
+
 @lru_cache(maxsize=1)
-def _statements():
-    """The page's row query and its details query, built once (the ids are an expanding parameter, so the
-    compiled form is cached too): building statements per search cost as much as running them."""
+def _page_statement():
+    """The page's rows — service, organization name, location and the joined details — built once (the ids
+    are an expanding parameter, so the compiled form is cached too)."""
     services, locations = Service.__table__, Location.__table__
     organizations = Service.organization.property.mapper.class_.__table__
-    ids = bindparam("ids", expanding=True)
-    rows = (select(*(services.c[name] for name in _PAGE_FIELDS), organizations.c.name.label("organization_name"),
-                   *(locations.c[name].label(f"location_{name}") for name in _LOCATION_FIELDS))
+    categories, languages, hours = ServiceCategory.__table__, ServiceLanguage.__table__, ServiceHours.__table__
+    interval = cast(hours.c.weekday, String) + " " + hours.c.opens_at + " " + hours.c.closes_at
+    return (select(*(services.c[name] for name in _PAGE_FIELDS), organizations.c.name.label("organization_name"),
+                   *(locations.c[name].label(f"location_{name}") for name in _LOCATION_FIELDS),
+                   _joined(categories, categories.c.category, services).label("categories"),
+                   _joined(languages, languages.c.code, services).label("languages"),
+                   _joined(hours, interval, services).label("hours"))
             .select_from(services.join(organizations, organizations.c.id == services.c.organization_id)
                          .outerjoin(locations, locations.c.id == services.c.location_id))
-            .where(services.c.id.in_(ids)))
-    categories, languages, hours = ServiceCategory.__table__.c, ServiceLanguage.__table__.c, ServiceHours.__table__.c
-    none = cast(literal_column("NULL"), String(40))
-    details = union_all(
-        select(categories.service_id, literal_column("0").label("kind"), categories.category.label("value"),
-               none.label("opens_at"), none.label("closes_at")).where(categories.service_id.in_(ids)),
-        select(languages.service_id, literal_column("1"), languages.code, none, none)
-        .where(languages.service_id.in_(ids)),
-        select(hours.service_id, literal_column("2"), cast(hours.weekday, String(40)), hours.opens_at,
-               hours.closes_at).where(hours.service_id.in_(ids)))
-    return rows, details
+            .where(services.c.id.in_(bindparam("ids", expanding=True))))
 
 
-def listings(ids: list[int]) -> list[Listing]:
-    """The page's services in the order of `ids`, as Listings (location None when the service has none)."""
-    by_id = {}
-    for row in db.session.connection().execute(_statements()[0], {"ids": ids}):
+def _split(joined: str | None) -> list[str]:
+    return sorted(joined.split(",")) if joined else []
+
+
+def _intervals(joined: str | None) -> list[tuple[int, str, str]]:
+    intervals = []
+    for interval in _split(joined):
+        weekday, opens_at, closes_at = interval.split(" ")
+        intervals.append((int(weekday), opens_at, closes_at))
+    return sorted(intervals)
+
+
+def listings(ids: list[int]) -> tuple[list[Listing], dict[int, ServiceDetails]]:
+    """The page's services in the order of `ids`, as Listings (location None when the service has none), and
+    each one's categories, languages and hours — all from one query."""
+    by_id, details = {}, {}
+    for row in db.session.connection().execute(_page_statement(), {"ids": ids}).all():
         values = row._mapping
         location = None if values["location_id"] is None else SimpleNamespace(
             **{name: values[f"location_{name}"] for name in _LOCATION_FIELDS})
         listing = Listing(**{name: values[name] for name in _PAGE_FIELDS}, location=location,
                           organization=SimpleNamespace(id=values["organization_id"], name=values["organization_name"]))
         by_id[listing.id] = listing
-    return [by_id[i] for i in ids if i in by_id]
-
-
-def details(ids: list[int]) -> dict[int, ServiceDetails]:
-    """Categories, languages and hours of the page's services as plain rows, in one UNION ALL query (no ORM
-    objects, one round trip: building objects or issuing three statements cost more than the search itself)."""
-    details = {service_id: ServiceDetails() for service_id in ids}
-    for service_id, kind, value, opens_at, closes_at in db.session.connection().execute(_statements()[1], {"ids": ids}):
-        entry = details[service_id]
-        if kind == 0:
-            entry.categories.append(value)
-        elif kind == 1:
-            entry.languages.append(value)
-        else:
-            entry.hours.append((int(value), opens_at, closes_at))
-    for entry in details.values():
-        entry.categories.sort()
-        entry.languages.sort()
-        entry.hours.sort()
-    return details
+        details[listing.id] = ServiceDetails(_split(values["categories"]), _split(values["languages"]),
+                                             _intervals(values["hours"]))
+    return [by_id[i] for i in ids if i in by_id], details

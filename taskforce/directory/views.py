@@ -17,6 +17,7 @@ from taskforce.directory.languages import COMMON, language_name, picker_choices
 from taskforce.directory.taxonomy import CATEGORIES, GENDERS, WEEKDAYS
 from taskforce.errors import ValidationError
 from taskforce.extensions import socketio
+from taskforce.urls import remembered_url_for
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
@@ -39,7 +40,7 @@ def _quick_needs(filters: finder.Filters) -> list[dict]:
     for label, changes in QUICK_NEEDS:
         target = keep.args(**changes)
         active = target == filters.args()
-        chips.append({"label": label, "url": url_for("directory.index", **target), "active": active})
+        chips.append({"label": label, "url": remembered_url_for("directory.index", **target), "active": active})
     return chips
 
 
@@ -64,10 +65,13 @@ def index():
     viewer = current_user._get_current_object()  # one proxy lookup, not two per card
     found = finder.find_services(filters, now)
     pages = max(1, -(-found.total // finder.PAGE_SIZE))
+    # The reminder about the member's own unverified entries belongs on the directory's front page, where
+    # providers look after them; above search results it would push tonight's options down a phone screen.
+    stale = [] if filters.any else finder.stale_services(viewer, now)
     return render_template(
         "directory/index.html", filters=filters, total=found.total, total_capped=found.capped, pages=pages,
         services=[finder.present(s, viewer, now, found.details.get(s.id)) for s in found.services],
-        stale=finder.stale_services(viewer, now), chips=_quick_needs(filters), action_form=ActionForm(),
+        stale=stale, chips=_quick_needs(filters), action_form=ActionForm() if stale else None,
         categories=CATEGORIES, genders=GENDERS, serves=finder.SERVES,
         language_options=_language_options(filters.language), language_name=language_name,
         page_url=lambda page: url_for("directory.index", **filters.args(page=page)))

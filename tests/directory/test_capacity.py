@@ -101,6 +101,7 @@ def test_stale_banner_and_mark_as_verified(client, login, make_user, shelter):
     login(coordinator)
     page = client.get("/directory/").get_data(as_text=True)
     assert "not verified for 90 days" in page and "Harbor Shelter" in page.split("stale-banner")[1]
+    assert "stale-banner" not in client.get("/directory/?q=shelter").get_data(as_text=True)  # front page only
     response = client.post(f"/directory/services/{shelter.id}/verify", data={"next": "/directory/"})
     assert response.status_code == 302 and response.headers["Location"] == "/directory/"
     assert utcnow() - reload(shelter).last_verified_at < timedelta(minutes=1)

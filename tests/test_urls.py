@@ -1,0 +1,43 @@
+"""Remembered URLs: the same links as `url_for`, for every mount point, with the cases that cannot be cached."""
+import pytest
+from flask import url_for
+
+from taskforce.urls import MAX_REMEMBERED, remembered_url_for
+
+
+@pytest.mark.parametrize("script_root", ["", "/taskforce"])
+def test_same_urls_as_url_for_under_any_mount_point(app, script_root):
+    cases = [("web.home", {}), ("directory.show", {"service_id": 7}), ("static", {"filename": "css/app.css"}),
+             ("directory.index", {"q": "shelter & clinic", "language": "es", "open_now": "1"})]
+    with app.test_request_context("/", base_url=f"http://localhost{script_root}/"):
+        for endpoint, values in cases:
+            assert remembered_url_for(endpoint, **values) == url_for(endpoint, **values)
+            assert remembered_url_for(endpoint, **values) == url_for(endpoint, **values)  # from the cache
+        assert remembered_url_for("web.home").startswith(f"{script_root}/")
+
+
+def test_a_mount_point_never_gets_another_ones_cached_url(app):
+    with app.test_request_context("/", base_url="http://localhost/a/"):
+        assert remembered_url_for("web.home") == "/a/"
+    with app.test_request_context("/", base_url="http://localhost/b/"):
+        assert remembered_url_for("web.home") == "/b/"
+
+
+def test_external_relative_and_list_values_are_built_each_time(app):
+    with app.test_request_context("/", base_url="http://partner.example/"):
+        assert remembered_url_for("web.home", _external=True) == "http://partner.example/"
+        assert remembered_url_for("directory.index", category=["a", "b"]) == "/directory/?category=a&category=b"
+        assert app.extensions["taskforce.urls"] == {}
+    with app.test_request_context("/directory/"):
+        assert remembered_url_for(".index") == "/directory/"
+
+
+def test_the_cache_stays_bounded(app):
+    with app.test_request_context("/"):
+        for service_id in range(1, MAX_REMEMBERED + 50):
+            assert remembered_url_for("directory.show", service_id=service_id) == f"/directory/services/{service_id}"
+        assert len(app.extensions["taskforce.urls"]) <= MAX_REMEMBERED
+
+
+def test_templates_use_the_remembered_builder(app):
+    assert app.jinja_env.globals["url_for"] is remembered_url_for
