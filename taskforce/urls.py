@@ -11,11 +11,14 @@ def remembered_url_for(endpoint: str, **values) -> str:
     """`url_for` for relative URLs, from a per-app cache. Blueprint-relative endpoints (".name") and special
     arguments (`_external`, `_anchor`…) depend on more than the key, and list values are unhashable: those
     are built each time."""
+    return _remembered(current_app.extensions["taskforce.urls"], endpoint, values)
+
+
+def _remembered(cache: dict, endpoint: str, values: dict) -> str:
     if endpoint.startswith(".") or any(name.startswith("_") for name in values):
         return url_for(endpoint, **values)
     try:
         key = (request.script_root, endpoint, tuple(sorted(values.items())))
-        cache = current_app.extensions["taskforce.urls"]
         url = cache.get(key)
     except TypeError:
         return url_for(endpoint, **values)
@@ -28,5 +31,9 @@ def remembered_url_for(endpoint: str, **values) -> str:
 
 
 def register(app) -> None:
-    app.extensions["taskforce.urls"] = {}
-    app.jinja_env.globals["url_for"] = remembered_url_for
+    cache = app.extensions["taskforce.urls"] = {}
+
+    def template_url_for(endpoint: str, **values) -> str:
+        """Templates' `url_for`: this app's cache without looking the app up on every link."""
+        return _remembered(cache, endpoint, values)
+    app.jinja_env.globals["url_for"] = template_url_for

@@ -40,4 +40,7 @@ def test_the_cache_stays_bounded(app):
 
 
 def test_templates_use_the_remembered_builder(app):
-    assert app.jinja_env.globals["url_for"] is remembered_url_for
+    with app.test_request_context("/"):
+        link = app.jinja_env.from_string("{{ url_for('directory.show', service_id=3) }}").render()
+        assert link == "/directory/services/3"
+        assert app.extensions["taskforce.urls"] == {("", "directory.show", (("service_id", 3),)): link}

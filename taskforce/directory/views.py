@@ -34,14 +34,21 @@ QUICK_NEEDS = (
 )
 
 
-def _quick_needs(filters: finder.Filters) -> list[dict]:
+def _quick_needs(filters: finder.Filters) -> tuple[dict, ...]:
+    return _chips(request.script_root, filters)
+
+
+@lru_cache(maxsize=512)
+def _chips(script_root: str, filters: finder.Filters) -> tuple[dict, ...]:
+    """The quick-need chips for a set of filters (they keep its language and area and show which one is
+    active), built once per mount point and filters: the same few searches come back all night."""
     keep = finder.Filters(language=filters.language, area=filters.area)
     chips = []
     for label, changes in QUICK_NEEDS:
         target = keep.args(**changes)
         active = target == filters.args()
         chips.append({"label": label, "url": remembered_url_for("directory.index", **target), "active": active})
-    return chips
+    return tuple(chips)
 
 
 @lru_cache(maxsize=None)
