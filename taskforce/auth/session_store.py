@@ -2,7 +2,11 @@
 
 Flask's default cookie session stays valid after logout if someone copied it. Here logout, deactivation
 or a role change sets `revoked_at`, and a revoked, idle (30 min) or old (12 h) row is never loaded again.
-Anonymous visitors get a row only once something is stored for them (the sign-in form's CSRF token).
+
+Visitors who have not signed in get no row at all: what they carry (the sign-in form's CSRF token, a flash
+message) is nobody's secret, so it travels in a signed, expiring cookie of its own (`VISITOR_COOKIE`), as in
+Flask's default. A flood of cookie-less requests then writes nothing to the database; a row is made at
+sign-in, when the visitor cookie is dropped.
 """
 import json
 import random
@@ -10,6 +14,7 @@ from datetime import timedelta
 
 from flask import request
 from flask.sessions import SessionInterface, SessionMixin
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import bindparam, delete, select, update
 from werkzeug.datastructures import CallbackDict
 
@@ -19,6 +24,8 @@ from taskforce.dbtypes import utcnow
 from taskforce.extensions import db
 
 LAST_SEEN_RESOLUTION = timedelta(seconds=60)  # write last_seen_at at most once a minute per session
+VISITOR_COOKIE = "taskforce_visitor"
+MAX_VISITOR_COOKIE = 3000  # bytes: a token and a message or two; anything bigger was not made here
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -61,11 +68,11 @@ _ROW_AND_USER = (select(UserSession, User).outerjoin(User, User.id == UserSessio
 
 class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app, request):
-        token = request.cookies.get(self.get_cookie_name(app))
         if request_is_static():
             return ServerSession()
+        token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 100:
-            return ServerSession()
+            return ServerSession(self._visitor_data(app, request))
         found = db.session.execute(_ROW_AND_USER, {"token_hash": token_hash(token)}).first()
         row = found[0] if found else None
         now = utcnow()
@@ -78,17 +85,12 @@ class DatabaseSessionInterface(SessionInterface):
         return session
 
     def save_session(self, app, session: ServerSession, response):
-        name = self.get_cookie_name(app)
-        domain, path = self.get_cookie_domain(app), self.get_cookie_path(app)
-        if not session and session.row_id is None:
-            if session.modified:
-                response.delete_cookie(name, domain=domain, path=path)
+        if request_is_static() or not (session.modified or session.rotate):
             return
-        if not session.modified and not session.rotate:
+        if session.get("_user_id") is None:
+            self._save_visitor(app, session, response)
             return
-        if request_is_static():
-            return
-        user_id = session.get("_user_id")
+        user_id = int(session["_user_id"])
         data = json.dumps(dict(session))
         row = db.session.get(UserSession, session.row_id) if session.row_id else None
         if row is not None and session.rotate:
@@ -101,15 +103,48 @@ class DatabaseSessionInterface(SessionInterface):
                               user_agent=(request.user_agent.string or "")[:255])
             db.session.add(row)
         row.data = data
-        row.user_id = int(user_id) if user_id else None
+        row.user_id = user_id
         db.session.commit()
         session.row_id = row.id
         if random.random() < 0.01:
             prune_expired_sessions(app.config)
-        response.set_cookie(
-            name, session.token, httponly=True, secure=self.get_cookie_secure(app),
-            samesite=self.get_cookie_samesite(app), domain=domain, path=path,
-        )
+        self._set_cookie(app, response, self.get_cookie_name(app), session.token)
+        self._drop_cookie(app, response, VISITOR_COOKIE)
+
+    def _save_visitor(self, app, session: ServerSession, response) -> None:
+        """No one is signed in (a visitor, or someone who just signed out): the data goes to the signed
+        visitor cookie, and a server token that was in use is dropped (its row was revoked by the caller)."""
+        if session.token or self.get_cookie_name(app) in request.cookies:
+            self._drop_cookie(app, response, self.get_cookie_name(app))
+        if not session:
+            self._drop_cookie(app, response, VISITOR_COOKIE)
+            return
+        self._set_cookie(app, response, VISITOR_COOKIE, _visitor_serializer(app).dumps(dict(session)))
+
+    def _visitor_data(self, app, request) -> dict:
+        """The signed visitor cookie's data; nothing when it is missing, forged, oversized or idle too long."""
+        value = request.cookies.get(VISITOR_COOKIE)
+        if not value or len(value) > MAX_VISITOR_COOKIE:
+            return {}
+        try:
+            data = _visitor_serializer(app).loads(
+                value, max_age=int(app.config["SESSION_IDLE_TIMEOUT"].total_seconds()))
+        except BadSignature:  # also a timed-out signature
+            return {}
+        return data if isinstance(data, dict) and "_user_id" not in data else {}
+
+    def _set_cookie(self, app, response, name: str, value: str) -> None:
+        response.set_cookie(name, value, httponly=True, secure=self.get_cookie_secure(app),
+                            samesite=self.get_cookie_samesite(app), domain=self.get_cookie_domain(app),
+                            path=self.get_cookie_path(app))
+
+    def _drop_cookie(self, app, response, name: str) -> None:
+        if name in request.cookies:
+            response.delete_cookie(name, domain=self.get_cookie_domain(app), path=self.get_cookie_path(app))
+
+
+def _visitor_serializer(app) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(app.secret_key, salt="taskforce-visitor-session")
 
 
 def prune_expired_sessions(config) -> int:

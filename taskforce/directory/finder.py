@@ -165,13 +165,14 @@ def _filter_conditions(filters: Filters, now: datetime | None) -> list:
 @lru_cache(maxsize=512)
 def _count_statement(conditions: tuple, words: tuple):
     return select(func.count()).select_from(
-        select(Service.id).where(*conditions, *ranking.containing_words(words)).limit(bindparam("limit")).subquery())
+        select(Service.id).where(*conditions, *ranking.containing_words(words))
+        .limit(ranking.count_param("limit")).subquery())
 
 
 @lru_cache(maxsize=256)
 def _by_name(conditions: tuple):
     return (select(Service.id).where(*conditions).order_by(Service.name, Service.id)
-            .offset(bindparam("offset")).limit(bindparam("limit")))
+            .offset(ranking.count_param("offset")).limit(ranking.count_param("limit")))
 
 
 def _count(conditions: tuple, terms: list[str], at_least: int) -> tuple[int, bool]:
@@ -228,7 +229,7 @@ def _stale_statement():
     return (select(Service.id, Service.name)
             .where(Service.organization_id == bindparam("organization_id"), Service.status.in_(LISTED_STATUSES),
                    or_(Service.last_verified_at.is_(None), Service.last_verified_at < cutoff))
-            .order_by(Service.name).limit(bindparam("limit")))
+            .order_by(Service.name).limit(ranking.count_param("limit")))
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from types import SimpleNamespace
 
-from sqlalchemy import String, and_, bindparam, cast, func, literal_column, select, union_all
+from sqlalchemy import Integer, String, and_, bindparam, cast, func, literal_column, select, union_all
 
 from taskforce.directory import search
 from taskforce.directory.models import (Location, Service, ServiceCategory, ServiceHours, ServiceLanguage,
@@ -29,6 +29,13 @@ class Conditions(tuple):
     __eq__ = object.__eq__
     __ne__ = object.__ne__
     __hash__ = object.__hash__
+
+
+def count_param(name: str):
+    """A LIMIT or OFFSET that statements kept whole take at execution. Its value is written into the SQL
+    (`literal_execute`): PostgreSQL plans a prepared statement's LIMIT blind, which made a capped count and
+    a page of name matches a third slower at 50,000 services."""
+    return bindparam(name, type_=Integer, literal_execute=True)
 
 
 def shape(terms: list[str]) -> tuple[bool, ...]:
@@ -97,7 +104,7 @@ def _named_page(words: tuple[bool, ...], conditions: tuple):
         named = _named(words).cte("named")  # read once, used by every word's part
         scores = _scores(words, among=select(named.c.service_id))
     return (select(Service.id).join(scores, scores.c.service_id == Service.id).where(*conditions)
-            .order_by(scores.c.score.desc(), Service.name, Service.id).limit(bindparam("limit")))
+            .order_by(scores.c.score.desc(), Service.name, Service.id).limit(count_param("limit")))
 
 
 @lru_cache(maxsize=512)
@@ -108,7 +115,7 @@ def _ranked(words: tuple[bool, ...], conditions: tuple, unnamed: bool):
     if unnamed:
         query = query.where(Service.id.not_in(_named(words)))
     return (query.order_by(scores.c.score.desc(), Service.name, Service.id)
-            .offset(bindparam("offset")).limit(bindparam("limit")))
+            .offset(count_param("offset")).limit(count_param("limit")))
 
 
 def ranked_page(terms: list[str], conditions: tuple, offset: int, limit: int) -> list[int]:

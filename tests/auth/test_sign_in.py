@@ -113,11 +113,14 @@ def test_logout_kills_a_copied_cookie(client, member, app):
 
 
 def test_sign_in_rotates_the_session_token(client, member):
+    client.raw().set_cookie("taskforce_session", "planted-by-someone-else")  # session fixation attempt
     client.get("/auth/login")
-    before = session_cookie(client)
     client.post("/auth/login", data={"email": member.email, "password": TEST_PASSWORD})
     after = session_cookie(client)
-    assert before and after and before != after
+    assert after and after != "planted-by-someone-else"
+    client.post("/auth/logout")
+    client.post("/auth/login", data={"email": member.email, "password": TEST_PASSWORD})
+    assert session_cookie(client) not in (None, after)
 
 
 def test_idle_and_absolute_timeouts(client, member, app):
