@@ -162,25 +162,14 @@ def _filter_conditions(filters: Filters, now: datetime | None) -> list:
     return conditions
 
 
-@lru_cache(maxsize=512)
-def _count_statement(conditions: tuple, words: tuple):
-    return select(func.count()).select_from(
-        select(Service.id).where(*conditions, *ranking.containing_words(words))
-        .limit(ranking.count_param("limit")).subquery())
-
-
 @lru_cache(maxsize=256)
 def _by_name(conditions: tuple):
     return (select(Service.id).where(*conditions).order_by(Service.name, Service.id)
-            .offset(ranking.count_param("offset")).limit(ranking.count_param("limit")))
+            .offset(ranking.limit_param("offset")).limit(ranking.limit_param("limit")))
 
 
-def _count(conditions: tuple, terms: list[str], at_least: int) -> tuple[int, bool]:
-    """How many services match, counted only up to the next COUNT_STEP past `at_least` (the end of the page
-    shown): (count, capped). An exact count of every match of a common word would read them all."""
-    cap = COUNT_STEP * (at_least // COUNT_STEP + 1)
-    found = ranking.ids(_count_statement(conditions, ranking.shape(terms)),
-                        ranking.word_params(terms) | {"limit": cap + 1})[0]
+def _capped(found: int, cap: int) -> tuple[int, bool]:
+    """(count, capped) from a count read up to cap + 1."""
     return min(found, cap), found > cap
 
 
@@ -197,22 +186,27 @@ class ResultPage:
 
 def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -> ResultPage:
     """One page of matching services (best matches first when searching, else by name) and a count, capped
-    at COUNT_STEP past the page so a common word does not cost a pass over every match. A page that is not
-    full (and not past the end) is the end of the matches: its count needs no query."""
+    at COUNT_STEP past the page so a common word does not cost a pass over every match. A full page reads
+    its count with its rows; a page that is not full (and not past the end) is the end of the matches, whose
+    count needs no query."""
     conditions = _conditions(filters, now)
     terms = search.query_terms(filters.q)
     offset = (filters.page - 1) * page_size
     if terms:
         ids = ranking.ranked_page(terms, conditions, offset, page_size)
     else:
-        ids = ranking.ids(_by_name(conditions), {"offset": offset, "limit": page_size})
-    if len(ids) < page_size and (ids or offset == 0):
-        total, capped = offset + len(ids), False
-    else:
-        total, capped = _count(conditions, terms, offset + page_size)
+        ids = ranking.first_column(_by_name(conditions), {"offset": offset, "limit": page_size})
+    # Matches are counted up to the next COUNT_STEP past the end of this page ("1,000+").
+    cap = COUNT_STEP * ((offset + page_size) // COUNT_STEP + 1)
+    counted, count_params = (conditions, ranking.shape(terms)), ranking.word_params(terms) | {"limit": cap + 1}
     if not ids:
-        return ResultPage([], total, capped)
-    page, details = ranking.listings(ids)
+        if offset == 0:
+            return ResultPage([], 0)
+        found = ranking.first_column(ranking.count_statement(*counted), count_params)[0]  # past the end
+        return ResultPage([], *_capped(found, cap))
+    full = len(ids) == page_size
+    page, details, found = ranking.listings(ids, counted if full else None, count_params if full else None)
+    total, capped = _capped(found, cap) if full else (offset + len(ids), False)
     return ResultPage(page, total, capped, details)
 
 
@@ -229,7 +223,7 @@ def _stale_statement():
     return (select(Service.id, Service.name)
             .where(Service.organization_id == bindparam("organization_id"), Service.status.in_(LISTED_STATUSES),
                    or_(Service.last_verified_at.is_(None), Service.last_verified_at < cutoff))
-            .order_by(Service.name).limit(ranking.count_param("limit")))
+            .order_by(Service.name).limit(ranking.limit_param("limit")))
 
 
 def _iso(value: datetime | None) -> str | None:

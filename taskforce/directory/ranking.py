@@ -31,7 +31,7 @@ class Conditions(tuple):
     __hash__ = object.__hash__
 
 
-def count_param(name: str):
+def limit_param(name: str):
     """A LIMIT or OFFSET that statements kept whole take at execution. Its value is written into the SQL
     (`literal_execute`): PostgreSQL plans a prepared statement's LIMIT blind, which made a capped count and
     a page of name matches a third slower at 50,000 services."""
@@ -104,7 +104,7 @@ def _named_page(words: tuple[bool, ...], conditions: tuple):
         named = _named(words).cte("named")  # read once, used by every word's part
         scores = _scores(words, among=select(named.c.service_id))
     return (select(Service.id).join(scores, scores.c.service_id == Service.id).where(*conditions)
-            .order_by(scores.c.score.desc(), Service.name, Service.id).limit(count_param("limit")))
+            .order_by(scores.c.score.desc(), Service.name, Service.id).limit(limit_param("limit")))
 
 
 @lru_cache(maxsize=512)
@@ -115,7 +115,7 @@ def _ranked(words: tuple[bool, ...], conditions: tuple, unnamed: bool):
     if unnamed:
         query = query.where(Service.id.not_in(_named(words)))
     return (query.order_by(scores.c.score.desc(), Service.name, Service.id)
-            .offset(count_param("offset")).limit(count_param("limit")))
+            .offset(limit_param("offset")).limit(limit_param("limit")))
 
 
 def ranked_page(terms: list[str], conditions: tuple, offset: int, limit: int) -> list[int]:
@@ -126,17 +126,17 @@ def ranked_page(terms: list[str], conditions: tuple, offset: int, limit: int) ->
     past the name matches. Same order as ranking everything at once, far fewer rows for common words."""
     words, params = shape(terms), word_params(terms)
     if not search.name_matches_rank_first(len(terms)):
-        return ids(_ranked(words, conditions, False), params | {"offset": offset, "limit": limit})
-    named = ids(_named_page(words, conditions), params | {"limit": offset + limit})
+        return first_column(_ranked(words, conditions, False), params | {"offset": offset, "limit": limit})
+    named = first_column(_named_page(words, conditions), params | {"limit": offset + limit})
     if len(named) == offset + limit:
         return named[offset:]
     rest_offset = max(0, offset - len(named))
-    rest = ids(_ranked(words, conditions, True),
+    rest = first_column(_ranked(words, conditions, True),
                params | {"offset": rest_offset, "limit": offset + limit - len(named) - rest_offset})
     return named[offset:] + rest
 
 
-def ids(statement, params: dict) -> list[int]:
+def first_column(statement, params: dict) -> list[int]:
     """The first column of every row, fetched at once. Statements here are built once and kept (their limit
     and offset are parameters too), so SQLAlchemy computes each one's cache key once, not per search."""
     return [row[0] for row in db.session.connection().execute(statement, params).all()]
@@ -170,19 +170,30 @@ def _joined(table, value, services):
             .scalar_subquery())
 
 
-@lru_cache(maxsize=1)
-def _page_statement():
-    """The page's rows — service, organization name, location and the joined details — built once (the ids
-    are an expanding parameter, so the compiled form is cached too)."""
+@lru_cache(maxsize=512)
+def count_statement(conditions: tuple, words: tuple[bool, ...]):
+    """How many services match the filters and every query word, read no further than the `limit` parameter
+    (the caller's cap + 1): an exact count of every match of a common word would read them all."""
+    return select(func.count()).select_from(
+        select(Service.id).where(*conditions, *containing_words(words)).limit(limit_param("limit")).subquery())
+
+
+@lru_cache(maxsize=512)
+def _page_statement(counted: tuple | None):
+    """The page's rows — service, organization name, location and the joined details — built once per kind
+    (the ids are an expanding parameter, so the compiled form is cached too). With `counted` (the filters'
+    conditions and the query's shape) the capped count of all matches rides along as the column `total`:
+    a full page then costs one statement less."""
     services, locations = Service.__table__, Location.__table__
     organizations = Service.organization.property.mapper.class_.__table__
     categories, languages, hours = ServiceCategory.__table__, ServiceLanguage.__table__, ServiceHours.__table__
     interval = cast(hours.c.weekday, String) + " " + hours.c.opens_at + " " + hours.c.closes_at
+    total = [] if counted is None else [count_statement(*counted).scalar_subquery().label("total")]
     return (select(*(services.c[name] for name in _PAGE_FIELDS), organizations.c.name.label("organization_name"),
                    *(locations.c[name].label(f"location_{name}") for name in _LOCATION_FIELDS),
                    _joined(categories, categories.c.category, services).label("categories"),
                    _joined(languages, languages.c.code, services).label("languages"),
-                   _joined(hours, interval, services).label("hours"))
+                   _joined(hours, interval, services).label("hours"), *total)
             .select_from(services.join(organizations, organizations.c.id == services.c.organization_id)
                          .outerjoin(locations, locations.c.id == services.c.location_id))
             .where(services.c.id.in_(bindparam("ids", expanding=True))))
@@ -200,12 +211,16 @@ def _intervals(joined: str | None) -> list[tuple[int, str, str]]:
     return sorted(intervals)
 
 
-def listings(ids: list[int]) -> tuple[list[Listing], dict[int, ServiceDetails]]:
-    """The page's services in the order of `ids`, as Listings (location None when the service has none), and
-    each one's categories, languages and hours — all from one query."""
-    by_id, details = {}, {}
-    for row in db.session.connection().execute(_page_statement(), {"ids": ids}).all():
+def listings(ids: list[int], counted: tuple | None = None,
+             count_params: dict | None = None) -> tuple[list[Listing], dict[int, ServiceDetails], int | None]:
+    """The page's services in the order of `ids`, as Listings (location None when the service has none), each
+    one's categories, languages and hours, and — with `counted` and its `count_params` (word ranges, limit) —
+    the capped count of all matches (else None); all from one query."""
+    by_id, details, total = {}, {}, None
+    rows = db.session.connection().execute(_page_statement(counted), {**(count_params or {}), "ids": ids}).all()
+    for row in rows:
         values = row._mapping
+        total = values["total"] if counted is not None else None
         location = None if values["location_id"] is None else SimpleNamespace(
             **{name: values[f"location_{name}"] for name in _LOCATION_FIELDS})
         listing = Listing(**{name: values[name] for name in _PAGE_FIELDS}, location=location,
@@ -213,4 +228,4 @@ def listings(ids: list[int]) -> tuple[list[Listing], dict[int, ServiceDetails]]:
         by_id[listing.id] = listing
         details[listing.id] = ServiceDetails(_split(values["categories"]), _split(values["languages"]),
                                              _intervals(values["hours"]))
-    return [by_id[i] for i in ids if i in by_id], details
+    return [by_id[i] for i in ids if i in by_id], details, total
