@@ -2,20 +2,20 @@
 microseconds each, a tenth of the page's time. A relative URL depends only on the endpoint, its values and the
 script root the app is mounted at, so each one is built once per app and then looked up.
 """
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 
 MAX_REMEMBERED = 4096  # service links vary with the results; the cache starts over rather than grow
 
 
 def remembered_url_for(endpoint: str, **values) -> str:
-    """`url_for` for relative URLs, from a per-app cache. Blueprint-relative endpoints (".name") and special
-    arguments (`_external`, `_anchor`…) depend on more than the key, and list values are unhashable: those
-    are built each time."""
+    """`url_for` for relative URLs, from a per-app cache. Blueprint-relative endpoints (".name"), special
+    arguments (`_external`, `_anchor`…) and templates rendered outside a request depend on more than the
+    key, and list values are unhashable: those are built each time."""
     return _remembered(current_app.extensions["taskforce.urls"], endpoint, values)
 
 
 def _remembered(cache: dict, endpoint: str, values: dict) -> str:
-    if endpoint.startswith(".") or any(name.startswith("_") for name in values):
+    if endpoint.startswith(".") or any(name.startswith("_") for name in values) or not has_request_context():
         return url_for(endpoint, **values)
     try:
         key = (request.script_root, endpoint, tuple(sorted(values.items())))

@@ -44,3 +44,12 @@ def test_templates_use_the_remembered_builder(app):
         link = app.jinja_env.from_string("{{ url_for('directory.show', service_id=3) }}").render()
         assert link == "/directory/services/3"
         assert app.extensions["taskforce.urls"] == {("", "directory.show", (("service_id", 3),)): link}
+
+
+def test_outside_a_request_templates_build_urls_from_the_server_name(app):
+    app.config["SERVER_NAME"] = "taskforce.example"
+    with app.app_context():
+        link = app.jinja_env.from_string("{{ url_for('directory.index', _external=True) }}|"
+                                         "{{ url_for('directory.index') }}").render()
+    assert link == "http://taskforce.example/directory/|http://taskforce.example/directory/"  # Flask's own rule
+    assert app.extensions["taskforce.urls"] == {}
