@@ -18,7 +18,8 @@ def _remembered(cache: dict, endpoint: str, values: dict) -> str:
     if endpoint.startswith(".") or any(name.startswith("_") for name in values) or not has_request_context():
         return url_for(endpoint, **values)
     try:
-        key = (request.script_root, endpoint, tuple(sorted(values.items())))
+        typed = tuple((name, type(value), value) for name, value in sorted(values.items()))  # True is not 1
+        key = (request.script_root, endpoint, typed)
         url = cache.get(key)
     except TypeError:
         return url_for(endpoint, **values)

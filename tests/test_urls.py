@@ -16,6 +16,13 @@ def test_same_urls_as_url_for_under_any_mount_point(app, script_root):
         assert remembered_url_for("web.home").startswith(f"{script_root}/")
 
 
+def test_equal_values_of_other_types_get_their_own_urls(app):
+    with app.test_request_context("/"):
+        assert remembered_url_for("directory.index", open_now=1) == "/directory/?open_now=1"
+        assert remembered_url_for("directory.index", open_now=True) == url_for("directory.index", open_now=True)
+        assert len(app.extensions["taskforce.urls"]) == 2
+
+
 def test_a_mount_point_never_gets_another_ones_cached_url(app):
     with app.test_request_context("/", base_url="http://localhost/a/"):
         assert remembered_url_for("web.home") == "/a/"
@@ -43,7 +50,7 @@ def test_templates_use_the_remembered_builder(app):
     with app.test_request_context("/"):
         link = app.jinja_env.from_string("{{ url_for('directory.show', service_id=3) }}").render()
         assert link == "/directory/services/3"
-        assert app.extensions["taskforce.urls"] == {("", "directory.show", (("service_id", 3),)): link}
+        assert app.extensions["taskforce.urls"] == {("", "directory.show", (("service_id", int, 3),)): link}
 
 
 def test_outside_a_request_templates_build_urls_from_the_server_name(app):

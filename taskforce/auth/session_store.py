@@ -25,6 +25,7 @@ from taskforce.extensions import db
 
 LAST_SEEN_RESOLUTION = timedelta(seconds=60)  # write last_seen_at at most once a minute per session
 VISITOR_COOKIE = "taskforce_visitor"
+VISITOR_KEYS = ("csrf_token", "_flashes")  # all a visitor's cookie may carry; anything else stays server-side
 MAX_VISITOR_COOKIE = 3000  # bytes: a token and a message or two; anything bigger was not made here
 
 
@@ -72,7 +73,10 @@ class DatabaseSessionInterface(SessionInterface):
             return ServerSession()
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 100:
-            return ServerSession(self._visitor_data(app, request))
+            data, stale = self._visitor_data(app, request)
+            session = ServerSession(data)
+            session.modified = stale  # re-signed when saved: the idle timeout counts from the last visit
+            return session
         found = db.session.execute(_ROW_AND_USER, {"token_hash": token_hash(token)}).first()
         row = found[0] if found else None
         now = utcnow()
@@ -112,26 +116,34 @@ class DatabaseSessionInterface(SessionInterface):
         self._drop_cookie(app, response, VISITOR_COOKIE)
 
     def _save_visitor(self, app, session: ServerSession, response) -> None:
-        """No one is signed in (a visitor, or someone who just signed out): the data goes to the signed
-        visitor cookie, and a server token that was in use is dropped (its row was revoked by the caller)."""
+        """No one is signed in (a visitor, or someone who just signed out): the visitor keys go to the signed
+        (not encrypted) visitor cookie, and a server session that was in use ends here — its row revoked,
+        whatever else it held left behind, its cookie dropped."""
         if session.token or self.get_cookie_name(app) in request.cookies:
+            revoke_session(session.row_id)
+            db.session.commit()
             self._drop_cookie(app, response, self.get_cookie_name(app))
-        if not session:
+        data = {key: session[key] for key in VISITOR_KEYS if key in session}
+        if not data:
             self._drop_cookie(app, response, VISITOR_COOKIE)
             return
-        self._set_cookie(app, response, VISITOR_COOKIE, _visitor_serializer(app).dumps(dict(session)))
+        self._set_cookie(app, response, VISITOR_COOKIE, _visitor_serializer(app).dumps(data))
 
-    def _visitor_data(self, app, request) -> dict:
-        """The signed visitor cookie's data; nothing when it is missing, forged, oversized or idle too long."""
+    def _visitor_data(self, app, request) -> tuple[dict, bool]:
+        """The signed visitor cookie's data, and whether it is due to be re-signed (signed over a minute
+        ago); nothing when it is missing, forged, oversized or idle too long."""
         value = request.cookies.get(VISITOR_COOKIE)
         if not value or len(value) > MAX_VISITOR_COOKIE:
-            return {}
+            return {}, False
         try:
-            data = _visitor_serializer(app).loads(
-                value, max_age=int(app.config["SESSION_IDLE_TIMEOUT"].total_seconds()))
+            data, signed_at = _visitor_serializer(app).loads(
+                value, max_age=int(app.config["SESSION_IDLE_TIMEOUT"].total_seconds()), return_timestamp=True)
         except BadSignature:  # also a timed-out signature
-            return {}
-        return data if isinstance(data, dict) and "_user_id" not in data else {}
+            return {}, False
+        if not isinstance(data, dict):
+            return {}, False
+        data = {key: data[key] for key in VISITOR_KEYS if key in data}
+        return data, utcnow() - signed_at > LAST_SEEN_RESOLUTION
 
     def _set_cookie(self, app, response, name: str, value: str) -> None:
         response.set_cookie(name, value, httponly=True, secure=self.get_cookie_secure(app),

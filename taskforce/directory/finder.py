@@ -206,6 +206,8 @@ def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -
         return ResultPage([], *_capped(found, cap))
     full = len(ids) == page_size
     page, details, found = ranking.listings(ids, counted if full else None, count_params if full else None)
+    if full and found is None:  # every service of the page went away between the two statements
+        found = ranking.first_column(ranking.count_statement(*counted), count_params)[0]
     total, capped = _capped(found, cap) if full else (offset + len(ids), False)
     return ResultPage(page, total, capped, details)
 

@@ -112,15 +112,28 @@ def test_logout_kills_a_copied_cookie(client, member, app):
     assert ("auth.sign_out", "ok") in audit_actions()
 
 
-def test_sign_in_rotates_the_session_token(client, member):
+def test_sign_in_rotates_the_session_token(client, member, coordinator, login, app):
+    from tests.auth.test_invitations import STRONG, invite
+    login(coordinator)
+    _, link = invite(client, member.organization)
+    before = session_cookie(client)
+    before_row = db.session.scalar(select(UserSession).where(UserSession.user_id == coordinator.id))
+    response = client.post("/auth/invite/" + link.rsplit("/", 1)[1],
+                           data={"display_name": "New Person", "password": STRONG})  # signs the new person in
+    assert response.status_code == 302
+    after = session_cookie(client)
+    assert after and after != before
+    assert db.session.get(UserSession, before_row.id).revoked_at is not None  # the old row is dead...
+    replay = app.test_client()
+    replay.set_cookie("taskforce_session", before)
+    assert replay.get("/").status_code == 302  # ...so a copy of the old cookie signs no one in
+
+
+def test_a_planted_session_cookie_is_never_adopted(client, member):
     client.raw().set_cookie("taskforce_session", "planted-by-someone-else")  # session fixation attempt
     client.get("/auth/login")
     client.post("/auth/login", data={"email": member.email, "password": TEST_PASSWORD})
-    after = session_cookie(client)
-    assert after and after != "planted-by-someone-else"
-    client.post("/auth/logout")
-    client.post("/auth/login", data={"email": member.email, "password": TEST_PASSWORD})
-    assert session_cookie(client) not in (None, after)
+    assert session_cookie(client) not in (None, "planted-by-someone-else")
 
 
 def test_idle_and_absolute_timeouts(client, member, app):

@@ -59,6 +59,42 @@ def test_a_visitor_cookie_cannot_claim_a_user(client, member, app):
     assert client.get("/").status_code == 302  # sent to sign-in: only a server-side row signs anyone in
 
 
+def test_a_visitor_who_keeps_coming_back_keeps_the_token(client, member, app, monkeypatch):
+    """The idle timeout counts from the last visit, not from the first: an older cookie is re-signed."""
+    import time
+
+    from itsdangerous import TimestampSigner
+    real_time = time.time
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(real_time()) - 25 * 60)
+    client.get("/auth/login")  # first visit, 25 minutes "ago"
+    token = client.raw().get("/api/session").get_json()["csrf_token"]
+    monkeypatch.undo()
+    reload = client.raw().get("/auth/login")
+    assert any(h.startswith(VISITOR_COOKIE + "=") for h in reload.headers.getlist("Set-Cookie"))  # re-signed now
+    app.config["SESSION_IDLE_TIMEOUT"] = timedelta(minutes=10)  # the first signature alone would be too old
+    response = client.raw().post("/auth/login", data={"email": member.email, "password": TEST_PASSWORD,
+                                                      "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_only_the_visitor_keys_ever_reach_the_cookie(client, member, app):
+    from taskforce.auth.session_store import _visitor_serializer
+    client.post("/auth/login", data={"email": member.email, "password": TEST_PASSWORD})
+    row = db.session.scalar(select(UserSession))
+    with app.test_request_context("/"):
+        from flask import session as flask_session
+        from flask_login import logout_user
+        flask_session.update({"pending_totp_secret": "JBSWY3DPEHPK3PXP", "csrf_token": "t"})
+        flask_session.row_id, flask_session.token = row.id, "token-of-the-row"
+        logout_user()  # a sign-out path that forgot session.end()
+        response = app.response_class()
+        app.session_interface.save_session(app, flask_session, response)
+        cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(VISITOR_COOKIE + "="))
+        value = cookie.split(";")[0].split("=", 1)[1]
+        assert _visitor_serializer(app).loads(value) == {"csrf_token": "t"}
+    assert db.session.get(UserSession, row.id).revoked_at is not None  # and the server session ended
+
+
 def test_an_idle_visitor_cookie_expires(client, member, app):
     app.config["SESSION_IDLE_TIMEOUT"] = timedelta(seconds=-1)
     client.get("/auth/login")

@@ -98,3 +98,24 @@ def test_each_search_binds_its_own_words(signed_in, make_service):
     assert names(signed_in.get(API, query_string={"q": "harbor shelter"})) == ["Harbor Shelter"]
     assert names(signed_in.get(API, query_string={"q": "valley clinic"})) == ["Valley Clinic"]
     assert signed_in.get(API, query_string={"q": "valley shelter"}).get_json()["total"] == 0
+
+
+def test_a_page_whose_services_vanish_midway_still_gets_a_count(signed_in, make_service, monkeypatch):
+    """The page's rows are read after its ids: if the services go (deleted by their organization) in
+    between, the page is empty but the count is still read, not a crash."""
+    from sqlalchemy import delete
+
+    from taskforce.directory import ranking
+    from taskforce.directory.models import Service
+    from taskforce.extensions import db
+    for number in range(4):
+        make_service(name=f"Shelter {number}")
+    real_ranked_page = ranking.ranked_page
+
+    def ranked_then_deleted(*args, **kwargs):
+        ids = real_ranked_page(*args, **kwargs)
+        db.session.execute(delete(Service).where(Service.id.in_(ids)))
+        return ids
+    monkeypatch.setattr(ranking, "ranked_page", ranked_then_deleted)
+    body = signed_in.get(API, query_string={"q": "shelter", "per_page": 2}).get_json()
+    assert body["services"] == [] and body["total"] == 2 and body["total_is_capped"] is False
