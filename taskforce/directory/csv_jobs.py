@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from taskforce import audit
 from taskforce.dbtypes import utcnow
-from taskforce.directory import csv_import, exchange_apply
+from taskforce.directory import csv_import, exchange_apply, services
 from taskforce.directory.exchange import STATUS_LENGTH
 from taskforce.directory.exchange_models import DirectoryImportJob
 from taskforce.auth.models import User
@@ -27,14 +27,16 @@ CHUNK = 200
 PREVIEW_ROWS = 20
 
 
-def _check_coordinator(actor) -> None:
-    if actor is None or not actor.is_coordinator:
+def _check_importer(actor) -> None:
+    """A spreadsheet always comes through the web, from a signed-in coordinator (no command-line `None`)."""
+    if actor is None:
         raise PermissionDenied("Only coordinators import directory data.")
+    services.check_may_import(actor)
 
 
 def preview_csv(actor, filename: str, content: bytes, max_bytes: int = csv_import.MAX_BYTES) -> DirectoryImportJob:
     """Check every row of an uploaded spreadsheet; nothing reaches the directory until `start_job`."""
-    _check_coordinator(actor)
+    _check_importer(actor)
     try:
         result = csv_import.parse(content, max_bytes)
     except csv_import.CsvRejected as error:
@@ -95,7 +97,7 @@ def status(job: DirectoryImportJob) -> dict:
 
 def start_job(actor, job_id) -> DirectoryImportJob:
     """Confirm a previewed import. Only once: a second click (or a replay) finds it already running."""
-    _check_coordinator(actor)
+    _check_importer(actor)
     job = get_job(actor, job_id)
     claimed = db.session.execute(update(DirectoryImportJob).where(DirectoryImportJob.id == job.id,
                                                                  DirectoryImportJob.status == "previewed")

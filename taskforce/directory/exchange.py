@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from taskforce import audit
 from taskforce.auth.models import Organization
 from taskforce.directory import exchange_apply, hsds, hsds_read
+from taskforce.directory.services import check_may_import
 from taskforce.directory.models import Location, Service
 from taskforce.errors import Conflict, PermissionDenied, ValidationError
 from taskforce.extensions import db
@@ -33,11 +34,6 @@ STATUS_LENGTH = Service.__table__.c.status.type.length
 def _check_may_export(actor) -> None:
     if actor is not None and not getattr(actor, "is_active", False):
         raise PermissionDenied("Sign in to download the directory.")
-
-
-def _check_may_import(actor) -> None:
-    if actor is not None and not actor.is_coordinator:
-        raise PermissionDenied("Only coordinators import directory data.")
 
 
 def _service_record(service: Service, organization_uuid: str) -> dict:
@@ -118,7 +114,7 @@ def export_zip(actor) -> bytes:
 
 def import_hsds(actor, files: list[tuple[str, bytes]], max_bytes: int = hsds_read.MAX_FILE_BYTES) -> dict:
     """Import HSDS files in one transaction; returns counts, the refused records (file, path, reason), notes."""
-    _check_may_import(actor)
+    check_may_import(actor)
     if not files:
         raise ValidationError("Choose at least one HSDS file (.json or .zip).", field="files")
     try:

@@ -10,9 +10,9 @@ from flask_login import current_user, login_required
 from taskforce.forms import ActionForm
 
 from taskforce.dbtypes import utcnow
-from taskforce.directory import csv_jobs, exchange
+from taskforce.directory import csv_jobs, exchange, services
 from taskforce.directory import exchange_models  # noqa: F401  (tables of the exchange, for create_app)
-from taskforce.errors import PermissionDenied, ValidationError
+from taskforce.errors import ValidationError
 
 bp = Blueprint("directory_exchange", __name__, url_prefix="/directory/exchange")
 CSV_TEMPLATE = ("organization,name,description,categories,languages,phone,email,website,address_1,city,state,"
@@ -21,11 +21,6 @@ CSV_TEMPLATE = ("organization,name,description,categories,languages,phone,email,
                 "en;es,+1 206 555 0100,intake@example.org,https://example.org,,Seattle,WA,,yes,18,,female,no,"
                 "mon-fri 09:00-17:00; sat 10:00-14:00,12\r\n")
 
-
-
-def _require_coordinator() -> None:
-    if not current_user.is_coordinator:
-        raise PermissionDenied("Only coordinators import directory data.")
 
 
 def _uploads(name: str) -> list[tuple[str, bytes]]:
@@ -59,7 +54,7 @@ def csv_template():
 @bp.post("/hsds")
 @login_required
 def import_hsds():
-    _require_coordinator()
+    services.check_may_import(current_user)  # before reading the upload
     ActionForm().require_valid()
     report = exchange.import_hsds(current_user, _uploads("files"))
     if request.accept_mimetypes.best == "application/json":
@@ -70,7 +65,7 @@ def import_hsds():
 @bp.post("/csv")
 @login_required
 def upload_csv():
-    _require_coordinator()
+    services.check_may_import(current_user)  # before reading the upload
     ActionForm().require_valid()
     uploads = _uploads("file")
     if not uploads:

@@ -198,18 +198,18 @@ def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -
         ids = ranking.first_column(_by_name(conditions), {"offset": offset, "limit": page_size})
     # Matches are counted up to the next COUNT_STEP past the end of this page ("1,000+").
     cap = COUNT_STEP * ((offset + page_size) // COUNT_STEP + 1)
-    counted, count_params = (conditions, ranking.shape(terms)), ranking.word_params(terms) | {"limit": cap + 1}
+    count = ranking.MatchCount(conditions, ranking.shape(terms), ranking.word_params(terms) | {"limit": cap + 1})
     if not ids:
         if offset == 0:
             return ResultPage([], 0)
-        found = ranking.first_column(ranking.count_statement(*counted), count_params)[0]  # past the end
-        return ResultPage([], *_capped(found, cap))
-    full = len(ids) == page_size
-    page, details, found = ranking.listings(ids, counted if full else None, count_params if full else None)
-    if full and found is None:  # every service of the page went away between the two statements
-        found = ranking.first_column(ranking.count_statement(*counted), count_params)[0]
-    total, capped = _capped(found, cap) if full else (offset + len(ids), False)
-    return ResultPage(page, total, capped, details)
+        return ResultPage([], *_capped(ranking.count_matches(count), cap))  # a page past the end
+    if len(ids) < page_size:
+        page, details, _ = ranking.listings(ids)
+        return ResultPage(page, offset + len(ids), False, details)
+    page, details, found = ranking.listings(ids, count)
+    if found is None:  # every service of the page went away between the two statements
+        found = ranking.count_matches(count)
+    return ResultPage(page, *_capped(found, cap), details)
 
 
 def stale_services(viewer, now: datetime, limit: int = 50) -> list:

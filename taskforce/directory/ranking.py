@@ -178,6 +178,20 @@ def count_statement(conditions: tuple, words: tuple[bool, ...]):
         select(Service.id).where(*conditions, *containing_words(words)).limit(limit_param("limit")).subquery())
 
 
+@dataclass(frozen=True, eq=False)
+class MatchCount:
+    """What to count and how far: the filters' conditions, the query's shape (`shape`) and the bound values
+    (the word ranges and `limit`, the cap + 1)."""
+
+    conditions: tuple
+    words: tuple
+    params: dict
+
+
+def count_matches(count: MatchCount) -> int:
+    return first_column(count_statement(count.conditions, count.words), count.params)[0]
+
+
 @lru_cache(maxsize=512)
 def _page_statement(counted: tuple | None):
     """The page's rows — service, organization name, location and the joined details — built once per kind
@@ -211,16 +225,17 @@ def _intervals(joined: str | None) -> list[tuple[int, str, str]]:
     return sorted(intervals)
 
 
-def listings(ids: list[int], counted: tuple | None = None,
-             count_params: dict | None = None) -> tuple[list[Listing], dict[int, ServiceDetails], int | None]:
+def listings(ids: list[int], count: MatchCount | None = None
+             ) -> tuple[list[Listing], dict[int, ServiceDetails], int | None]:
     """The page's services in the order of `ids`, as Listings (location None when the service has none), each
-    one's categories, languages and hours, and — with `counted` and its `count_params` (word ranges, limit) —
-    the capped count of all matches (else None); all from one query."""
+    one's categories, languages and hours, and — with `count` — the capped count of all matches (None when
+    not asked, or when no row came back); all from one query."""
     by_id, details, total = {}, {}, None
-    rows = db.session.connection().execute(_page_statement(counted), {**(count_params or {}), "ids": ids}).all()
-    for row in rows:
+    counted = None if count is None else (count.conditions, count.words)
+    params = {"ids": ids} if count is None else {**count.params, "ids": ids}
+    for row in db.session.connection().execute(_page_statement(counted), params).all():
         values = row._mapping
-        total = values["total"] if counted is not None else None
+        total = values["total"] if count is not None else None
         location = None if values["location_id"] is None else SimpleNamespace(
             **{name: values[f"location_{name}"] for name in _LOCATION_FIELDS})
         listing = Listing(**{name: values[name] for name in _PAGE_FIELDS}, location=location,

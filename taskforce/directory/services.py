@@ -44,6 +44,13 @@ def may_see_address(viewer, service: Service) -> bool:
         and viewer_organization == location.organization_id
 
 
+def check_may_import(actor) -> None:
+    """Imports create and rewrite any organization's entries: coordinators only. `None` is the command line,
+    run by whoever operates the server."""
+    if actor is not None and not actor.is_coordinator:
+        raise PermissionDenied("Only coordinators import directory data.")
+
+
 def can_edit(actor, service: Service) -> bool:
     """The offering organization's members keep their own entries; coordinators may correct any."""
     return actor is not None and (actor.is_coordinator or actor.organization_id == service.organization_id)

@@ -29,6 +29,26 @@ def provider(make_user, shelter):
     return make_user(Role.MEMBER, organization=shelter.organization)
 
 
+@pytest.fixture
+def officer(app, login, make_user):
+    """A member of another organization with a directory page open: signed in over HTTP, socket connected,
+    earlier events drained. `officer.http` is the browser's HTTP side."""
+    officer_http = CsrfClient(app.test_client())
+    login(make_user(Role.MEMBER), the_client=officer_http)
+    db.session.commit()
+    socket = contextvars.Context().run(socketio.test_client, app, namespace="/channels",
+                                       flask_test_client=officer_http.raw())
+    assert socket.is_connected("/channels")
+    socket.get_received("/channels")
+    socket.http = officer_http
+    yield socket
+    contextvars.Context().run(socket.disconnect, namespace="/channels")
+
+
+def capacity_events(officer) -> list[dict]:
+    return [p["args"][0] for p in officer.get_received("/channels") if p["name"] == "capacity_updated"]
+
+
 def test_provider_updates_capacity_in_one_click_and_it_counts_as_verifying(client, login, provider, shelter):
     login(provider)
     response = client.post(f"/directory/services/{shelter.id}/capacity", data={"available": 3, "total": 10})
@@ -66,34 +86,20 @@ def test_json_body_that_is_not_an_object_is_refused(client, login, provider, she
     assert client.post(f"/directory/services/{shelter.id}/capacity", json=[1, 2]).status_code == 400
 
 
-def test_capacity_update_is_pushed_live_to_signed_in_sockets(app, client, login, provider, shelter, make_user):
-    officer_http = CsrfClient(app.test_client())
-    login(make_user(Role.MEMBER), the_client=officer_http)
-    db.session.commit()
-    officer = contextvars.Context().run(socketio.test_client, app, namespace="/channels",
-                                        flask_test_client=officer_http.raw())
-    assert officer.is_connected("/channels")
-    officer.get_received("/channels")
+def test_capacity_update_is_pushed_live_to_signed_in_sockets(client, login, provider, shelter, officer):
     login(provider)
     client.post(f"/directory/services/{shelter.id}/capacity", data={"available": 5, "total": 10})
-    events = [p for p in officer.get_received("/channels") if p["name"] == "capacity_updated"]
+    events = capacity_events(officer)
     assert len(events) == 1
-    payload = events[0]["args"][0]
+    payload = events[0]
     assert payload["service_id"] == shelter.id and payload["available"] == 5 and payload["total"] == 10
     assert set(payload) == {"service_id", "available", "total", "updated_at"}
-    contextvars.Context().run(officer.disconnect, namespace="/channels")
 
 
-def test_refused_capacity_update_pushes_nothing(app, client, login, shelter, make_user):
-    officer_http = CsrfClient(app.test_client())
-    login(make_user(Role.MEMBER), the_client=officer_http)
-    db.session.commit()
-    officer = contextvars.Context().run(socketio.test_client, app, namespace="/channels",
-                                        flask_test_client=officer_http.raw())
-    officer.get_received("/channels")
-    assert officer_http.post(f"/directory/services/{shelter.id}/capacity", data={"available": 5, "total": 10}).status_code == 403
-    assert not [p for p in officer.get_received("/channels") if p["name"] == "capacity_updated"]
-    contextvars.Context().run(officer.disconnect, namespace="/channels")
+def test_refused_capacity_update_pushes_nothing(shelter, officer):
+    assert officer.http.post(f"/directory/services/{shelter.id}/capacity",
+                             data={"available": 5, "total": 10}).status_code == 403
+    assert not capacity_events(officer)
 
 
 def test_stale_banner_and_mark_as_verified(client, login, make_user, shelter):
@@ -177,18 +183,10 @@ def test_outsiders_cannot_change_capacity(client, login, member, shelter):
     assert reload(shelter).capacity_available == 2
 
 
-def test_a_change_is_pushed_live_with_the_new_numbers(app, client, login, provider, shelter, make_user):
-    officer_http = CsrfClient(app.test_client())
-    login(make_user(Role.MEMBER), the_client=officer_http)
-    db.session.commit()
-    officer = contextvars.Context().run(socketio.test_client, app, namespace="/channels",
-                                        flask_test_client=officer_http.raw())
-    officer.get_received("/channels")
+def test_a_change_is_pushed_live_with_the_new_numbers(client, login, provider, shelter, officer):
     login(provider)
     client.post(f"/directory/services/{shelter.id}/capacity", data={"delta": "1"})
-    events = [p["args"][0] for p in officer.get_received("/channels") if p["name"] == "capacity_updated"]
-    assert [(e["service_id"], e["available"], e["total"]) for e in events] == [(shelter.id, 3, 10)]
-    contextvars.Context().run(officer.disconnect, namespace="/channels")
+    assert [(e["service_id"], e["available"], e["total"]) for e in capacity_events(officer)] == [(shelter.id, 3, 10)]
 
 
 def test_simultaneous_presses_from_two_staff_all_count(live_server, make_user, make_service):

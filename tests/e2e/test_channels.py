@@ -13,6 +13,16 @@ def open_channel(page, channel_id):
     page.wait_for_selector(CONNECTED, state="attached")
 
 
+def member_in_general(new_page, member, make_channel, viewport=None):
+    """A member signed in with the task force's "general" channel open and its socket connected."""
+    channel = make_channel(ChannelKind.TASK_FORCE, name="general")
+    page = new_page(viewport=viewport)
+    sign_in(page, member.email, TEST_PASSWORD)
+    page.wait_for_url("**/")
+    open_channel(page, channel.id)
+    return page
+
+
 def test_two_organizations_chat_live_and_unread_counts_update(new_page, make_user, make_organization, make_channel):
     general = make_channel(ChannelKind.TASK_FORCE, name="Task force general")
     logistics = make_channel(ChannelKind.TASK_FORCE, name="Logistics")
@@ -51,11 +61,7 @@ def test_two_organizations_chat_live_and_unread_counts_update(new_page, make_use
 
 
 def test_pii_warning_lets_the_sender_edit_then_send(new_page, member, make_channel):
-    channel = make_channel(ChannelKind.TASK_FORCE, name="general")
-    page = new_page()
-    sign_in(page, member.email, TEST_PASSWORD)
-    page.wait_for_url("**/")
-    open_channel(page, channel.id)
+    page = member_in_general(new_page, member, make_channel)
     page.fill("#composer-body", "Call her at 555-201-4477")
     page.press("#composer-body", "Enter")
     page.wait_for_selector("#pii-warning", state="visible")
@@ -69,11 +75,7 @@ def test_pii_warning_lets_the_sender_edit_then_send(new_page, member, make_chann
 
 
 def test_channel_page_fits_a_phone(new_page, member, make_channel):
-    channel = make_channel(ChannelKind.TASK_FORCE, name="general")
-    page = new_page(viewport={"width": 375, "height": 740})
-    sign_in(page, member.email, TEST_PASSWORD)
-    page.wait_for_url("**/")
-    open_channel(page, channel.id)
+    page = member_in_general(new_page, member, make_channel, viewport={"width": 375, "height": 740})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert page.is_visible("#composer-body")
     assert page.errors == []
@@ -104,11 +106,7 @@ def test_a_message_whose_broadcast_was_lost_appears_after_live_delivery_resumed(
 
 
 def test_editing_in_a_phone_number_warns_then_saves_when_confirmed(new_page, member, make_channel):
-    channel = make_channel(ChannelKind.TASK_FORCE, name="general")
-    page = new_page()
-    sign_in(page, member.email, TEST_PASSWORD)
-    page.wait_for_url("**/")
-    open_channel(page, channel.id)
+    page = member_in_general(new_page, member, make_channel)
     page.fill("#composer-body", "Her number is on file")
     page.press("#composer-body", "Enter")
     message = page.wait_for_selector("#messages .message:not(.pending) >> text=Her number is on file")

@@ -136,14 +136,19 @@ def revisions_count(lesson_id) -> int:
                              .where(LessonRevision.lesson_id == lesson_id))
 
 
+def second_browser(app, login, user) -> tuple:
+    """Another browser signed in as `user`, and its CSRF token (fetched before the race, not during it)."""
+    other = CsrfClient(app.test_client())
+    login(user, the_client=other)
+    return other, other.csrf_token()
+
+
 def test_two_publishes_at_once_release_one_version_and_the_other_gets_409(app, client, login, make_lesson,
                                                                            make_user):
     lesson = make_lesson(status=Status.IN_REVIEW)
     first, second = make_user(Role.COORDINATOR), make_user(Role.COORDINATOR)
     login(first)
-    other = CsrfClient(app.test_client())
-    login(second, the_client=other)
-    token = other.csrf_token()
+    other, token = second_browser(app, login, second)
     publish = {"visibility": "task_force"}
     url = f"/lessons/{lesson.id}/publish"
     with Interleave(lambda: other.post(url, data=dict(publish, csrf_token=token),
@@ -158,9 +163,7 @@ def test_publish_racing_a_send_back_gets_409(app, client, login, make_lesson, ma
     lesson = make_lesson(status=Status.IN_REVIEW)
     first, second = make_user(Role.COORDINATOR), make_user(Role.COORDINATOR)
     login(first)
-    other = CsrfClient(app.test_client())
-    login(second, the_client=other)
-    token = other.csrf_token()
+    other, token = second_browser(app, login, second)
     url = f"/lessons/{lesson.id}/send-back"
     with Interleave(lambda: other.post(url,
                                        data={"comment": "Say less about the route.", "csrf_token": token},
@@ -176,9 +179,7 @@ def test_two_revise_clicks_at_once_open_one_revision(app, client, login, make_le
                                   published_at=lesson.published_at, **lesson.texts()))
     db.session.commit()
     login(member)
-    other = CsrfClient(app.test_client())
-    login(member, the_client=other)
-    token = other.csrf_token()
+    other, token = second_browser(app, login, member)
     url = f"/lessons/{lesson.id}/revise"
     with Interleave(lambda: other.post(url, data={"csrf_token": token},
                                        csrf=False)) as race:
