@@ -11,17 +11,18 @@ from functools import lru_cache
 from sqlalchemy import and_, bindparam, func, literal, or_, select
 
 from taskforce.auth.validation import clean_text
-from taskforce.directory import ranking, search, validation
+from taskforce.directory import listings, ranking, search, validation
 from taskforce.directory.languages import is_language_code, language_name
 from taskforce.directory.models import Service, ServiceCategory, ServiceHours, ServiceLanguage
-from taskforce.directory.ranking import ServiceDetails
+from taskforce.directory.listings import ServiceDetails
 from taskforce.directory.services import can_edit, may_see_address
 from taskforce.directory.taxonomy import CATEGORIES, GENDERS, TRAFFICKING_TYPES, WEEKDAYS, category_label
 from taskforce.errors import ValidationError
 from taskforce.extensions import db
 
 PAGE_SIZE = 25
-COUNT_STEP = 1000  # matches are counted up to the next thousand past the page shown ("1,000+")
+COUNT_STEP = 100  # matches are counted up to the next hundred past the page shown ("100+"): a longer list
+# asks for a narrower search, not a count, and each step counted is read
 MAX_PAGE = 2000
 LISTED_STATUSES = ("active", "temporarily closed")
 SERVES = {"minors": "Serves minors (under 18)", "adults": "Serves adults (18+)"}
@@ -196,7 +197,7 @@ def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -
         ids = ranking.ranked_page(terms, conditions, offset, page_size)
     else:
         ids = ranking.first_column(_by_name(conditions), {"offset": offset, "limit": page_size})
-    # Matches are counted up to the next COUNT_STEP past the end of this page ("1,000+").
+    # Matches are counted up to the next COUNT_STEP past the end of this page ("100+").
     cap = COUNT_STEP * ((offset + page_size) // COUNT_STEP + 1)
     count = ranking.MatchCount(conditions, ranking.shape(terms), ranking.word_params(terms) | {"limit": cap + 1})
     if not ids:
@@ -204,9 +205,9 @@ def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -
             return ResultPage([], 0)
         return ResultPage([], *_capped(ranking.count_matches(count), cap))  # a page past the end
     if len(ids) < page_size:
-        page, details, _ = ranking.listings(ids)
+        page, details, _ = listings.listings(ids)
         return ResultPage(page, offset + len(ids), False, details)
-    page, details, found = ranking.listings(ids, count)
+    page, details, found = listings.listings(ids, count)
     if found is None:  # every service of the page went away between the two statements
         found = ranking.count_matches(count)
     return ResultPage(page, *_capped(found, cap), details)

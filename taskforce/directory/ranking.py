@@ -1,24 +1,26 @@
-"""Result pages in SQL: which services contain every query word, in what order they come, and the page's
-rows (its services, categories, languages and hours) read as plain data.
+"""Search in SQL: which services contain every query word, in what order they come, and how many there are
+— reading few index rows even for a common word at 50,000 services.
 
 The weights and the word rules live in the pure `search` module; this module turns them into queries over
-the search index (`ServiceTerm`) that read few rows even for a common word at 50,000 services: name matches
-are ranked alone first (through the partial name index), and the long tail of description matches is read
-only when a page reaches past them.
+the search index (`ServiceTerm`):
+- a page of one or two words is first answered by its strong candidates (search.sure_score), found in the
+  partial name index without a probe per name match; every name match is scored only when they fall short;
+- services that have the words only in descriptions or organization names are read only when a page
+  reaches past the name matches;
+- the capped count starts from the index rows of the rarest word and stops at its cap.
 
 The query words are bound parameters (`low0`, `high0`, … from `word_params`), so a statement depends only on
 the filters and the shape of the query (how many words, which are short): it is built once per shape and
 reused (`lru_cache` on the same condition objects, which `finder` keeps for a given set of filters).
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from types import SimpleNamespace
 
-from sqlalchemy import Integer, String, and_, bindparam, cast, func, literal_column, select, union_all
+from sqlalchemy import Integer, String, and_, bindparam, func, intersect, literal_column, select, union, union_all
+from sqlalchemy.orm import aliased
 
 from taskforce.directory import search
-from taskforce.directory.models import (Location, Service, ServiceCategory, ServiceHours, ServiceLanguage,
-                                        ServiceTerm)
+from taskforce.directory.models import Service, ServiceTerm
 from taskforce.extensions import db
 
 
@@ -60,12 +62,6 @@ def word_match(column, index: int, exact: bool):
     return column == low if exact else and_(column >= low, column < bindparam(f"high{index}", type_=String))
 
 
-def containing_words(words: tuple[bool, ...]) -> list:
-    """Conditions keeping the services that contain every query word (for the count and plain filtering)."""
-    return [Service.id.in_(select(ServiceTerm.service_id).where(word_match(ServiceTerm.term, index, exact)))
-            for index, exact in enumerate(words)]
-
-
 def _scores(words: tuple[bool, ...], among=None):
     """Per service: the summed weight of the query words it contains, only where it contains all of them.
     `among` (a select of service ids) limits the index rows read to those services' own."""
@@ -81,30 +77,72 @@ def _scores(words: tuple[bool, ...], among=None):
             .group_by(matches.c.service_id).having(func.count() == len(words)).subquery())
 
 
-def _named(words: tuple[bool, ...]):
-    """Services with a query word in their name (the partial name index): the ones that rank first. One range
-    per word, united: an OR of ranges would make PostgreSQL read the table instead of the index alone."""
-    return union_all(*(select(ServiceTerm.service_id).where(
+def _name_rows(index: int, exact: bool, at_least: int = search.NAME_WEIGHT):
+    """Services with query word `index` in their name (the partial name index), in a row weighing at least
+    `at_least`."""
+    floor = [ServiceTerm.weight >= literal_column(str(at_least))] if at_least > search.NAME_WEIGHT else []
+    return select(ServiceTerm.service_id).where(
         ServiceTerm.weight >= literal_column(str(search.NAME_WEIGHT)),  # a literal, so the partial index applies
-        word_match(ServiceTerm.term, index, exact)) for index, exact in enumerate(words)))
+        *floor, word_match(ServiceTerm.term, index, exact))
+
+
+def _named(words: tuple[bool, ...], *where):
+    """Services with a query word in their name: the ones that rank first. One range per word, united: an
+    OR of ranges would make PostgreSQL read the table instead of the index alone."""
+    return union_all(*(_name_rows(index, exact).where(*where) for index, exact in enumerate(words)))
+
+
+def _one_word_scores(name_rows):
+    """For one word the name rows hold the score itself: a name row weighs at least NAME_WEIGHT, any other
+    word of the same prefix range far less; a service with two words of the range keeps its heavier."""
+    return (select(ServiceTerm.service_id, func.max(ServiceTerm.weight).label("score"))
+            .where(name_rows.whereclause).group_by(ServiceTerm.service_id).subquery())
+
+
+def _strong_scores(words: tuple[bool, ...]):
+    """Scores of the strong candidates (search.strong_name_weight): for one word, its heavy name rows; for
+    two, the services named after both words or heavily after one, scored from their own index rows. Few
+    services, found by reading the name index alone, not one probe per name match."""
+    heavy = search.strong_name_weight(len(words))
+    if len(words) == 1:
+        return _one_word_scores(_name_rows(0, words[0], heavy))
+    named_after_all = intersect(*(_name_rows(i, exact) for i, exact in enumerate(words))).subquery()
+    candidates = union(select(named_after_all.c.service_id),  # a subquery: SQLite nests no bracketed compounds
+                       *(_name_rows(i, exact, heavy) for i, exact in enumerate(words))).cte("strong")
+    return _scores(words, among=select(candidates.c.service_id))
+
+
+def _named_scores(words: tuple[bool, ...], guard):
+    """Scores of every service named after a query word, read only while `guard` holds: it sits in the reads
+    of the name index, where both databases test a constant once, before reading."""
+    if len(words) == 1:
+        return _one_word_scores(_name_rows(0, words[0]).where(guard))
+    named = _named(words, guard).cte("named")  # read once, used by every word's part
+    return _scores(words, among=select(named.c.service_id))
+
+
+def _best(scores, conditions: tuple, *where):
+    """Services of `scores` passing the filters, best first, up to the `limit` parameter."""
+    return (select(Service.id, scores.c.score, Service.name).join(scores, scores.c.service_id == Service.id)
+            .where(*conditions, *where).order_by(scores.c.score.desc(), Service.name, Service.id)
+            .limit(limit_param("limit")))
 
 
 @lru_cache(maxsize=512)
 def _named_page(words: tuple[bool, ...], conditions: tuple):
-    """The best services among those named after a query word: their scores are summed from the index rows
-    of these few services only, then joined to the services by key (no pass over every service, which the
-    planner chose for two common words). For one word the partial name index holds the score itself: a name
-    row weighs at least NAME_WEIGHT, any other word of the same prefix range far less."""
-    if len(words) == 1:  # the name row outweighs any other word of the range: the partial index alone scores
-        scores = (select(ServiceTerm.service_id, func.max(ServiceTerm.weight).label("score"))
-                  .where(ServiceTerm.weight >= literal_column(str(search.NAME_WEIGHT)),
-                         word_match(ServiceTerm.term, 0, words[0]))
-                  .group_by(ServiceTerm.service_id).subquery())
-    else:
-        named = _named(words).cte("named")  # read once, used by every word's part
-        scores = _scores(words, among=select(named.c.service_id))
-    return (select(Service.id).join(scores, scores.c.service_id == Service.id).where(*conditions)
-            .order_by(scores.c.score.desc(), Service.name, Service.id).limit(limit_param("limit")))
+    """The best services among those named after a query word, in one statement of two branches. The strong
+    candidates come first: when `limit` of them reach search.sure_score, nothing else can outrank them and
+    the page is final. Only otherwise (a small directory, rare words, a page far down) does the second
+    branch score every name match; its guard is a constant the databases test once, before reading."""
+    limit = limit_param("limit")
+    scores = _strong_scores(words)
+    sure = scores.c.score >= literal_column(str(search.sure_score(len(words))))
+    strong = _best(scores, conditions, sure).cte("strong_page")
+    found = select(func.count()).select_from(strong).scalar_subquery()
+    named = _best(_named_scores(words, found < limit), conditions).subquery()
+    either = union_all(select(strong.c.id, strong.c.score, strong.c.name).where(found == limit),
+                       select(named.c.id, named.c.score, named.c.name)).subquery()
+    return select(either.c.id).order_by(either.c.score.desc(), either.c.name, either.c.id)
 
 
 @lru_cache(maxsize=512)
@@ -142,40 +180,59 @@ def first_column(statement, params: dict) -> list[int]:
     return [row[0] for row in db.session.connection().execute(statement, params).all()]
 
 
-@dataclass(frozen=True)
-class ServiceDetails:
-    """A service's category slugs, language codes and (weekday, opens, closes) hours, as plain data."""
-
-    categories: list = field(default_factory=list)
-    languages: list = field(default_factory=list)
-    hours: list = field(default_factory=list)
+DRIVER_PEEK = 2000  # index rows read per query word to find the rarest one (the count's driver)
 
 
-class Listing(SimpleNamespace):
-    """A service of a result page as plain attributes (the ones `present` reads), read as one row with its
-    location and organization name: building ORM objects for a page cost more than the search itself."""
+def _peeked_rows(index: int, exact: bool):
+    """How many index rows query word `index` has, read no further than DRIVER_PEEK (the index alone)."""
+    rows = select(ServiceTerm.service_id).where(word_match(ServiceTerm.term, index, exact)).limit(
+        literal_column(str(DRIVER_PEEK)))
+    return select(func.count()).select_from(rows.subquery()).scalar_subquery()
 
 
-_PAGE_FIELDS = ("id", "uuid", "name", "description", "status", "organization_id", "min_age", "max_age", "genders",
-                "trafficking_types", "eligibility_notes", "open_24_7", "timezone", "service_area", "phone", "email",
-                "website", "capacity_available", "capacity_total", "capacity_updated_at", "last_verified_at", "version")
-_LOCATION_FIELDS = ("id", "organization_id", "name", "address_1", "city", "state_province", "postal_code", "country",
-                    "latitude", "longitude", "is_confidential")
+def _first(query):
+    """Whether `query`, correlated to one index row, finds anything: a scalar subquery with a LIMIT, one probe
+    per row. PostgreSQL would plan EXISTS or a join as a hash of every service with the word (or of every
+    service) before the count's LIMIT could stop it."""
+    return query.limit(literal_column("1")).scalar_subquery().is_not(None)
 
 
-def _joined(table, value, services):
-    """One service's values of a detail table as a single comma-joined string (GROUP_CONCAT on SQLite,
-    STRING_AGG on PostgreSQL): a page is then one row per service, not one per category, language and hour."""
-    return (select(func.aggregate_strings(value, ",")).where(table.c.service_id == services.c.id)
-            .scalar_subquery())
+def _has_word(service_id, index: int, exact: bool):
+    """Whether the service has query word `index` (one probe of the by-service index)."""
+    return _first(select(ServiceTerm.id).where(ServiceTerm.service_id == service_id,
+                                               word_match(ServiceTerm.term, index, exact)))
+
+
+def _matches_driven_by(index: int, words: tuple[bool, ...], conditions: tuple):
+    """Services matching everything, found from the index rows of word `index`: each such row is checked
+    against the filters and the other words (one probe each) until the count's limit is reached. With several
+    words only the branch of the rarest word reads (its guard is a constant, tested before reading): a
+    common word then never drives the count of a rare one."""
+    driver = aliased(ServiceTerm)
+    others = [_has_word(driver.service_id, other, exact) for other, exact in enumerate(words) if other != index]
+    rows = [_peeked_rows(i, exact) for i, exact in enumerate(words)] if len(words) > 1 else []
+    rarest = [rows[index] < rows[other] if other < index else rows[index] <= rows[other]
+              for other in range(len(rows)) if other != index]
+    if not words[index]:  # a prefix can match two words of one service: count it at its first word only
+        others.append(~select(ServiceTerm.id).where(
+            ServiceTerm.service_id == driver.service_id, ServiceTerm.term >= bindparam(f"low{index}", type_=String),
+            ServiceTerm.term < driver.term).exists())
+    passes = _first(select(Service.id).where(Service.id == driver.service_id, *conditions))
+    return select(driver.service_id.label("service_id")).where(
+        word_match(driver.term, index, words[index]), *rarest, *others, passes)
 
 
 @lru_cache(maxsize=512)
 def count_statement(conditions: tuple, words: tuple[bool, ...]):
     """How many services match the filters and every query word, read no further than the `limit` parameter
-    (the caller's cap + 1): an exact count of every match of a common word would read them all."""
-    return select(func.count()).select_from(
-        select(Service.id).where(*conditions, *containing_words(words)).limit(limit_param("limit")).subquery())
+    (the caller's cap + 1): an exact count of every match of a common word would read them all. With query
+    words the count starts from the index rows of the rarest word and stops at the limit."""
+    if not words:
+        return select(func.count()).select_from(
+            select(Service.id).where(*conditions).limit(limit_param("limit")).subquery())
+    branches = [_matches_driven_by(index, words, conditions) for index in range(len(words))]
+    found = (union_all(*branches) if len(branches) > 1 else branches[0]).subquery()
+    return select(func.count()).select_from(select(found.c.service_id).limit(limit_param("limit")).subquery())
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,57 +247,3 @@ class MatchCount:
 
 def count_matches(count: MatchCount) -> int:
     return first_column(count_statement(count.conditions, count.words), count.params)[0]
-
-
-@lru_cache(maxsize=512)
-def _page_statement(counted: tuple | None):
-    """The page's rows — service, organization name, location and the joined details — built once per kind
-    (the ids are an expanding parameter, so the compiled form is cached too). With `counted` (the filters'
-    conditions and the query's shape) the capped count of all matches rides along as the column `total`:
-    a full page then costs one statement less."""
-    services, locations = Service.__table__, Location.__table__
-    organizations = Service.organization.property.mapper.class_.__table__
-    categories, languages, hours = ServiceCategory.__table__, ServiceLanguage.__table__, ServiceHours.__table__
-    interval = cast(hours.c.weekday, String) + " " + hours.c.opens_at + " " + hours.c.closes_at
-    total = [] if counted is None else [count_statement(*counted).scalar_subquery().label("total")]
-    return (select(*(services.c[name] for name in _PAGE_FIELDS), organizations.c.name.label("organization_name"),
-                   *(locations.c[name].label(f"location_{name}") for name in _LOCATION_FIELDS),
-                   _joined(categories, categories.c.category, services).label("categories"),
-                   _joined(languages, languages.c.code, services).label("languages"),
-                   _joined(hours, interval, services).label("hours"), *total)
-            .select_from(services.join(organizations, organizations.c.id == services.c.organization_id)
-                         .outerjoin(locations, locations.c.id == services.c.location_id))
-            .where(services.c.id.in_(bindparam("ids", expanding=True))))
-
-
-def _split(joined: str | None) -> list[str]:
-    return sorted(joined.split(",")) if joined else []
-
-
-def _intervals(joined: str | None) -> list[tuple[int, str, str]]:
-    intervals = []
-    for interval in _split(joined):
-        weekday, opens_at, closes_at = interval.split(" ")
-        intervals.append((int(weekday), opens_at, closes_at))
-    return sorted(intervals)
-
-
-def listings(ids: list[int], count: MatchCount | None = None
-             ) -> tuple[list[Listing], dict[int, ServiceDetails], int | None]:
-    """The page's services in the order of `ids`, as Listings (location None when the service has none), each
-    one's categories, languages and hours, and — with `count` — the capped count of all matches (None when
-    not asked, or when no row came back); all from one query."""
-    by_id, details, total = {}, {}, None
-    counted = None if count is None else (count.conditions, count.words)
-    params = {"ids": ids} if count is None else {**count.params, "ids": ids}
-    for row in db.session.connection().execute(_page_statement(counted), params).all():
-        values = row._mapping
-        total = values["total"] if count is not None else None
-        location = None if values["location_id"] is None else SimpleNamespace(
-            **{name: values[f"location_{name}"] for name in _LOCATION_FIELDS})
-        listing = Listing(**{name: values[name] for name in _PAGE_FIELDS}, location=location,
-                          organization=SimpleNamespace(id=values["organization_id"], name=values["organization_name"]))
-        by_id[listing.id] = listing
-        details[listing.id] = ServiceDetails(_split(values["categories"]), _split(values["languages"]),
-                                             _intervals(values["hours"]))
-    return [by_id[i] for i in ids if i in by_id], details, total

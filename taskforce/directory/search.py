@@ -89,6 +89,21 @@ def name_matches_rank_first(term_count: int) -> bool:
     return lowest_named > highest_unnamed
 
 
+def sure_score(term_count: int) -> int:
+    """The score from which a service of a one- or two-word search certainly ranks above every service that is
+    not a "strong" candidate (see `strong_name_weight`): one word weighing more in a name than a bare name
+    does, or every word in the name. A page whose services all reach it is final without scoring the long
+    list of services that merely have a query word in their name."""
+    return NAME_WEIGHT + DESCRIPTION_WEIGHT if term_count == 1 else term_count * NAME_WEIGHT
+
+
+def strong_name_weight(term_count: int) -> int:
+    """The weight of a name row that makes its service a strong candidate, whatever its other words: a
+    service with only one query word in its name, lighter than this, scores less than `sure_score` even with
+    the other word in both its organization's name and its description."""
+    return sure_score(term_count) - (term_count - 1) * (ORGANIZATION_WEIGHT + DESCRIPTION_WEIGHT)
+
+
 def rank(scored: list[tuple[str, int]]) -> list[str]:
     """Order (name, score) pairs as the search does: higher score first, then by name."""
     return [name for name, _ in sorted(scored, key=lambda pair: (-pair[1], fold(pair[0])))]

@@ -1,4 +1,4 @@
-"""Search pages at scale: the count is capped ("1,000+"), and ranking name matches apart from the long tail
+"""Search pages at scale: the count is capped ("100+"), and ranking name matches apart from the long tail
 gives the same order, page after page, as ranking every match at once."""
 import pytest
 
