@@ -203,14 +203,14 @@ def _has_word(service_id, index: int, exact: bool):
                                                word_match(ServiceTerm.term, index, exact)))
 
 
-def _matches_driven_by(index: int, words: tuple[bool, ...], conditions: tuple):
+def _matches_driven_by(index: int, words: tuple[bool, ...], conditions: tuple, peek):
     """Services matching everything, found from the index rows of word `index`: each such row is checked
     against the filters and the other words (one probe each) until the count's limit is reached. With several
     words only the branch of the rarest word reads (its guard is a constant, tested before reading): a
     common word then never drives the count of a rare one."""
     driver = aliased(ServiceTerm)
     others = [_has_word(driver.service_id, other, exact) for other, exact in enumerate(words) if other != index]
-    rows = [_peeked_rows(i, exact) for i, exact in enumerate(words)] if len(words) > 1 else []
+    rows = [select(peek.c[f"rows{i}"]).scalar_subquery() for i in range(len(words))] if peek is not None else []
     rarest = [rows[index] < rows[other] if other < index else rows[index] <= rows[other]
               for other in range(len(rows)) if other != index]
     if not words[index]:  # a prefix can match two words of one service: count it at its first word only
@@ -230,7 +230,9 @@ def count_statement(conditions: tuple, words: tuple[bool, ...]):
     if not words:
         return select(func.count()).select_from(
             select(Service.id).where(*conditions).limit(limit_param("limit")).subquery())
-    branches = [_matches_driven_by(index, words, conditions) for index in range(len(words))]
+    peek = None if len(words) == 1 else select(  # one row: read once, whichever branch asks
+        *(_peeked_rows(i, exact).label(f"rows{i}") for i, exact in enumerate(words))).cte("peek")
+    branches = [_matches_driven_by(index, words, conditions, peek) for index in range(len(words))]
     found = (union_all(*branches) if len(branches) > 1 else branches[0]).subquery()
     return select(func.count()).select_from(select(found.c.service_id).limit(limit_param("limit")).subquery())
 
