@@ -21,8 +21,9 @@ from taskforce.errors import ValidationError
 from taskforce.extensions import db
 
 PAGE_SIZE = 25
-COUNT_STEP = 100  # matches are counted up to the next hundred past the page shown ("100+"): a longer list
-# asks for a narrower search, not a count, and each step counted is read
+# Matches are counted up to the next hundred past the page shown ("100+"): past that, a list asks for a
+# narrower search rather than a count, and every match counted is a row read.
+COUNT_STEP = 100
 MAX_PAGE = 2000
 LISTED_STATUSES = ("active", "temporarily closed")
 SERVES = {"minors": "Serves minors (under 18)", "adults": "Serves adults (18+)"}
