@@ -108,7 +108,7 @@ def _strong_scores(words: tuple[bool, ...]):
         return _one_word_scores(_name_rows(0, words[0], heavy))
     named_after_all = intersect(*(_name_rows(i, exact) for i, exact in enumerate(words))).subquery()
     candidates = union(select(named_after_all.c.service_id),  # a subquery: SQLite nests no bracketed compounds
-                       *(_name_rows(i, exact, heavy) for i, exact in enumerate(words))).cte("strong")
+                       *(_name_rows(i, exact, heavy) for i, exact in enumerate(words))).cte("strong_ids")
     return _scores(words, among=select(candidates.c.service_id))
 
 
@@ -214,9 +214,9 @@ def _matches_driven_by(index: int, words: tuple[bool, ...], conditions: tuple, p
     rarest = [rows[index] < rows[other] if other < index else rows[index] <= rows[other]
               for other in range(len(rows)) if other != index]
     if not words[index]:  # a prefix can match two words of one service: count it at its first word only
-        others.append(~select(ServiceTerm.id).where(
+        others.append(~_first(select(ServiceTerm.id).where(
             ServiceTerm.service_id == driver.service_id, ServiceTerm.term >= bindparam(f"low{index}", type_=String),
-            ServiceTerm.term < driver.term).exists())
+            ServiceTerm.term < driver.term)))
     passes = _first(select(Service.id).where(Service.id == driver.service_id, *conditions))
     return select(driver.service_id.label("service_id")).where(
         word_match(driver.term, index, words[index]), *rarest, *others, passes)

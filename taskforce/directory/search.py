@@ -90,10 +90,10 @@ def name_matches_rank_first(term_count: int) -> bool:
 
 
 def sure_score(term_count: int) -> int:
-    """The score from which a service of a one- or two-word search certainly ranks above every service that is
-    not a "strong" candidate (see `strong_name_weight`): one word weighing more in a name than a bare name
-    does, or every word in the name. A page whose services all reach it is final without scoring the long
-    list of services that merely have a query word in their name."""
+    """The lowest score of a service named after every query word (for one word: a name row heavier than a
+    bare name). Only strong candidates (`strong_name_weight`) can reach it, so a page of services that all
+    reach it is final without scoring every service that merely has a query word in its name."""
+    assert term_count in (1, 2), "name matches rank first for one or two words only"
     return NAME_WEIGHT + DESCRIPTION_WEIGHT if term_count == 1 else term_count * NAME_WEIGHT
 
 

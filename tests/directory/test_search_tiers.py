@@ -1,4 +1,4 @@
-"""A search page is answered by its strong candidates alone when they fill it (ranking.named_page), and the
+"""A search page is answered by its strong candidates alone when they fill it (ranking._named_page), and the
 count starts from the rarest word: both must give what ranking and counting every match would give."""
 import itertools
 import random
@@ -113,3 +113,42 @@ def test_capped_counts_equal_the_matches(directory, monkeypatch, query):
     far = client.get(API, query_string={"q": query, "per_page": 5, "page": 3}).get_json()  # counted to 20
     if matches > 15:
         assert (far["total"], far["total_is_capped"]) == ((20, True) if matches > 20 else (matches, False))
+
+
+def test_a_first_page_of_strong_candidates_needs_no_other_name_match(directory, monkeypatch):
+    """With the branch that scores every name match made empty, a first page of "legal aid" is still whole:
+    the strong candidates answered it alone."""
+    from sqlalchemy import false
+
+    from taskforce.directory import ranking
+    client, services = directory
+    real_named_scores = ranking._named_scores
+    monkeypatch.setattr(ranking, "_named_scores", lambda words, guard: real_named_scores(words, false()))
+    ranking._named_page.cache_clear()
+    try:
+        first = names(client.get(API, query_string={"q": "legal aid", "per_page": 2}))
+        assert first == _reference(services, "legal aid")[:2]
+        broad = names(client.get(API, query_string={"q": "legal aid", "per_page": 100}))
+        assert broad != _reference(services, "legal aid")  # the page past the strong ones did need the branch
+    finally:
+        ranking._named_page.cache_clear()
+
+
+def test_counts_and_pages_with_prefixes_matching_two_words_and_short_words(client, login, member, make_service):
+    """A prefix matching two words of one service counts it once; a short word matches whole words only."""
+    login(member)
+    services = []
+    for number in range(14):
+        name = (f"Shelter Shelters Ox {number:02d}" if number % 2 else f"Sheltered Aid {number:02d}")
+        description = "ox cart" if number % 3 else "oxen"
+        make_service(name=name, description=description)
+        services.append((name, "Partner Org", description, ("en",)))
+    for query in ("shel", "shel ox", "ox shel", "shelters"):
+        expected = _reference(services, query)
+        assert expected, query
+        body = client.get(API, query_string={"q": query, "per_page": 3}).get_json()
+        assert (body["total"], body["total_is_capped"]) == (len(expected), False), query
+        paged = []
+        for page in range(1, 6):
+            paged += names(client.get(API, query_string={"q": query, "per_page": 3, "page": page}))
+        assert paged == expected, query
