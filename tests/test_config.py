@@ -118,3 +118,11 @@ def test_postgresql_enforces_foreign_keys_too(app, backend):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_postgresql_sessions_run_without_jit(app, backend):
+    """JIT compiled the search's capped statements for ~700 ms each (their estimated cost is far above what
+    their LIMIT lets them run): connections turn it off."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL")
+    assert db.session.execute(text("SHOW jit")).scalar() == "off"
