@@ -40,11 +40,12 @@ def create_app(config: dict | None = None) -> Flask:
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # None: same origin only
                       max_http_buffer_size=64 * 1024)
 
-    from taskforce import audit, cli, urls, web  # noqa: F401  (models of the audit log)
+    from taskforce import audit, cli, transactions, urls, web  # noqa: F401  (models of the audit log)
     from taskforce.auth.session_store import DatabaseSessionInterface
     from taskforce.dbtypes import enable_sqlite_pragmas
 
     app.session_interface = DatabaseSessionInterface()
+    transactions.register(app)
     with app.app_context():
         enable_sqlite_pragmas(db.engine)
     web.register(app)
