@@ -194,8 +194,9 @@ def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -
     conditions = _conditions(filters, now)
     terms = search.query_terms(filters.q)
     offset = (filters.page - 1) * page_size
+    known = None  # how many match, when the ranking read them all anyway
     if terms:
-        ids = ranking.ranked_page(terms, conditions, offset, page_size)
+        ids, known = ranking.ranked_page(terms, conditions, offset, page_size)
     else:
         ids = ranking.first_column(_by_name(conditions), {"offset": offset, "limit": page_size})
     # Matches are counted up to the next COUNT_STEP past the end of this page ("100+").
@@ -204,10 +205,12 @@ def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -
     if not ids:
         if offset == 0:
             return ResultPage([], 0)
-        return ResultPage([], *_capped(ranking.count_matches(count), cap))  # a page past the end
-    if len(ids) < page_size:
+        found = known if known is not None else ranking.count_matches(count)
+        return ResultPage([], *_capped(found, cap))  # a page past the end
+    if len(ids) < page_size or known is not None:
         page, details, _ = listings.listings(ids)
-        return ResultPage(page, offset + len(ids), False, details)
+        found = offset + len(ids) if len(ids) < page_size else known
+        return ResultPage(page, *_capped(found, cap), details)
     page, details, found = listings.listings(ids, count)
     if found is None:  # every service of the page went away between the two statements
         found = ranking.count_matches(count)

@@ -108,8 +108,13 @@ def _strong_scores(words: tuple[bool, ...]):
         return _one_word_scores(_name_rows(0, words[0], heavy))
     named_after_all = intersect(*(_name_rows(i, exact) for i, exact in enumerate(words))).subquery()
     candidates = union(select(named_after_all.c.service_id),  # a subquery: SQLite nests no bracketed compounds
-                       *(_name_rows(i, exact, heavy) for i, exact in enumerate(words))).cte("strong_ids")
-    return _scores(words, among=select(candidates.c.service_id))
+                       *(_name_rows(i, exact, heavy) for i, exact in enumerate(words))).subquery("strong_ids")
+    # Each word's weight probed per candidate (NULL when missing, which no sure score passes): joined to
+    # the few candidates, PostgreSQL would hash them and read every index row of both words.
+    weights = [select(func.max(ServiceTerm.weight)).where(ServiceTerm.service_id == candidates.c.service_id,
+                                                          word_match(ServiceTerm.term, i, exact)).scalar_subquery()
+               for i, exact in enumerate(words)]
+    return select(candidates.c.service_id, sum(weights[1:], weights[0]).label("score")).subquery()
 
 
 def _named_scores(words: tuple[bool, ...], guard):
@@ -128,6 +133,15 @@ def _best(scores, conditions: tuple, *where):
             .limit(limit_param("limit")))
 
 
+def _best_of_few(scores, conditions: tuple, *where):
+    """`_best` for a few candidates: each one's service is looked up by key (its name, NULL when it fails the
+    filters). Joined instead, PostgreSQL misjudged how few they are and read every service."""
+    name = select(Service.name).where(Service.id == scores.c.service_id, *conditions).scalar_subquery()
+    listed = name.label("name")
+    return (select(scores.c.service_id.label("id"), scores.c.score, listed).where(name.is_not(None), *where)
+            .order_by(scores.c.score.desc(), listed, scores.c.service_id).limit(limit_param("limit")))
+
+
 @lru_cache(maxsize=512)
 def _named_page(words: tuple[bool, ...], conditions: tuple):
     """The best services among those named after a query word, in one statement of two branches. The strong
@@ -137,7 +151,7 @@ def _named_page(words: tuple[bool, ...], conditions: tuple):
     limit = limit_param("limit")
     scores = _strong_scores(words)
     sure = scores.c.score >= literal_column(str(search.sure_score(len(words))))
-    strong = _best(scores, conditions, sure).cte("strong_page")
+    strong = _best_of_few(scores, conditions, sure).cte("strong_page")
     found = select(func.count()).select_from(strong).scalar_subquery()
     named = _best(_named_scores(words, found < limit), conditions).subquery()
     either = union_all(select(strong.c.id, strong.c.score, strong.c.name).where(found == limit),
@@ -147,37 +161,49 @@ def _named_page(words: tuple[bool, ...], conditions: tuple):
 
 @lru_cache(maxsize=512)
 def _ranked(words: tuple[bool, ...], conditions: tuple, unnamed: bool):
-    """Every match by score then name (`unnamed`: only those without a query word in their name)."""
+    """Every match by score then name (`unnamed`: only those without a query word in their name), with how
+    many there are in all as the column `total`: this query scores every match anyway, so the count is free."""
     scores = _scores(words)
-    query = select(Service.id).join(scores, scores.c.service_id == Service.id).where(*conditions)
+    query = (select(Service.id, func.count().over().label("total"))
+             .join(scores, scores.c.service_id == Service.id).where(*conditions))
     if unnamed:
         query = query.where(Service.id.not_in(_named(words)))
     return (query.order_by(scores.c.score.desc(), Service.name, Service.id)
             .offset(limit_param("offset")).limit(limit_param("limit")))
 
 
-def ranked_page(terms: list[str], conditions: tuple, offset: int, limit: int) -> list[int]:
-    """Ids of one page of search results, by score then name, computed in SQL.
+def ranked_page(terms: list[str], conditions: tuple, offset: int, limit: int) -> tuple[list[int], int | None]:
+    """Ids of one page of search results, by score then name, computed in SQL, and the number of all matches
+    when the ranking had to read them all anyway (else None: the caller counts, up to its cap).
 
     When name matches always outrank the rest (one or two words), they are ranked alone first; the services
     that mention the words only in descriptions or organization names are read only when the page reaches
     past the name matches. Same order as ranking everything at once, far fewer rows for common words."""
     words, params = shape(terms), word_params(terms)
     if not search.name_matches_rank_first(len(terms)):
-        return first_column(_ranked(words, conditions, False), params | {"offset": offset, "limit": limit})
+        rows = _rows(_ranked(words, conditions, False), params | {"offset": offset, "limit": limit})
+        return [row[0] for row in rows], (rows[0][1] if rows else None)
     named = first_column(_named_page(words, conditions), params | {"limit": offset + limit})
     if len(named) == offset + limit:
-        return named[offset:]
-    rest_offset = max(0, offset - len(named))
-    rest = first_column(_ranked(words, conditions, True),
-               params | {"offset": rest_offset, "limit": offset + limit - len(named) - rest_offset})
-    return named[offset:] + rest
+        return named[offset:], None
+    rest_offset = max(0, offset - len(named))  # every name match is in `named`: the rest follow them
+    rest = _rows(_ranked(words, conditions, True),
+                 params | {"offset": rest_offset, "limit": offset + limit - len(named) - rest_offset})
+    if rest:
+        total = len(named) + rest[0][1]
+    else:  # no match past the names: all of them are named, unless the page lies beyond every match
+        total = len(named) if rest_offset == 0 else None
+    return named[offset:] + [row[0] for row in rest], total
+
+
+def _rows(statement, params: dict) -> list:
+    return db.session.connection().execute(statement, params).all()
 
 
 def first_column(statement, params: dict) -> list[int]:
     """The first column of every row, fetched at once. Statements here are built once and kept (their limit
     and offset are parameters too), so SQLAlchemy computes each one's cache key once, not per search."""
-    return [row[0] for row in db.session.connection().execute(statement, params).all()]
+    return [row[0] for row in _rows(statement, params)]
 
 
 DRIVER_PEEK = 2000  # index rows read per query word to find the rarest one (the count's driver)
