@@ -7,7 +7,9 @@ the search index (`ServiceTerm`):
   partial name index without a probe per name match; every name match is scored only when they fall short;
 - services that have the words only in descriptions or organization names are read only when a page
   reaches past the name matches;
-- the capped count starts from the index rows of the rarest word and stops at its cap.
+- the capped count starts from the index rows of the rarest word and stops at its cap; when the ranking
+  had to score every match anyway (three or more words, or the tail past the name matches), its window
+  count is the total and no count runs.
 
 The query words are bound parameters (`low0`, `high0`, … from `word_params`), so a statement depends only on
 the filters and the shape of the query (how many words, which are short): it is built once per shape and
@@ -111,10 +113,10 @@ def _strong_scores(words: tuple[bool, ...]):
                        *(_name_rows(i, exact, heavy) for i, exact in enumerate(words))).subquery("strong_ids")
     # Each word's weight probed per candidate (NULL when missing, which no sure score passes): joined to
     # the few candidates, PostgreSQL would hash them and read every index row of both words.
-    weights = [select(func.max(ServiceTerm.weight)).where(ServiceTerm.service_id == candidates.c.service_id,
-                                                          word_match(ServiceTerm.term, i, exact)).scalar_subquery()
-               for i, exact in enumerate(words)]
-    return select(candidates.c.service_id, sum(weights[1:], weights[0]).label("score")).subquery()
+    first, second = (select(func.max(ServiceTerm.weight)).where(
+        ServiceTerm.service_id == candidates.c.service_id, word_match(ServiceTerm.term, i, exact)).scalar_subquery()
+        for i, exact in enumerate(words))
+    return select(candidates.c.service_id, (first + second).label("score")).subquery()
 
 
 def _named_scores(words: tuple[bool, ...], guard):
