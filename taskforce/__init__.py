@@ -5,6 +5,7 @@ import logging
 from flask import Flask
 
 from taskforce.config import load_config
+from taskforce.json_provider import OrjsonProvider
 from taskforce.extensions import csrf, db, login_manager, migrate, socketio
 
 # Each domain package exposes `register(app)` in its `views` module (blueprints, socket namespaces).
@@ -28,8 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=settings["INSTANCE_DIR"], template_folder="../templates",
                 static_folder="../static")
     app.config.update(settings)
-    app.json.sort_keys = False  # keys in the order the code writes them; sorting every API response costs
-    app.json.ensure_ascii = False  # UTF-8 as is: escaping every non-ASCII letter costs and enlarges responses
+    app.json = OrjsonProvider(app)  # unsorted keys, UTF-8 as is: sorting and escaping every response cost
     logging.basicConfig(level=logging.INFO if not app.testing else logging.WARNING)
 
     db.init_app(app)
