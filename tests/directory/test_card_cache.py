@@ -1,0 +1,37 @@
+"""Result cards are rendered once per content: a card whose service changed, or seen under another mount
+point, is rendered anew; the same content is the same HTML."""
+from taskforce.directory import views
+
+
+def _card_of(page: str, service_id: int) -> str:
+    start = page.index(f'data-service-id="{service_id}"')
+    return page[start:page.index("</li>", start)]
+
+
+def test_a_changed_service_gets_a_new_card_and_an_unchanged_one_the_same(client, login, member, make_service):
+    from taskforce.extensions import db
+    login(member)
+    views._rendered_card.cache_clear()
+    shelter = make_service(name="Harbor Shelter", capacity=(3, 5))
+    make_service(name="Valley Shelter", capacity=(1, 4))
+    first = client.get("/directory/", query_string={"q": "shelter"}).get_data(as_text=True)
+    assert "3</span> of <span data-capacity-total>5</span> free" in _card_of(first, shelter.id)
+    again = client.get("/directory/", query_string={"q": "shelter"}).get_data(as_text=True)
+    assert _card_of(again, shelter.id) == _card_of(first, shelter.id)
+    assert views._rendered_card.cache_info().hits >= 2  # both cards came from the cache the second time
+    shelter.capacity_available, shelter.name = 0, "Harbor Shelter North"
+    db.session.commit()
+    changed = client.get("/directory/", query_string={"q": "shelter"}).get_data(as_text=True)
+    card = _card_of(changed, shelter.id)
+    assert "Harbor Shelter North" in card and "0</span> of <span data-capacity-total>5</span> free" in card
+    assert "is-full" in card
+
+
+def test_cards_link_under_the_mount_point_they_are_shown_at(client, login, member, make_service):
+    login(member)
+    shelter = make_service(name="Harbor Shelter")
+    plain = client.get("/directory/", query_string={"q": "shelter"}).get_data(as_text=True)
+    mounted = client.get("/directory/", query_string={"q": "shelter"},
+                         environ_overrides={"SCRIPT_NAME": "/taskforce"}).get_data(as_text=True)
+    assert f'href="/directory/services/{shelter.id}"' in _card_of(plain, shelter.id)
+    assert f'href="/taskforce/directory/services/{shelter.id}"' in _card_of(mounted, shelter.id)
