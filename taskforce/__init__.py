@@ -5,8 +5,8 @@ import logging
 from flask import Flask
 
 from taskforce.config import load_config
-from taskforce.json_provider import OrjsonProvider
 from taskforce.extensions import csrf, db, login_manager, migrate, socketio
+from taskforce.json_provider import OrjsonProvider
 
 # Each domain package exposes `register(app)` in its `views` module (blueprints, socket namespaces).
 DOMAINS = ("auth", "channels", "lessons", "directory", "training", "network")

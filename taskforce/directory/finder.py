@@ -189,8 +189,8 @@ class ResultPage:
 def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -> ResultPage:
     """One page of matching services (best matches first when searching, else by name) and a count, capped
     at COUNT_STEP past the page so a common word does not cost a pass over every match. A full page reads
-    its count with its rows; a page that is not full (and not past the end) is the end of the matches, whose
-    count needs no query."""
+    its count with its rows, unless the ranking read every match anyway and knows it; a page that is not
+    full (and not past the end) is the end of the matches, whose count needs no query."""
     conditions = _conditions(filters, now)
     terms = search.query_terms(filters.q)
     offset = (filters.page - 1) * page_size
