@@ -65,6 +65,9 @@
         (answer.updated || []).forEach(applyUpdate);
         if (typeof answer.changes_up_to === "number") state.changesUpTo = answer.changes_up_to;
         if (answer.has_more || answer.changes_more) syncAgain = true;
+        // How many catch-up answers this page applied: tests tell a message that came by catch-up from one
+        // that came live.
+        document.documentElement.dataset.syncs = String(Number(document.documentElement.dataset.syncs || 0) + 1);
       }
       if (syncAgain) { syncAgain = false; sync(); }
     });
