@@ -194,7 +194,7 @@ def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -
     conditions = _conditions(filters, now)
     terms = search.query_terms(filters.q)
     offset = (filters.page - 1) * page_size
-    known = None  # how many match, when the ranking read them all anyway
+    known = None  # how many match, when already known: the ranking read them all, or the page is short
     if terms:
         ids, known = ranking.ranked_page(terms, conditions, offset, page_size)
     else:
@@ -202,18 +202,15 @@ def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -
     # Matches are counted up to the next COUNT_STEP past the end of this page ("100+").
     cap = COUNT_STEP * ((offset + page_size) // COUNT_STEP + 1)
     count = ranking.MatchCount(conditions, ranking.shape(terms), ranking.word_params(terms) | {"limit": cap + 1})
-    if not ids:
-        if offset == 0:
-            return ResultPage([], 0)
+    if not ids and offset == 0:
+        return ResultPage([], 0)
+    if ids and len(ids) < page_size:  # a short page is the end of the matches
+        known = offset + len(ids)
+    page, details, found = [], {}, None
+    if ids:  # a full page whose count is not known reads it with its rows
+        page, details, found = listings.listings(ids, None if known is not None else count)
+    if found is None:  # known, past the end, or every service of the page went away in between
         found = known if known is not None else ranking.count_matches(count)
-        return ResultPage([], *_capped(found, cap))  # a page past the end
-    if len(ids) < page_size or known is not None:
-        page, details, _ = listings.listings(ids)
-        found = offset + len(ids) if len(ids) < page_size else known
-        return ResultPage(page, *_capped(found, cap), details)
-    page, details, found = listings.listings(ids, count)
-    if found is None:  # every service of the page went away between the two statements
-        found = ranking.count_matches(count)
     return ResultPage(page, *_capped(found, cap), details)
 
 

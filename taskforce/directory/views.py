@@ -36,10 +36,6 @@ QUICK_NEEDS = (
 )
 
 
-def _quick_needs(filters: finder.Filters) -> tuple[dict, ...]:
-    return _chips(request.script_root, filters)
-
-
 @lru_cache(maxsize=512)
 def _chips(script_root: str, filters: finder.Filters) -> tuple[dict, ...]:
     """The quick-need chips for a set of filters (they keep its language and area and show which one is
@@ -115,7 +111,7 @@ def index():
     return render_template(
         "directory/index.html", filters=filters, total=found.total, total_capped=found.capped, pages=pages,
         cards=[_card(finder.present(s, viewer, now, found.details.get(s.id))) for s in found.services],
-        stale=stale, chips=_quick_needs(filters), action_form=ActionForm() if stale else None,
+        stale=stale, chips=_chips(request.script_root, filters), action_form=ActionForm() if stale else None,
         categories=CATEGORIES, genders=GENDERS, serves=finder.SERVES,
         language_options=_language_options(filters.language), language_name=language_name,
         page_url=lambda page: url_for("directory.index", **filters.args(page=page)))
