@@ -2,13 +2,15 @@
 import logging
 import re
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from taskforce.errors import DomainError
+from taskforce.fragments import fragment
 from taskforce.urls import remembered_url_for
 
 bp = Blueprint("web", __name__)
@@ -51,6 +53,13 @@ def nav_items():
     return items
 
 
+def main_nav() -> Markup:
+    """The main menu's HTML for this member and page (a function: only pages that show it build it)."""
+    items = tuple((item["url"], item["label"]) for item in nav_items())
+    current = tuple(url for url, _ in items if url != "/" and request.path.startswith(url))
+    return fragment("_nav.html", "main_nav", items, current)
+
+
 @bp.get("/")
 @login_required
 def home():
@@ -89,7 +98,7 @@ def register(app):
 
     @app.context_processor
     def inject_navigation():
-        return {"nav_items": nav_items(), "use_banner": app.config["USE_BANNER"]}
+        return {"main_nav": main_nav, "use_banner": app.config["USE_BANNER"]}
 
     @app.after_request
     def security_headers(response):

@@ -55,16 +55,22 @@ def request_is_static() -> bool:
     return request.path.startswith("/static/")
 
 
-def _expired(row: UserSession, now, config) -> bool:
+def _expired(row, now, config) -> bool:
+    """Whether a session row (a UserSession, or a row of its columns) may no longer be used."""
     return (row.revoked_at is not None
             or now - row.last_seen_at > config["SESSION_IDLE_TIMEOUT"]
             or now - row.created_at > config["SESSION_ABSOLUTE_TIMEOUT"])
 
 
-# One query answers "who is this": the row and its user (see ServerSession.user). Built once, so SQLAlchemy
-# computes its cache key once rather than on every request.
-_ROW_AND_USER = (select(UserSession, User).outerjoin(User, User.id == UserSession.user_id)
+# One query answers "who is this": the session row's columns and its user (see ServerSession.user). Built
+# once, so SQLAlchemy computes its cache key once rather than on every request. Only the user is an ORM
+# object: the row is read, and its last_seen_at written, as plain columns.
+_ROW_AND_USER = (select(UserSession.id, UserSession.data, UserSession.created_at, UserSession.last_seen_at,
+                        UserSession.revoked_at, User)
+                 .select_from(UserSession).outerjoin(User, User.id == UserSession.user_id)
                  .where(UserSession.token_hash == bindparam("token_hash")))
+_SEEN = (update(UserSession.__table__).where(UserSession.id == bindparam("row_id"))
+         .values(last_seen_at=bindparam("now", type_=UserSession.last_seen_at.type)))
 
 
 class DatabaseSessionInterface(SessionInterface):
@@ -77,14 +83,13 @@ class DatabaseSessionInterface(SessionInterface):
             session = ServerSession(data)
             session.modified = stale  # re-signed when saved: the idle timeout counts from the last visit
             return session
-        found = db.session.execute(_ROW_AND_USER, {"token_hash": token_hash(token)}).first()
-        row = found[0] if found else None
+        row = db.session.execute(_ROW_AND_USER, {"token_hash": token_hash(token)}).first()
         now = utcnow()
         if row is None or _expired(row, now, app.config):
             return ServerSession()
-        session = ServerSession(json.loads(row.data or "{}"), token=token, row_id=row.id, user=found[1])
+        session = ServerSession(json.loads(row.data or "{}"), token=token, row_id=row.id, user=row.User)
         if now - row.last_seen_at > LAST_SEEN_RESOLUTION:
-            row.last_seen_at = now
+            db.session.execute(_SEEN, {"row_id": row.id, "now": now})
             db.session.commit()
         return session
 

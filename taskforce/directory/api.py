@@ -3,7 +3,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from taskforce.dbtypes import utcnow
-from taskforce.directory import finder, services
+from taskforce.directory import finder, presenting, services
 from taskforce.errors import ValidationError
 
 bp = Blueprint("directory_api", __name__, url_prefix="/api/directory")
@@ -26,7 +26,7 @@ def list_services():
     now = utcnow()
     viewer = current_user._get_current_object()  # one proxy lookup, not two per service
     found = finder.find_services(filters, now, page_size=per_page)
-    return jsonify({"services": [finder.present(s, viewer, now, found.details.get(s.id)) for s in found.services],
+    return jsonify({"services": [presenting.present(s, viewer, now, found.details.get(s.id)) for s in found.services],
                     "total": found.total, "total_is_capped": found.capped,
                     "page": filters.page, "per_page": per_page})
 
@@ -34,7 +34,7 @@ def list_services():
 @bp.get("/services/<int:service_id>")
 @login_required
 def get_service(service_id):
-    return jsonify(finder.present(services.get_service(service_id), current_user, utcnow()))
+    return jsonify(presenting.present(services.get_service(service_id), current_user, utcnow()))
 
 
 def register(app):

@@ -1,8 +1,5 @@
-"""Finding services: filters from a shareable URL, the search query (one page + a capped count), and what a
-viewer may see of each result.
-
-Every page and the JSON API show services through `present`, so the confidentiality rule (a confidential
-site shows only its city and phone outside its organization) is applied in one place.
+"""Finding services: filters from a shareable URL and the search query (one page + a capped count). What a
+viewer may see of each result is `presenting.present`.
 """
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
@@ -11,12 +8,10 @@ from functools import lru_cache
 from sqlalchemy import and_, bindparam, func, literal, or_, select
 
 from taskforce.auth.validation import clean_text
-from taskforce.directory import listings, ranking, search, validation
-from taskforce.directory.languages import is_language_code, language_name
+from taskforce.directory import listings, ranking, search
+from taskforce.directory.languages import is_language_code
 from taskforce.directory.models import Service, ServiceCategory, ServiceHours, ServiceLanguage
-from taskforce.directory.listings import ServiceDetails
-from taskforce.directory.services import can_edit, may_see_address
-from taskforce.directory.taxonomy import CATEGORIES, GENDERS, TRAFFICKING_TYPES, WEEKDAYS, category_label
+from taskforce.directory.taxonomy import CATEGORIES, GENDERS
 from taskforce.errors import ValidationError
 from taskforce.extensions import db
 
@@ -228,69 +223,3 @@ def _stale_statement():
             .where(Service.organization_id == bindparam("organization_id"), Service.status.in_(LISTED_STATUSES),
                    or_(Service.last_verified_at.is_(None), Service.last_verified_at < cutoff))
             .order_by(Service.name).limit(ranking.limit_param("limit")))
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-_DAY_NAMES = tuple(day.capitalize() for day in WEEKDAYS)
-_category_label = lru_cache(maxsize=256)(category_label)
-_display_phone = lru_cache(maxsize=4096)(validation.display_phone)  # parsing is the slow part of a card
-
-
-def present(service: Service, viewer, now: datetime, details: ServiceDetails | None = None) -> dict:
-    """What `viewer` may see of a service, as plain data for templates and JSON alike. `details` (from a
-    ResultPage) spares loading the service's categories, languages and hours one object at a time."""
-    if details is None:
-        details = ServiceDetails(service.category_slugs, service.language_codes,
-                                 [(h.weekday, h.opens_at, h.closes_at) for h in service.hours])
-    location = service.location
-    show_address = may_see_address(viewer, service)
-    hours = details.hours
-    genders = [g for g in service.genders.split(",") if g]
-    trafficking = [t for t in service.trafficking_types.split(",") if t]
-    return {
-        "id": service.id,
-        "uuid": service.uuid,
-        "name": service.name,
-        "description": service.description,
-        "status": service.status,
-        "organization": {"id": service.organization_id, "name": service.organization.name},
-        "categories": [{"slug": slug, "label": _category_label(slug)} for slug in details.categories],
-        "languages": [{"code": code, "name": language_name(code)} for code in details.languages],
-        "open_24_7": service.open_24_7,
-        "open_now": search.is_open_now(hours, service.open_24_7, service.timezone, now),
-        "timezone": service.timezone,
-        "hours": [{"weekday": day, "day": _DAY_NAMES[day], "opens_at": opens, "closes_at": closes}
-                  for day, opens, closes in hours],
-        "eligibility": {"min_age": service.min_age, "max_age": service.max_age,
-                        "genders": [{"slug": g, "label": GENDERS.get(g, g)} for g in genders],
-                        "trafficking_types": [{"slug": t, "label": TRAFFICKING_TYPES.get(t, t)} for t in trafficking],
-                        "notes": service.eligibility_notes},
-        "service_area": service.service_area,
-        "phone": service.phone,
-        "phone_display": _display_phone(service.phone),
-        "email": service.email,
-        "website": service.website,
-        "location": None if location is None else {
-            "name": location.name if show_address else "",
-            "city": location.city,
-            "state_province": location.state_province,
-            "country": location.country,
-            "confidential": location.is_confidential,
-            "address_1": location.address_1 if show_address else None,
-            "postal_code": location.postal_code if show_address else None,
-            "latitude": location.latitude if show_address else None,
-            "longitude": location.longitude if show_address else None,
-        },
-        "capacity": None if service.capacity_total is None else {
-            "available": service.capacity_available, "total": service.capacity_total,
-            "updated_at": _iso(service.capacity_updated_at),
-            "updated_ago": search.ago(service.capacity_updated_at, now)},
-        "last_verified_at": _iso(service.last_verified_at),
-        "verified_ago": search.ago(service.last_verified_at, now),
-        "stale": search.is_stale(service.last_verified_at, now),
-        "version": service.version,
-        "can_edit": can_edit(viewer, service),
-    }

@@ -2,14 +2,15 @@
 and location, each one's categories, languages and hours as joined strings, and — on a full page — the
 capped count of all matches (`ranking.count_statement`) as one more column.
 
-Building ORM objects for a page cost more than the search itself; `finder.present` reads these Listings the
+Building ORM objects for a page cost more than the search itself; `presenting.present` reads these Listings the
 same way it reads a Service.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from types import SimpleNamespace
 
-from sqlalchemy import String, bindparam, cast, func, select
+from sqlalchemy import Integer, String, bindparam, cast, func, select
+from sqlalchemy.dialects import postgresql
 
 from taskforce.directory.models import Location, Service, ServiceCategory, ServiceHours, ServiceLanguage
 from taskforce.directory.ranking import MatchCount, count_statement
@@ -18,11 +19,12 @@ from taskforce.extensions import db
 
 @dataclass(frozen=True)
 class ServiceDetails:
-    """A service's category slugs, language codes and (weekday, opens, closes) hours, as plain data."""
+    """A service's category slugs, language codes and (weekday, opens, closes) hours, as plain data (tuples:
+    `presenting.present` looks up what it shows of them by value)."""
 
-    categories: list = field(default_factory=list)
-    languages: list = field(default_factory=list)
-    hours: list = field(default_factory=list)
+    categories: tuple = ()
+    languages: tuple = ()
+    hours: tuple = ()
 
 
 class Listing(SimpleNamespace):
@@ -44,10 +46,19 @@ def _joined(table, value, services):
             .scalar_subquery())
 
 
+def _listed_ids(column, dialect: str):
+    """The column is one of the `ids` parameter's. On PostgreSQL an array (`= ANY`): the statement's text
+    stays the same for any number of ids, where an expanding IN is rendered again on every execution (a
+    tenth of a page's rows' cost there). SQLite has no arrays; its placeholders are cheap to render."""
+    if dialect == "postgresql":
+        return column == func.any(bindparam("ids", type_=postgresql.ARRAY(Integer)))
+    return column.in_(bindparam("ids", expanding=True))
+
+
 @lru_cache(maxsize=512)
-def _page_statement(counted: tuple | None):
+def _page_statement(counted: tuple | None, dialect: str):
     """The page's rows — service, organization name, location and the joined details — built once per kind
-    (the ids are an expanding parameter, so the compiled form is cached too). With `counted` (the filters'
+    and database (the ids are a parameter, so the compiled form is cached too). With `counted` (the filters'
     conditions and the query's shape) the capped count of all matches rides along as the column `total`:
     a full page then costs one statement less."""
     services, locations = Service.__table__, Location.__table__
@@ -62,19 +73,32 @@ def _page_statement(counted: tuple | None):
                    _joined(hours, interval, services).label("hours"), *total)
             .select_from(services.join(organizations, organizations.c.id == services.c.organization_id)
                          .outerjoin(locations, locations.c.id == services.c.location_id))
-            .where(services.c.id.in_(bindparam("ids", expanding=True))))
+            .where(_listed_ids(services.c.id, dialect)))
 
 
-def _split(joined: str | None) -> list[str]:
-    return sorted(joined.split(",")) if joined else []
+def _split(joined: str | None) -> tuple[str, ...]:
+    return tuple(sorted(joined.split(","))) if joined else ()
 
 
-def _intervals(joined: str | None) -> list[tuple[int, str, str]]:
-    intervals = []
-    for interval in _split(joined):
-        weekday, opens_at, closes_at = interval.split(" ")
-        intervals.append((int(weekday), opens_at, closes_at))
-    return sorted(intervals)
+def _intervals(joined: str | None) -> tuple[tuple[int, str, str], ...]:
+    if not joined:
+        return ()
+    return tuple(sorted((int(weekday), opens_at, closes_at)
+                  for weekday, opens_at, closes_at in (interval.split(" ") for interval in joined.split(","))))
+
+
+# Where each part of a page row starts: its columns are read by position (a row's mapping looks every name up).
+_ORGANIZATION_NAME = len(_PAGE_FIELDS)
+_LOCATION = _ORGANIZATION_NAME + 1
+_DETAILS = _LOCATION + len(_LOCATION_FIELDS)
+
+
+def _listing(row: tuple) -> Listing:
+    location = None if row[_LOCATION] is None else SimpleNamespace(
+        **dict(zip(_LOCATION_FIELDS, row[_LOCATION:_DETAILS])))
+    listing = Listing(**dict(zip(_PAGE_FIELDS, row)), location=location)
+    listing.organization = SimpleNamespace(id=listing.organization_id, name=row[_ORGANIZATION_NAME])
+    return listing
 
 
 def listings(ids: list[int], count: MatchCount | None = None
@@ -85,14 +109,12 @@ def listings(ids: list[int], count: MatchCount | None = None
     by_id, details, total = {}, {}, None
     counted = None if count is None else (count.conditions, count.words)
     params = {"ids": ids} if count is None else {**count.params, "ids": ids}
-    for row in db.session.connection().execute(_page_statement(counted), params).all():
-        values = row._mapping
-        total = values["total"] if count is not None else None
-        location = None if values["location_id"] is None else SimpleNamespace(
-            **{name: values[f"location_{name}"] for name in _LOCATION_FIELDS})
-        listing = Listing(**{name: values[name] for name in _PAGE_FIELDS}, location=location,
-                          organization=SimpleNamespace(id=values["organization_id"], name=values["organization_name"]))
-        by_id[listing.id] = listing
-        details[listing.id] = ServiceDetails(_split(values["categories"]), _split(values["languages"]),
-                                             _intervals(values["hours"]))
+    connection = db.session.connection()
+    for row in connection.execute(_page_statement(counted, connection.dialect.name), params).all():
+        row = tuple(row)
+        listing = by_id[row[0]] = _listing(row)
+        categories, languages, hours = row[_DETAILS:_DETAILS + 3]
+        details[listing.id] = ServiceDetails(_split(categories), _split(languages), _intervals(hours))
+        if count is not None:
+            total = row[-1]
     return [by_id[i] for i in ids if i in by_id], details, total

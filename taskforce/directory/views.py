@@ -7,18 +7,18 @@ import importlib
 from functools import lru_cache
 
 import orjson
-from flask import (Blueprint, current_app, flash, get_template_attribute, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from taskforce.dbtypes import utcnow
-from taskforce.directory import capacity, finder, services
+from taskforce.directory import capacity, finder, presenting, services
 from taskforce.directory.forms import LIST_FIELDS, ActionForm, CapacityForm, ServiceForm
 from taskforce.directory.languages import COMMON, language_name, picker_choices
 from taskforce.directory.taxonomy import CATEGORIES, GENDERS, WEEKDAYS
 from taskforce.errors import ValidationError
 from taskforce.extensions import socketio
+from taskforce.fragments import fragment, render_macro
 from taskforce.urls import remembered_url_for
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -37,29 +37,43 @@ QUICK_NEEDS = (
 
 
 @lru_cache(maxsize=512)
-def _chips(script_root: str, filters: finder.Filters) -> tuple[dict, ...]:
-    """The quick-need chips for a set of filters (they keep its language and area and show which one is
-    active), built once per mount point and filters: the same few searches come back all night."""
+def _chip_items(script_root: str, filters: finder.Filters) -> tuple[tuple[str, str, bool], ...]:
+    """The quick-need chips for a set of filters as (label, url, active): they keep its language and area
+    and show which one is active. Built once per mount point and filters: the same few searches come back
+    all night."""
     keep = finder.Filters(language=filters.language, area=filters.area)
     chips = []
     for label, changes in QUICK_NEEDS:
         target = keep.args(**changes)
-        active = target == filters.args()
-        chips.append({"label": label, "url": remembered_url_for("directory.index", **target), "active": active})
+        chips.append((label, remembered_url_for("directory.index", **target), target == filters.args()))
     return tuple(chips)
 
 
-@lru_cache(maxsize=None)
-def _language_options(selected: str) -> Markup:
-    """The language picker's ~180 `<option>`s (common ones first), rendered once per process and selected
-    language: escaping them in the template on every search was a large share of the page's time."""
-    choices = picker_choices()
+def _chips(filters: finder.Filters) -> Markup:
+    return fragment("directory/_chips.html", "chips", _chip_items(request.script_root, filters))
 
-    def options(pairs) -> str:
-        return "".join(f'<option value="{escape(code)}"{" selected" if code == selected else ""}>{escape(name)}</option>'
-                       for code, name in pairs)
-    return Markup(f'<optgroup label="Common">{options(choices[:len(COMMON)])}</optgroup>'
-                  f'<optgroup label="All languages">{options(choices[len(COMMON):])}</optgroup>')
+
+@lru_cache(maxsize=1024)
+def _options(pairs: tuple, selected: str) -> Markup:
+    """A select's `<option>`s with `selected` marked, rendered once per list and selection: escaping them
+    in the template on every search (the language picker alone has ~180) was a large share of the page."""
+    return Markup("".join(f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
+                          f'{escape(label)}</option>' for value, label in pairs))
+
+
+_LANGUAGE_CHOICES = tuple(picker_choices())
+_FILTER_CHOICES = {"category": tuple(CATEGORIES.items()), "serves": tuple(finder.SERVES.items()),
+                   "gender": tuple(GENDERS.items()),
+                   "trafficking": (("sex", "Sex trafficking"), ("labor", "Labor trafficking"))}
+
+
+def _filter_options(filters: finder.Filters) -> dict[str, Markup]:
+    """Each filter select's options, the current choice selected (the language picker's in two groups)."""
+    options = {name: _options(pairs, getattr(filters, name)) for name, pairs in _FILTER_CHOICES.items()}
+    common, rest = _LANGUAGE_CHOICES[:len(COMMON)], _LANGUAGE_CHOICES[len(COMMON):]
+    options["language"] = Markup(f'<optgroup label="Common">{_options(common, filters.language)}</optgroup>'
+                                 f'<optgroup label="All languages">{_options(rest, filters.language)}</optgroup>')
+    return options
 
 
 class _CardContent:
@@ -81,20 +95,17 @@ class _CardContent:
 @lru_cache(maxsize=2048)
 def _rendered_card(content: _CardContent) -> Markup:
     """A result card's HTML, rendered once per content (the card is a pure function of what `present` gave
-    it, and of the mount point its links start with): rendering 25 cards was a fifth of a search page's
-    CPU, and the same services come back search after search. Time-dependent text ("open now", "updated 5
-    minutes ago") is part of the content, so a card that changes is rendered again."""
-    return _render_card(content.service)
+    it, and of the mount point its links start with; see taskforce.fragments): the same services come back
+    search after search. Time-dependent text ("open now", "updated 5 minutes ago") is part of the content,
+    so a card that changes is rendered again. Keyed by the serialized content: the dict is not hashable."""
+    return render_macro("directory/_card.html", "service_card", content.service)
 
 
-def _render_card(service: dict) -> Markup:
-    return Markup(get_template_attribute("directory/_card.html", "service_card")(service))
-
-
-def _card(service: dict) -> Markup:
+def _cards(presented: list[dict]) -> list[Markup]:
     if current_app.jinja_env.auto_reload:  # a template being edited shows at once (development)
-        return _render_card(service)
-    return _rendered_card(_CardContent(request.script_root, service))
+        return [render_macro("directory/_card.html", "service_card", service) for service in presented]
+    script_root = request.script_root
+    return [_rendered_card(_CardContent(script_root, service)) for service in presented]
 
 
 @bp.get("/")
@@ -110,18 +121,17 @@ def index():
     stale = [] if filters.any else finder.stale_services(viewer, now)
     return render_template(
         "directory/index.html", filters=filters, total=found.total, total_capped=found.capped, pages=pages,
-        cards=[_card(finder.present(s, viewer, now, found.details.get(s.id))) for s in found.services],
-        stale=stale, chips=_chips(request.script_root, filters), action_form=ActionForm() if stale else None,
-        categories=CATEGORIES, genders=GENDERS, serves=finder.SERVES,
-        language_options=_language_options(filters.language), language_name=language_name,
-        page_url=lambda page: url_for("directory.index", **filters.args(page=page)))
+        cards=_cards([presenting.present(s, viewer, now, found.details.get(s.id)) for s in found.services]),
+        stale=stale, chips=_chips(filters), action_form=ActionForm() if stale else None,
+        options=_filter_options(filters), language_name=language_name,
+        page_url=lambda page: remembered_url_for("directory.index", **filters.args(page=page)))
 
 
 @bp.get("/services/<int:service_id>")
 @login_required
 def show(service_id):
     now = utcnow()
-    service = finder.present(services.get_service(service_id), current_user, now)
+    service = presenting.present(services.get_service(service_id), current_user, now)
     return render_template("directory/show.html", service=service, weekdays=WEEKDAYS,
                            capacity_form=CapacityForm(), action_form=ActionForm())
 

@@ -149,6 +149,24 @@ def test_idle_and_absolute_timeouts(client, member, app):
     assert client.get("/").status_code == 302
 
 
+def test_activity_keeps_a_session_alive(client, member):
+    """The idle timeout counts from the last request: a visit 29 minutes in moves it (at most once a minute),
+    so the session outlives 30 minutes from its previous visit."""
+    client.post("/auth/login", data={"email": member.email, "password": TEST_PASSWORD})
+    row = db.session.scalar(select(UserSession).where(UserSession.user_id == member.id, UserSession.revoked_at.is_(None)))
+    row.last_seen_at = utcnow() - timedelta(minutes=29)
+    db.session.commit()
+    assert client.get("/").status_code == 200
+    db.session.expire_all()
+    seen = db.session.get(UserSession, row.id).last_seen_at
+    assert utcnow() - seen < timedelta(minutes=1)
+    db.session.get(UserSession, row.id).last_seen_at = seen - timedelta(seconds=59)  # seen just now: not written
+    db.session.commit()
+    assert client.get("/").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(UserSession, row.id).last_seen_at == seen - timedelta(seconds=59)
+
+
 def test_open_redirect_is_refused(client, member):
     response = client.post("/auth/login?next=//evil.example/x", data={"email": member.email, "password": TEST_PASSWORD})
     assert response.headers["Location"] == "/"

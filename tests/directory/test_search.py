@@ -130,3 +130,18 @@ def test_result_cards_are_usable_on_a_phone(signed_in, make_service):
 def test_empty_directory_says_what_to_do(signed_in):
     page = signed_in.get("/directory/").get_data(as_text=True)
     assert "The directory is empty" in page and "Add a service" in page
+
+
+def test_the_filter_form_shows_the_chosen_filters(signed_in):
+    """A shared or reloaded search shows what it filters by: each select has its choice, and only it, selected."""
+    page = signed_in.get("/directory/", query_string={
+        "category": "legal_aid", "gender": "female", "serves": "adults", "trafficking": "labor",
+        "language": "es"}).get_data(as_text=True)
+    for name, value in (("category", "legal_aid"), ("gender", "female"), ("serves", "adults"),
+                        ("trafficking", "labor"), ("language", "es")):
+        select = page.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+        assert f'<option value="{value}" selected>' in select
+        assert select.count(" selected") == 1
+    assert page.split('name="language"', 1)[1].count('<option value="es"') == 1  # common group only
+    plain = signed_in.get("/directory/").get_data(as_text=True)
+    assert " selected>" not in plain.split('role="search"', 1)[1].split("</form>", 1)[0]
