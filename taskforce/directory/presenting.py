@@ -42,13 +42,13 @@ def _hours_shown(hours: tuple) -> list:
             for day, opens, closes in hours]
 
 
+_LABELS = {"genders": GENDERS, "trafficking_types": TRAFFICKING_TYPES}
+
+
 @lru_cache(maxsize=256)
-def _labelled(joined: str, labels: tuple) -> list:
-    """A comma-separated list column (genders, trafficking types) as slugs with their labels."""
-    return [{"slug": slug, "label": dict(labels).get(slug, slug)} for slug in joined.split(",") if slug]
-
-
-_GENDER_LABELS, _TRAFFICKING_LABELS = tuple(GENDERS.items()), tuple(TRAFFICKING_TYPES.items())
+def _labelled(kind: str, joined: str) -> list:
+    """A comma-separated list column (`genders`, `trafficking_types`) as slugs with their labels."""
+    return [{"slug": slug, "label": _LABELS[kind].get(slug, slug)} for slug in joined.split(",") if slug]
 
 
 def present(service: Service, viewer, now: datetime, details: ServiceDetails | None = None) -> dict:
@@ -73,8 +73,8 @@ def present(service: Service, viewer, now: datetime, details: ServiceDetails | N
         "timezone": service.timezone,
         "hours": _hours_shown(details.hours),
         "eligibility": {"min_age": service.min_age, "max_age": service.max_age,
-                        "genders": _labelled(service.genders, _GENDER_LABELS),
-                        "trafficking_types": _labelled(service.trafficking_types, _TRAFFICKING_LABELS),
+                        "genders": _labelled("genders", service.genders),
+                        "trafficking_types": _labelled("trafficking_types", service.trafficking_types),
                         "notes": service.eligibility_notes},
         "service_area": service.service_area,
         "phone": service.phone,

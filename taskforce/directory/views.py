@@ -6,10 +6,9 @@ service committed (store, then broadcast).
 import importlib
 from functools import lru_cache
 
-import orjson
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from taskforce.dbtypes import utcnow
 from taskforce.directory import capacity, finder, presenting, services
@@ -18,7 +17,7 @@ from taskforce.directory.languages import COMMON, language_name, picker_choices
 from taskforce.directory.taxonomy import CATEGORIES, GENDERS, WEEKDAYS
 from taskforce.errors import ValidationError
 from taskforce.extensions import socketio
-from taskforce.fragments import fragment, render_macro
+from taskforce.fragments import ByContent, each, fragment
 from taskforce.urls import remembered_url_for
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -53,59 +52,26 @@ def _chips(filters: finder.Filters) -> Markup:
     return fragment("directory/_chips.html", "chips", _chip_items(request.script_root, filters))
 
 
-@lru_cache(maxsize=1024)
-def _options(pairs: tuple, selected: str) -> Markup:
-    """A select's `<option>`s with `selected` marked, rendered once per list and selection: escaping them
-    in the template on every search (the language picker alone has ~180) was a large share of the page."""
-    return Markup("".join(f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
-                          f'{escape(label)}</option>' for value, label in pairs))
-
-
 _LANGUAGE_CHOICES = tuple(picker_choices())
-_FILTER_CHOICES = {"category": tuple(CATEGORIES.items()), "serves": tuple(finder.SERVES.items()),
-                   "gender": tuple(GENDERS.items()),
-                   "trafficking": (("sex", "Sex trafficking"), ("labor", "Labor trafficking"))}
+# Each filter select's options: key in the template → (the filter it shows, its (value, label) pairs).
+_SELECTS = {"category": ("category", tuple(CATEGORIES.items())), "serves": ("serves", tuple(finder.SERVES.items())),
+            "gender": ("gender", tuple(GENDERS.items())),
+            "trafficking": ("trafficking", (("sex", "Sex trafficking"), ("labor", "Labor trafficking"))),
+            "language_common": ("language", _LANGUAGE_CHOICES[:len(COMMON)]),
+            "language_rest": ("language", _LANGUAGE_CHOICES[len(COMMON):])}
 
 
 def _filter_options(filters: finder.Filters) -> dict[str, Markup]:
-    """Each filter select's options, the current choice selected (the language picker's in two groups)."""
-    options = {name: _options(pairs, getattr(filters, name)) for name, pairs in _FILTER_CHOICES.items()}
-    common, rest = _LANGUAGE_CHOICES[:len(COMMON)], _LANGUAGE_CHOICES[len(COMMON):]
-    options["language"] = Markup(f'<optgroup label="Common">{_options(common, filters.language)}</optgroup>'
-                                 f'<optgroup label="All languages">{_options(rest, filters.language)}</optgroup>')
-    return options
-
-
-class _CardContent:
-    """What one result card shows — everything `present` gave it, serialized — with the dict it came from.
-    Equal and hashed by that content alone, so the rendered card can be looked up by it."""
-
-    __slots__ = ("key", "service")
-
-    def __init__(self, script_root: str, service: dict):
-        self.key, self.service = (script_root, orjson.dumps(service)), service
-
-    def __hash__(self):
-        return hash(self.key)
-
-    def __eq__(self, other):
-        return self.key == other.key
-
-
-@lru_cache(maxsize=2048)
-def _rendered_card(content: _CardContent) -> Markup:
-    """A result card's HTML, rendered once per content (the card is a pure function of what `present` gave
-    it, and of the mount point its links start with; see taskforce.fragments): the same services come back
-    search after search. Time-dependent text ("open now", "updated 5 minutes ago") is part of the content,
-    so a card that changes is rendered again. Keyed by the serialized content: the dict is not hashable."""
-    return render_macro("directory/_card.html", "service_card", content.service)
+    """Each filter select's options with the current choice selected (the language picker has ~180)."""
+    calls = [(pairs, getattr(filters, name)) for name, pairs in _SELECTS.values()]
+    return dict(zip(_SELECTS, each("directory/_options.html", "options", calls)))
 
 
 def _cards(presented: list[dict]) -> list[Markup]:
-    if current_app.jinja_env.auto_reload:  # a template being edited shows at once (development)
-        return [render_macro("directory/_card.html", "service_card", service) for service in presented]
-    script_root = request.script_root
-    return [_rendered_card(_CardContent(script_root, service)) for service in presented]
+    """The result cards, each rendered once per content: the card is a pure function of what `present`
+    gave it (time-dependent text such as "updated 5 minutes ago" included, so a card that changes is
+    rendered again), and the same services come back search after search."""
+    return each("directory/_card.html", "service_card", [(ByContent(service),) for service in presented])
 
 
 @bp.get("/")
