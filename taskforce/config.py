@@ -79,7 +79,7 @@ def load_config(overrides: dict | None = None) -> dict:
     # Never let a database error put bound values (message or lesson text) into a log.
     engine_options = {"hide_parameters": True}
     if config["DATABASE_URL"].startswith("postgresql"):
-        engine_options["pool_pre_ping"] = True
+        # No pool_pre_ping: connections.ping_idle_connections pings only the connections that sat idle.
         # No JIT: the search's capped statements are estimated far dearer than they run (the planner cannot
         # see their LIMIT stop early), and compiling them took ~700 ms for a 4 ms query at 50,000 services.
         engine_options["connect_args"] = {"options": "-c jit=off"}

@@ -28,6 +28,8 @@ def _note_write(connection, _cursor, statement, _parameters, _context, _executem
 
 
 def _forget_writes(connection, *_args) -> None:
+    if connection.invalidated:  # lost (a disconnect): its info goes with it, and asking for it would raise
+        return
     connection.info.pop(_WROTE, None)
 
 

@@ -68,12 +68,12 @@ def test_database_url_spellings_are_normalised_to_psycopg(clean_env, tmp_path, g
     assert load_config({"INSTANCE_DIR": str(tmp_path), "SECRET_KEY": "x"})["SQLALCHEMY_DATABASE_URI"] == expected
 
 
-def test_postgresql_engine_uses_psycopg_with_pre_ping(clean_env, tmp_path):
+def test_postgresql_engine_uses_psycopg_and_pings_only_idle_connections(clean_env, tmp_path):
     app = create_app({"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "SECRET_KEY": "x",
                       "INSTANCE_DIR": str(tmp_path), "TESTING": True})
     with app.app_context():
         assert db.engine.dialect.name == "postgresql" and db.engine.dialect.driver == "psycopg"
-        assert db.engine.pool._pre_ping is True
+        assert db.engine.pool._pre_ping is False  # tests/test_connections.py: what replaces it
 
 
 def test_secret_key_is_generated_once_private_and_stable(clean_env, tmp_path):

@@ -130,8 +130,14 @@ def _steady_conditions(filters: Filters) -> tuple:
     return ranking.Conditions(_filter_conditions(filters, None))
 
 
+def _is_listed():
+    """The service's status is one a list shows. Each value is a parameter of its own: a list given to IN is
+    one "expanding" parameter, for which SQLAlchemy renders the statement's text again at every execution."""
+    return Service.status.in_([literal(status) for status in LISTED_STATUSES])
+
+
 def _filter_conditions(filters: Filters, now: datetime | None) -> list:
-    conditions = [Service.status.in_(LISTED_STATUSES)]
+    conditions = [_is_listed()]
     if filters.category:
         conditions.append(Service.id.in_(select(ServiceCategory.service_id)
                                          .where(ServiceCategory.category == filters.category)))
@@ -160,9 +166,9 @@ def _filter_conditions(filters: Filters, now: datetime | None) -> list:
 
 
 @lru_cache(maxsize=256)
-def _by_name(conditions: tuple):
+def _by_name(conditions: tuple, offset: int, limit: int):
     return (select(Service.id).where(*conditions).order_by(Service.name, Service.id)
-            .offset(ranking.limit_param("offset")).limit(ranking.limit_param("limit")))
+            .offset(ranking.literal_limit(offset)).limit(ranking.literal_limit(limit)))
 
 
 def _capped(found: int, cap: int) -> tuple[int, bool]:
@@ -193,10 +199,10 @@ def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -
     if terms:
         ids, known = ranking.ranked_page(terms, conditions, offset, page_size)
     else:
-        ids = ranking.first_column(_by_name(conditions), {"offset": offset, "limit": page_size})
+        ids = ranking.first_column(_by_name(conditions, offset, page_size), {})
     # Matches are counted up to the next COUNT_STEP past the end of this page ("100+").
     cap = COUNT_STEP * ((offset + page_size) // COUNT_STEP + 1)
-    count = ranking.MatchCount(conditions, ranking.shape(terms), ranking.word_params(terms) | {"limit": cap + 1})
+    count = ranking.MatchCount(conditions, ranking.shape(terms), ranking.word_params(terms), cap + 1)
     if not ids and offset == 0:
         return ResultPage([], 0)
     if ids and len(ids) < page_size:  # a short page is the end of the matches
@@ -212,14 +218,14 @@ def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -
 def stale_services(viewer, now: datetime, limit: int = 50) -> list:
     """The viewer's organization's entries nobody confirmed for 90 days (for the banner on the directory):
     (id, name) rows, all the banner shows."""
-    return db.session.connection().execute(_stale_statement(), {
-        "organization_id": viewer.organization_id, "cutoff": now - search.STALE_AFTER, "limit": limit}).all()
+    return db.session.connection().execute(_stale_statement(limit), {
+        "organization_id": viewer.organization_id, "cutoff": now - search.STALE_AFTER}).all()
 
 
-@lru_cache(maxsize=1)
-def _stale_statement():
+@lru_cache(maxsize=4)
+def _stale_statement(limit: int):
     cutoff = bindparam("cutoff", type_=Service.last_verified_at.type)
     return (select(Service.id, Service.name)
-            .where(Service.organization_id == bindparam("organization_id"), Service.status.in_(LISTED_STATUSES),
+            .where(Service.organization_id == bindparam("organization_id"), _is_listed(),
                    or_(Service.last_verified_at.is_(None), Service.last_verified_at < cutoff))
-            .order_by(Service.name).limit(ranking.limit_param("limit")))
+            .order_by(Service.name).limit(ranking.literal_limit(limit)))

@@ -59,8 +59,8 @@ def _listed_ids(column, dialect: str):
 def _page_statement(counted: tuple | None, dialect: str):
     """The page's rows — service, organization name, location and the joined details — built once per kind
     and database (the ids are a parameter, so the compiled form is cached too). With `counted` (the filters'
-    conditions and the query's shape) the capped count of all matches rides along as the column `total`:
-    a full page then costs one statement less."""
+    conditions, the query's shape and the count's limit) the capped count of all matches rides along as the
+    column `total`: a full page then costs one statement less."""
     services, locations = Service.__table__, Location.__table__
     organizations = Service.organization.property.mapper.class_.__table__
     categories, languages, hours = ServiceCategory.__table__, ServiceLanguage.__table__, ServiceHours.__table__
@@ -76,10 +76,13 @@ def _page_statement(counted: tuple | None, dialect: str):
             .where(_listed_ids(services.c.id, dialect)))
 
 
+# A page's joined details repeat (the same categories, the same opening hours): each is parsed once.
+@lru_cache(maxsize=4096)
 def _split(joined: str | None) -> tuple[str, ...]:
     return tuple(sorted(joined.split(","))) if joined else ()
 
 
+@lru_cache(maxsize=4096)
 def _intervals(joined: str | None) -> tuple[tuple[int, str, str], ...]:
     if not joined:
         return ()
@@ -107,7 +110,7 @@ def listings(ids: list[int], count: MatchCount | None = None
     one's categories, languages and hours, and — with `count` — the capped count of all matches (None when
     not asked, or when no row came back); all from one query."""
     by_id, details, total = {}, {}, None
-    counted = None if count is None else (count.conditions, count.words)
+    counted = None if count is None else (count.conditions, count.words, count.limit)
     params = {"ids": ids} if count is None else {**count.params, "ids": ids}
     connection = db.session.connection()
     for row in connection.execute(_page_statement(counted, connection.dialect.name), params).all():

@@ -12,13 +12,13 @@ the search index (`ServiceTerm`):
   count is the total and no count runs.
 
 The query words are bound parameters (`low0`, `high0`, … from `word_params`), so a statement depends only on
-the filters and the shape of the query (how many words, which are short): it is built once per shape and
-reused (`lru_cache` on the same condition objects, which `finder` keeps for a given set of filters).
+the filters, the shape of the query (how many words, which are short) and its limits: it is built once per
+shape and reused (`lru_cache` on the same condition objects, which `finder` keeps for a given set of filters).
 """
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Integer, String, and_, bindparam, func, intersect, literal_column, select, union, union_all
+from sqlalchemy import String, and_, bindparam, func, intersect, literal_column, select, union, union_all
 from sqlalchemy.orm import aliased
 
 from taskforce.directory import search
@@ -35,11 +35,12 @@ class Conditions(tuple):
     __hash__ = object.__hash__
 
 
-def limit_param(name: str):
-    """A LIMIT or OFFSET that statements kept whole take at execution. Its value is written into the SQL
-    (`literal_execute`): PostgreSQL plans a prepared statement's LIMIT blind, which made a capped count and
-    a page of name matches a third slower at 50,000 services."""
-    return bindparam(name, type_=Integer, literal_execute=True)
+def literal_limit(value: int):
+    """A LIMIT or OFFSET written into the SQL, not bound: PostgreSQL plans a prepared statement's LIMIT
+    blind, which made a capped count and a page of name matches a third slower at 50,000 services. The
+    statements are kept per value (a page size, a cap: few), so their text is rendered once — a value
+    rendered in at execution (`literal_execute`) re-rendered the whole statement on every search."""
+    return literal_column(str(int(value)))
 
 
 def shape(terms: list[str]) -> tuple[bool, ...]:
@@ -128,41 +129,40 @@ def _named_scores(words: tuple[bool, ...], guard):
     return _scores(words, among=select(named.c.service_id))
 
 
-def _best(scores, conditions: tuple, *where):
-    """Services of `scores` passing the filters, best first, up to the `limit` parameter."""
+def _best(scores, conditions: tuple, limit: int, *where):
+    """Services of `scores` passing the filters, best first, up to `limit`."""
     return (select(Service.id, scores.c.score, Service.name).join(scores, scores.c.service_id == Service.id)
             .where(*conditions, *where).order_by(scores.c.score.desc(), Service.name, Service.id)
-            .limit(limit_param("limit")))
+            .limit(literal_limit(limit)))
 
 
-def _best_of_few(scores, conditions: tuple, *where):
+def _best_of_few(scores, conditions: tuple, limit: int, *where):
     """`_best` for a few candidates: each one's service is looked up by key (its name, NULL when it fails the
     filters). Joined instead, PostgreSQL misjudged how few they are and read every service."""
     name = select(Service.name).where(Service.id == scores.c.service_id, *conditions).scalar_subquery()
     listed = name.label("name")
     return (select(scores.c.service_id.label("id"), scores.c.score, listed).where(name.is_not(None), *where)
-            .order_by(scores.c.score.desc(), listed, scores.c.service_id).limit(limit_param("limit")))
+            .order_by(scores.c.score.desc(), listed, scores.c.service_id).limit(literal_limit(limit)))
 
 
 @lru_cache(maxsize=512)
-def _named_page(words: tuple[bool, ...], conditions: tuple):
-    """The best services among those named after a query word, in one statement of two branches. The strong
-    candidates come first: when `limit` of them reach search.sure_score, nothing else can outrank them and
-    the page is final. Only otherwise (a small directory, rare words, a page far down) does the second
+def _named_page(words: tuple[bool, ...], conditions: tuple, limit: int):
+    """The best `limit` services among those named after a query word, in one statement of two branches. The
+    strong candidates come first: when `limit` of them reach search.sure_score, nothing else can outrank them
+    and the page is final. Only otherwise (a small directory, rare words, a page far down) does the second
     branch score every name match; its guard is a constant the databases test once, before reading."""
-    limit = limit_param("limit")
     scores = _strong_scores(words)
     sure = scores.c.score >= literal_column(str(search.sure_score(len(words))))
-    strong = _best_of_few(scores, conditions, sure).cte("strong_page")
+    strong = _best_of_few(scores, conditions, limit, sure).cte("strong_page")
     found = select(func.count()).select_from(strong).scalar_subquery()
-    named = _best(_named_scores(words, found < limit), conditions).subquery()
-    either = union_all(select(strong.c.id, strong.c.score, strong.c.name).where(found == limit),
+    named = _best(_named_scores(words, found < literal_limit(limit)), conditions, limit).subquery()
+    either = union_all(select(strong.c.id, strong.c.score, strong.c.name).where(found == literal_limit(limit)),
                        select(named.c.id, named.c.score, named.c.name)).subquery()
     return select(either.c.id).order_by(either.c.score.desc(), either.c.name, either.c.id)
 
 
 @lru_cache(maxsize=512)
-def _ranked(words: tuple[bool, ...], conditions: tuple, unnamed: bool):
+def _ranked(words: tuple[bool, ...], conditions: tuple, unnamed: bool, offset: int, limit: int):
     """Every match by score then name (`unnamed`: only those without a query word in their name), with how
     many there are in all as the column `total`: this query scores every match anyway, so the count is free."""
     scores = _scores(words)
@@ -171,7 +171,7 @@ def _ranked(words: tuple[bool, ...], conditions: tuple, unnamed: bool):
     if unnamed:
         query = query.where(Service.id.not_in(_named(words)))
     return (query.order_by(scores.c.score.desc(), Service.name, Service.id)
-            .offset(limit_param("offset")).limit(limit_param("limit")))
+            .offset(literal_limit(offset)).limit(literal_limit(limit)))
 
 
 def ranked_page(terms: list[str], conditions: tuple, offset: int, limit: int) -> tuple[list[int], int | None]:
@@ -183,14 +183,13 @@ def ranked_page(terms: list[str], conditions: tuple, offset: int, limit: int) ->
     past the name matches. Same order as ranking everything at once, far fewer rows for common words."""
     words, params = shape(terms), word_params(terms)
     if not search.name_matches_rank_first(len(terms)):
-        rows = _rows(_ranked(words, conditions, False), params | {"offset": offset, "limit": limit})
+        rows = _rows(_ranked(words, conditions, False, offset, limit), params)
         return [row[0] for row in rows], (rows[0][1] if rows else None)
-    named = first_column(_named_page(words, conditions), params | {"limit": offset + limit})
+    named = first_column(_named_page(words, conditions, offset + limit), params)
     if len(named) == offset + limit:
         return named[offset:], None
     rest_offset = max(0, offset - len(named))  # every name match is in `named`: the rest follow them
-    rest = _rows(_ranked(words, conditions, True),
-                 params | {"offset": rest_offset, "limit": offset + limit - len(named) - rest_offset})
+    rest = _rows(_ranked(words, conditions, True, rest_offset, offset + limit - len(named) - rest_offset), params)
     if rest:
         total = len(named) + rest[0][1]
     else:  # no match past the names: all of them are named, unless the page lies beyond every match
@@ -203,8 +202,8 @@ def _rows(statement, params: dict) -> list:
 
 
 def first_column(statement, params: dict) -> list[int]:
-    """The first column of every row, fetched at once. Statements here are built once and kept (their limit
-    and offset are parameters too), so SQLAlchemy computes each one's cache key once, not per search."""
+    """The first column of every row, fetched at once. Statements here are built once and kept, so
+    SQLAlchemy computes each one's cache key once, not per search."""
     return [row[0] for row in _rows(statement, params)]
 
 
@@ -251,29 +250,30 @@ def _matches_driven_by(index: int, words: tuple[bool, ...], conditions: tuple, p
 
 
 @lru_cache(maxsize=512)
-def count_statement(conditions: tuple, words: tuple[bool, ...]):
-    """How many services match the filters and every query word, read no further than the `limit` parameter
-    (the caller's cap + 1): an exact count of every match of a common word would read them all. With query
-    words the count starts from the index rows of the rarest word and stops at the limit."""
+def count_statement(conditions: tuple, words: tuple[bool, ...], limit: int):
+    """How many services match the filters and every query word, read no further than `limit` (the
+    caller's cap + 1): an exact count of every match of a common word would read them all. With query words
+    the count starts from the index rows of the rarest word and stops at the limit."""
     if not words:
         return select(func.count()).select_from(
-            select(Service.id).where(*conditions).limit(limit_param("limit")).subquery())
+            select(Service.id).where(*conditions).limit(literal_limit(limit)).subquery())
     peek = None if len(words) == 1 else select(  # one row: read once, whichever branch asks
         *(_peeked_rows(i, exact).label(f"rows{i}") for i, exact in enumerate(words))).cte("peek")
     branches = [_matches_driven_by(index, words, conditions, peek) for index in range(len(words))]
     found = (union_all(*branches) if len(branches) > 1 else branches[0]).subquery()
-    return select(func.count()).select_from(select(found.c.service_id).limit(limit_param("limit")).subquery())
+    return select(func.count()).select_from(select(found.c.service_id).limit(literal_limit(limit)).subquery())
 
 
 @dataclass(frozen=True, eq=False)
 class MatchCount:
-    """What to count and how far: the filters' conditions, the query's shape (`shape`) and the bound values
-    (the word ranges and `limit`, the cap + 1)."""
+    """What to count and how far: the filters' conditions, the query's shape (`shape`), the bound values of
+    the words (`word_params`) and the limit, the cap + 1."""
 
     conditions: tuple
     words: tuple
     params: dict
+    limit: int
 
 
 def count_matches(count: MatchCount) -> int:
-    return first_column(count_statement(count.conditions, count.words), count.params)[0]
+    return first_column(count_statement(count.conditions, count.words, count.limit), count.params)[0]
