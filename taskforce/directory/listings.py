@@ -13,7 +13,7 @@ from sqlalchemy import Integer, String, bindparam, cast, func, select
 from sqlalchemy.dialects import postgresql
 
 from taskforce.directory.models import Location, Service, ServiceCategory, ServiceHours, ServiceLanguage
-from taskforce.directory.ranking import MatchCount, count_statement
+from taskforce.directory.ranking import MatchCount
 from taskforce.extensions import db
 
 
@@ -56,16 +56,16 @@ def _listed_ids(column, dialect: str):
 
 
 @lru_cache(maxsize=512)
-def _page_statement(counted: tuple | None, dialect: str):
+def _page_statement(counted, dialect: str):
     """The page's rows — service, organization name, location and the joined details — built once per kind
-    and database (the ids are a parameter, so the compiled form is cached too). With `counted` (the filters'
-    conditions, the query's shape and the count's limit) the capped count of all matches rides along as the
-    column `total`: a full page then costs one statement less."""
+    and database (the ids are a parameter, so the compiled form is cached too). With `counted` (a
+    `MatchCount.statement`) the capped count of all matches rides along as the column `total`: a full page
+    then costs one statement less."""
     services, locations = Service.__table__, Location.__table__
     organizations = Service.organization.property.mapper.class_.__table__
     categories, languages, hours = ServiceCategory.__table__, ServiceLanguage.__table__, ServiceHours.__table__
     interval = cast(hours.c.weekday, String) + " " + hours.c.opens_at + " " + hours.c.closes_at
-    total = [] if counted is None else [count_statement(*counted).scalar_subquery().label("total")]
+    total = [] if counted is None else [counted.scalar_subquery().label("total")]
     # The organization's name by key, per row: joined, PostgreSQL hashed every organization for 25 rows.
     organization_name = select(organizations.c.name).where(organizations.c.id == services.c.organization_id)
     return (select(*(services.c[name] for name in _PAGE_FIELDS),
@@ -112,7 +112,7 @@ def listings(ids: list[int], count: MatchCount | None = None
     one's categories, languages and hours, and — with `count` — the capped count of all matches (None when
     not asked, or when no row came back); all from one query."""
     by_id, details, total = {}, {}, None
-    counted = None if count is None else (count.conditions, count.words, count.limit)
+    counted = None if count is None else count.statement
     params = {"ids": ids} if count is None else {**count.params, "ids": ids}
     connection = db.session.connection()
     for row in connection.execute(_page_statement(counted, connection.dialect.name), params).all():

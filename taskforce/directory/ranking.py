@@ -277,6 +277,12 @@ class MatchCount:
     params: dict
     limit: int
 
+    @property
+    def statement(self):
+        """The count's statement: one object per kind of count (`count_statement` keeps them), so it can key
+        other caches too."""
+        return count_statement(self.conditions, self.words, self.limit)
+
 
 def count_matches(count: MatchCount) -> int:
-    return first_column(count_statement(count.conditions, count.words, count.limit), count.params)[0]
+    return first_column(count.statement, count.params)[0]

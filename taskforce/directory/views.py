@@ -14,7 +14,7 @@ from taskforce.dbtypes import utcnow
 from taskforce.directory import capacity, finder, presenting, services
 from taskforce.directory.forms import LIST_FIELDS, ActionForm, CapacityForm, ServiceForm
 from taskforce.directory.languages import COMMON, language_name, picker_choices
-from taskforce.directory.taxonomy import CATEGORIES, GENDERS, WEEKDAYS
+from taskforce.directory.taxonomy import CATEGORIES, GENDERS, TRAFFICKING_TYPES, WEEKDAYS
 from taskforce.errors import ValidationError
 from taskforce.extensions import socketio
 from taskforce.fragments import ByContent, each, fragment
@@ -56,7 +56,8 @@ _LANGUAGE_CHOICES = tuple(picker_choices())
 # Each filter select's options: key in the template → (the filter it shows, its (value, label) pairs).
 _SELECTS = {"category": ("category", tuple(CATEGORIES.items())), "serves": ("serves", tuple(finder.SERVES.items())),
             "gender": ("gender", tuple(GENDERS.items())),
-            "trafficking": ("trafficking", (("sex", "Sex trafficking"), ("labor", "Labor trafficking"))),
+            "trafficking": ("trafficking",
+                            tuple((kind, TRAFFICKING_TYPES[kind]) for kind in finder.SEARCHABLE_TRAFFICKING)),
             "language_common": ("language", _LANGUAGE_CHOICES[:len(COMMON)]),
             "language_rest": ("language", _LANGUAGE_CHOICES[len(COMMON):])}
 
