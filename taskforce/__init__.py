@@ -42,14 +42,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     from taskforce import audit, cli, transactions, urls, web  # noqa: F401  (models of the audit log)
     from taskforce.auth.session_store import DatabaseSessionInterface
-    from taskforce.connections import ping_idle_connections
+    from taskforce.connections import check_connections_at_checkout
     from taskforce.dbtypes import enable_sqlite_pragmas
 
     app.session_interface = DatabaseSessionInterface()
     transactions.register(app)
     with app.app_context():
         enable_sqlite_pragmas(db.engine)
-        ping_idle_connections(db.engine)
+        check_connections_at_checkout(db.engine)
     web.register(app)
     urls.register(app)
     for views in domain_modules("views"):

@@ -2,14 +2,17 @@
 import logging
 import re
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request, session
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from taskforce import health
 from taskforce.errors import DomainError
+from taskforce.outage import DatabaseUnavailable, database_unavailable_response, is_database_outage
 from taskforce.fragments import fragment
 from taskforce.urls import remembered_url_for
 
@@ -68,7 +71,20 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
-    return {"status": "ok"}
+    """Each dependency's reachability (taskforce.health); 503 when any is down."""
+    checks = health.checks(current_app)
+    ok = all(value == "ok" for value in checks.values())
+    return {"status": "ok" if ok else "unavailable", "checks": checks}, 200 if ok else 503
+
+
+@bp.get("/readyz")
+def readyz():
+    """For a proxy: 503 while this process drains for shutdown or cannot reach its database."""
+    if health.is_draining(current_app):
+        return {"ready": False, "reason": "shutting down"}, 503
+    checks = health.checks(current_app)
+    ready = all(value == "ok" for value in checks.values())
+    return {"ready": ready, "checks": checks}, 200 if ready else 503
 
 
 def wants_json() -> bool:
@@ -89,12 +105,20 @@ def error_response(status: int, message: str, details: dict | None = None):
 
 TITLES = {400: "That request could not be used", 401: "Please sign in", 403: "Not allowed",
           404: "Not found", 405: "Not allowed here", 409: "Changed meanwhile", 413: "Too large",
-          429: "Too many requests", 500: "Something went wrong"}
+          429: "Too many requests", 500: "Something went wrong", 503: "Temporarily unavailable"}
+# Answered without the database: a probe must say it is down, not be refused because it is.
+NEEDS_NO_DATABASE = {"web.healthz", "web.readyz", "static"}
 
 
 def register(app):
     app.url_map.converters["int"] = RecordIdConverter  # before any blueprint adds its rules
     app.register_blueprint(bp)
+
+    @app.before_request
+    def refuse_without_database():
+        """The session row could not be read (taskforce.auth.session_store): a 503, before any view runs."""
+        if getattr(session, "database_down", False) and request.endpoint not in NEEDS_NO_DATABASE:
+            raise DatabaseUnavailable()
 
     @app.context_processor
     def inject_navigation():
@@ -123,10 +147,24 @@ def register(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if getattr(session, "database_down", False):  # the token is in the session row, which could not be read
+            return database_unavailable_response(DatabaseUnavailable())
         return error_response(400, "The form expired or was sent from elsewhere. Reload the page and try again.")
+
+    @app.errorhandler(DatabaseUnavailable)
+    @app.errorhandler(sa_exc.OperationalError)
+    @app.errorhandler(sa_exc.InterfaceError)
+    @app.errorhandler(sa_exc.DisconnectionError)
+    @app.errorhandler(sa_exc.TimeoutError)
+    def database_unavailable(error):
+        if not is_database_outage(error):
+            raise error
+        return database_unavailable_response(error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 500 and is_database_outage(getattr(error, "original_exception", None)):
+            return database_unavailable_response(error.original_exception)  # raised outside the views
         return error_response(error.code or 500, error.description or TITLES.get(error.code, "Error"))
 
     if not app.testing:  # tests see the real traceback instead

@@ -20,7 +20,7 @@ from taskforce.web import NAV_ITEMS
 from tests.conftest import TEST_PASSWORD, CsrfClient
 
 # Anonymous visitors may use these and nothing else. Keep the list explicit and small.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.accept_invitation", "web.healthz", "web.session_info", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.accept_invitation", "web.healthz", "web.readyz", "web.session_info", "static"}
 PUBLIC_PATHS = {"/training/feed.ics", "/training/feed/<token>.ics"}  # public / per-member secret feeds
 
 # Coordinator-only routes of the foundation; plus every area NAV_ITEMS reserves for coordinators.

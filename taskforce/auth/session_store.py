@@ -22,6 +22,7 @@ from taskforce.auth.models import User, UserSession
 from taskforce.auth.passwords import new_token, token_hash
 from taskforce.dbtypes import utcnow
 from taskforce.extensions import db
+from taskforce.outage import forget_database_work, is_database_outage
 
 LAST_SEEN_RESOLUTION = timedelta(seconds=60)  # write last_seen_at at most once a minute per session
 VISITOR_COOKIE = "taskforce_visitor"
@@ -42,6 +43,9 @@ class ServerSession(CallbackDict, SessionMixin):
         self.user = user
         self.modified = False
         self.rotate = False  # set on sign-in: a new token defeats session fixation
+        # The database could not be reached (reading this session, or later in the request): the request is
+        # answered with a 503 (taskforce.outage) and nothing is saved.
+        self.database_down = False
 
     def end(self) -> None:
         """Forget this session here (its row is revoked by the caller); the cookie is deleted."""
@@ -83,6 +87,20 @@ class DatabaseSessionInterface(SessionInterface):
             session = ServerSession(data)
             session.modified = stale  # re-signed when saved: the idle timeout counts from the last visit
             return session
+        try:
+            return self._signed_in_session(app, token)
+        except Exception as error:
+            # This runs while the request is set up, before the app's error handlers: an outage here would be
+            # werkzeug's bare 500. The session is marked instead, and the request answered with a 503
+            # (web.refuse_without_database); the cookie is left as it is, so the member is still signed in after.
+            if not is_database_outage(error):
+                raise
+            forget_database_work()
+            session = ServerSession(token=token)
+            session.database_down = True
+            return session
+
+    def _signed_in_session(self, app, token: str) -> "ServerSession":
         row = db.session.execute(_ROW_AND_USER, {"token_hash": token_hash(token)}).first()
         now = utcnow()
         if row is None or _expired(row, now, app.config):
@@ -94,7 +112,7 @@ class DatabaseSessionInterface(SessionInterface):
         return session
 
     def save_session(self, app, session: ServerSession, response):
-        if request_is_static() or not (session.modified or session.rotate):
+        if request_is_static() or session.database_down or not (session.modified or session.rotate):
             return
         if session.get("_user_id") is None:
             self._save_visitor(app, session, response)

@@ -13,7 +13,8 @@ from taskforce.extensions import login_manager
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 # While a coordinator has not set up two-factor, these are the only pages they may open.
-MFA_SETUP_ENDPOINTS = {"auth.mfa_setup", "auth.logout", "static", "web.healthz", "web.session_info"}
+MFA_SETUP_ENDPOINTS = {"auth.mfa_setup", "auth.logout", "static", "web.healthz", "web.readyz",
+                       "web.session_info"}
 
 
 login_manager.user_loader(services.load_active_user)
