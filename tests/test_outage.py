@@ -140,3 +140,17 @@ def test_health_reports_the_database_and_readiness_follows_it(app, client, datab
     draining = client.get("/readyz")
     assert (draining.status_code, draining.json["ready"]) == (503, False)
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_socket_event_in_an_outage_is_refused_without_signing_out(app, client, member, login, database_proxy):
+    from taskforce.extensions import socketio
+    login(member)
+    socket = socketio.test_client(app, namespace="/channels", flask_test_client=client.raw())
+    assert socket.is_connected("/channels")
+    outage(database_proxy)
+    ack = socket.emit("send", {"channel_id": 1, "body": "Hotline covered", "client_id": "c-1"}, namespace="/channels",
+                      callback=True)
+    assert ack == {"error": DOWN}  # the page puts the text back in the box (channels_sync.js transmit)
+    assert socket.is_connected("/channels")  # not "your session has ended"
+    database_proxy.restore()
+    socket.disconnect(namespace="/channels")

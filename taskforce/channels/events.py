@@ -19,6 +19,7 @@ from taskforce.channels.payloads import message_payload
 from taskforce.channels.ratelimit import TokenBuckets
 from taskforce.errors import DomainError, RateLimited, ValidationError
 from taskforce.extensions import socketio
+from taskforce.outage import DATABASE_DOWN, forget_database_work, is_database_outage
 
 log = logging.getLogger(__name__)
 NAMESPACE = room_events.NAMESPACE
@@ -165,6 +166,8 @@ class ChannelNamespace(Namespace):
 
     def _handle(self, event: str, args, run):
         """Check the session, run the use case, and turn any failure into an answer to the sender."""
+        if getattr(session, "database_down", False):  # not signed out: the session row could not be read
+            return self._refuse(event, DATABASE_DOWN)
         refusal = self._refusal()
         if refusal is not None:
             socketio.emit("error", {"event": event, "message": refusal}, to=request.sid, namespace=NAMESPACE)
@@ -174,7 +177,10 @@ class ChannelNamespace(Namespace):
             return run(current_user._get_current_object(), _payload(args))
         except DomainError as error:
             return self._refuse(event, error.message, error.details)
-        except Exception:  # a bug must not take the socket down; it is logged with its traceback
+        except Exception as error:  # a bug must not take the socket down; it is logged with its traceback
+            if is_database_outage(error):  # nothing was saved: the page puts the text back (channels_sync.js)
+                forget_database_work()
+                return self._refuse(event, DATABASE_DOWN)
             log.exception("channels event %s failed", event)
             return self._refuse(event, "Something went wrong on our side. It has been logged; try again.")
 
