@@ -8,6 +8,10 @@
   const { live, socket, channelId, me, reactionSet, list, emptyNote, composer, textarea, elements, members, state } = ns;
 
   // ---- history, jump to first unread ----------------------------------------------------------------
+  // Messages by others this member had not read when the page was served (the sidebar's count, read before
+  // this page marks the channel read): with none, "Jump to first unread" would have nowhere to go.
+  const badge = document.querySelector('.channel-item[data-channel-id="' + channelId + '"] .unread-badge');
+  const unreadAtOpen = badge ? Number(badge.dataset.unread) || 0 : 0;
   function firstUnread() {
     const after = state.unreadAfter;
     return Array.from(elements.values()).filter((el) => Number(el.dataset.id) > after && Number(el.dataset.author) !== me)
@@ -267,7 +271,8 @@
     state.unreadAfter = ns.lastRead[channelId];
     emptyNote.hidden = elements.size > 0;
     const unread = firstUnread();
-    document.getElementById("jump-unread").hidden = !unread && !(state.hasOlder && state.unreadAfter < (state.oldestLoaded || 0) - 1);
+    const olderUnread = unreadAtOpen > 0 && state.hasOlder && state.unreadAfter < (state.oldestLoaded || 0) - 1;
+    document.getElementById("jump-unread").hidden = !unread && !olderUnread;
     ns.outbox().filter((o) => o.channel_id === channelId).forEach(ns.showPending);
     ns.scrollToBottom();
     ns.markRead();
