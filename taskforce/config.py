@@ -59,7 +59,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
         "INVITATION_LIFETIME": timedelta(hours=72),
-        "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,  # HSDS/CSV imports; forms are validated field by field
+        # Bytes per request (taskforce.limits): any request, and a file upload (HSDS/CSV imports).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
+        "MAX_UPLOAD_LENGTH": int(os.environ.get("MAX_UPLOAD_LENGTH", 60 * 1024 * 1024)),
         "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the (server-side) session
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),

@@ -7,13 +7,14 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from sqlalchemy import exc as sa_exc
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
-from taskforce import health
+from taskforce import health, limits
 from taskforce.errors import DomainError
 from taskforce.outage import DatabaseUnavailable, database_unavailable_response, is_database_outage
 from taskforce.fragments import fragment
+from taskforce.limits import too_large_message
 from taskforce.urls import remembered_url_for
 
 bp = Blueprint("web", __name__)
@@ -113,6 +114,7 @@ NEEDS_NO_DATABASE = {"web.healthz", "web.readyz", "static"}
 def register(app):
     app.url_map.converters["int"] = RecordIdConverter  # before any blueprint adds its rules
     app.register_blueprint(bp)
+    limits.register(app)
 
     @app.before_request
     def refuse_without_database():
@@ -160,6 +162,10 @@ def register(app):
         if not is_database_outage(error):
             raise error
         return database_unavailable_response(error)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error):
+        return error_response(413, too_large_message())
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

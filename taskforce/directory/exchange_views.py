@@ -13,6 +13,7 @@ from taskforce.dbtypes import utcnow
 from taskforce.directory import csv_jobs, exchange, services
 from taskforce.directory import exchange_models  # noqa: F401  (tables of the exchange, for create_app)
 from taskforce.errors import ValidationError
+from taskforce.limits import accepts_uploads
 
 bp = Blueprint("directory_exchange", __name__, url_prefix="/directory/exchange")
 CSV_TEMPLATE = ("organization,name,description,categories,languages,phone,email,website,address_1,city,state,"
@@ -52,6 +53,7 @@ def csv_template():
 
 
 @bp.post("/hsds")
+@accepts_uploads
 @login_required
 def import_hsds():
     services.check_may_import(current_user)  # before reading the upload
@@ -63,6 +65,7 @@ def import_hsds():
 
 
 @bp.post("/csv")
+@accepts_uploads
 @login_required
 def upload_csv():
     services.check_may_import(current_user)  # before reading the upload

@@ -165,7 +165,7 @@ def test_broken_files_stop_everything_before_any_write(app, coordinator, make_se
 def test_a_50_mb_upload_is_refused_quickly_with_a_clear_message(app, client, login, coordinator):
     login(coordinator)
     filler = json.dumps([service_json(description="x" * 1000)] * 40_000).encode()
-    assert 50 * 1024 * 1024 <= len(filler) < app.config["MAX_CONTENT_LENGTH"] - 1024
+    assert 50 * 1024 * 1024 <= len(filler) < app.config["MAX_UPLOAD_LENGTH"] - 1024
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     response = client.post("/directory/exchange/hsds", data={"files": (__import__("io").BytesIO(filler), "service.json")},
