@@ -41,3 +41,43 @@ def test_a_message_queue_outage_shows_in_health_and_readiness(tmp_path, redis_pr
 def test_without_a_message_queue_only_the_database_is_checked(app, client):
     response = client.get("/healthz")
     assert (response.status_code, response.json) == (200, {"status": "ok", "checks": {"database": "ok"}})
+
+
+def test_sigterm_makes_the_served_app_unready_then_stops_it(tmp_path):
+    """`python app.py` as served: after SIGTERM, `/readyz` is 503 (the proxy routes elsewhere) while the
+    process drains, then the process ends by itself."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import requests
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path / 'served.db'}", SECRET_KEY="t",
+               SHUTDOWN_GRACE_SECONDS="2")
+    env.pop("SOCKETIO_MESSAGE_QUEUE", None)
+    server = subprocess.Popen([sys.executable, "app.py"], cwd=root, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/readyz"
+    try:
+        for _ in range(150):
+            try:
+                ready = requests.get(url, timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        assert ready.status_code == 200
+        server.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        draining = requests.get(url, timeout=1)
+        assert (draining.status_code, draining.json()) == (503, {"ready": False, "reason": "shutting down"})
+        assert server.wait(timeout=10) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
