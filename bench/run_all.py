@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["auth.py", "anonymizer.py", "directory.py", "realtime.py"]
+BENCHMARKS = ["auth.py", "anonymizer.py", "directory.py", "realtime.py", "connections.py"]
 
 if __name__ == "__main__":
     failed = []
