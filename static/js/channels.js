@@ -194,8 +194,14 @@
   }
 
   async function showRevisions(article, id) {
-    const response = await fetch("/api/channels/messages/" + id + "/revisions", { headers: { Accept: "application/json" } });
-    if (!response.ok) return;
+    const response = await fetch("/api/channels/messages/" + id + "/revisions", { headers: { Accept: "application/json" } })
+      .catch(() => null);
+    if (!response || !response.ok) {  // say so: a button that silently does nothing looks broken
+      let message = "Earlier versions could not be loaded. Try again in a minute.";
+      try { message = (await response.json()).error || message; } catch (e) { /* offline, or not JSON */ }
+      live.toast(message);
+      return;
+    }
     const revisions = await response.json();
     let box = article.querySelector(".revisions");
     if (!box) { box = document.createElement("ol"); box.className = "revisions muted"; article.appendChild(box); }
