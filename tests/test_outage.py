@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from taskforce.audit import AuditEvent
 from taskforce.channels.models import Channel, ChannelMembership
 from taskforce.extensions import db
+from tests.conftest import TEST_PASSWORD
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"])  # SQLite is a file: it cannot go away
@@ -154,3 +155,28 @@ def test_a_socket_event_in_an_outage_is_refused_without_signing_out(app, client,
     assert socket.is_connected("/channels")  # not "your session has ended"
     database_proxy.restore()
     socket.disconnect(namespace="/channels")
+
+
+def test_an_outage_while_the_response_is_finished_is_a_503_too(app, client, member, database_proxy):
+    """The session is saved after the view, outside the app's error handlers' reach; as served in production
+    (exceptions not propagated to the test), an outage there is the same 503, not werkzeug's bare 500."""
+    token, email = client.csrf_token(), member.email
+    db.session.close()
+
+    def cut_before_the_session_row(_conn, _cursor, statement, *_args):
+        if "INSERT INTO user_sessions" in statement:
+            database_proxy.cut()
+
+    app.testing = False
+    event.listen(db.engine, "before_cursor_execute", cut_before_the_session_row)
+    try:
+        response = client.post("/auth/login", data={"email": email, "password": TEST_PASSWORD, "csrf_token": token},
+                               csrf=False)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", cut_before_the_session_row)
+        app.testing = True
+    assert response.status_code == 503
+    assert DOWN in text_of(response)
+    assert response.headers["Retry-After"] == "60"
+    database_proxy.restore()
+    assert client.get("/api/session").json["user"] is None  # no half sign-in: no session row, no cookie
