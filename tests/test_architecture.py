@@ -129,3 +129,15 @@ def test_audit_log_is_append_only():
         source = path.read_text()
         for forbidden in ("delete(AuditEvent", "update(AuditEvent", "AuditEvent).delete", "AuditEvent).update"):
             assert forbidden not in source, f"{name} modifies the audit log"
+
+
+PLATFORM = ("taskforce.notifications", "taskforce.mail", "taskforce.home", "taskforce.live")
+
+
+@pytest.mark.parametrize("name,path,tree", [m for m in ALL if m[0].startswith(PLATFORM)],
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_platform_modules_import_no_domain(name, path, tree):
+    """live, notifications, mail and home are used by every domain, so they import none (DESIGN §2):
+    domains feed them through signals, listeners and registered home blocks."""
+    for module in imported(tree):
+        assert not domain_of(module), f"{name} is a platform module but imports {module}"
