@@ -50,11 +50,11 @@ def send(recipients, subject: str, body: str, *, purpose: str = "mail") -> bool:
 
 
 def absolute_url(path: str) -> str:
-    """A link for an email: the address the member reached the app at (in a request), else `PUBLIC_URL`."""
+    """A link for an email: `PUBLIC_URL` when set (behind a proxy the request's host may be internal), else
+    the address the member reached the app at (in a request), else localhost."""
     if not path.startswith("/"):
         path = "/" + path
-    if has_request_context():
-        base = request.host_url
-    else:
-        base = current_app.config.get("PUBLIC_URL") or os.environ.get("PUBLIC_URL") or "http://localhost:5000"
+    base = current_app.config.get("PUBLIC_URL") or os.environ.get("PUBLIC_URL")
+    if not base:
+        base = request.host_url if has_request_context() else "http://localhost:5000"
     return base.rstrip("/") + path

@@ -206,6 +206,8 @@ def verify(service_id):
 
 def register(app):
     """Blueprint, JSON API and the `directory` CLI group; the HSDS/CSV exchange plugs in when present."""
+    from taskforce.directory import home_views  # its blocks on Home (taskforce/home.py)
+    home_views.register(app)
     from taskforce.directory import api, cli
     app.register_blueprint(bp)
     api.register(app)

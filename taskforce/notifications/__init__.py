@@ -2,6 +2,7 @@
 the listeners in their `live.py`.
 
 Contract kept stable for every domain:
+- `@listener` on each such listener: its failure is logged, never raised into the committed use case;
 - `register_kind(kind, label)` once per kind, at import of the domain's `live.py`;
 - `notify(user_ids, kind, text, url, object_type=None, object_id=None, email_text=None)` from a domain's
   `live.py` listener, after the domain's service committed. `text` is short and carries no case details
@@ -12,6 +13,6 @@ Rooms: `models.py` (rows, preferences, digests), `rules.py` (PURE: who gets what
 count, list, mark read, preferences), `mailing.py` (email at once, daily digest), `views.py` (bell, page,
 preferences), `cli.py` (`notifications send-digests`).
 """
-from taskforce.notifications.services import KINDS, kinds, notify, register_kind
+from taskforce.notifications.services import KINDS, kinds, listener, notify, register_kind
 
-__all__ = ["KINDS", "kinds", "notify", "register_kind"]
+__all__ = ["KINDS", "kinds", "listener", "notify", "register_kind"]

@@ -6,6 +6,7 @@ A failure here is logged and swallowed: the member's message or lesson is alread
 reported as failed because a notification could not be written. Other people's notifications do not exist
 for the actor (404), whatever the id.
 """
+import functools
 import logging
 import threading
 from collections.abc import Iterable
@@ -42,6 +43,20 @@ def kinds() -> dict[str, str]:
     """A copy of the registered kinds (kind -> label), in registration order."""
     with _kinds_lock:
         return dict(KINDS)
+
+
+def listener(function):
+    """Decorate a domain's notification listener: it runs after the domain committed, so its failure is
+    logged (by name, no content) and rolled back, never raised into the use case that already succeeded."""
+    @functools.wraps(function)
+    def guarded(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - see the docstring
+            db.session.rollback()
+            log.exception("notification listener %s failed", function.__name__)
+            return None
+    return guarded
 
 
 def users_table():

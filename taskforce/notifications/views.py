@@ -136,9 +136,22 @@ def bell_badge() -> str:
     return rules.badge(services.unread_count(current_user))
 
 
+def home_block(user) -> dict:
+    """Home's "Unread notifications": the five newest, and where the rest are."""
+    rows, _more = services.list_notifications(user, unread_only=True, limit=5)
+    return {"items": [{"text": n.text, "url": url_for("notifications.index") if n.url == "/notifications" else n.url,
+                       "meta": services.kinds().get(n.kind, ""), "unread": True} for n in rows],
+            "empty": "Nothing unread. Mentions, replies, reviews and capacity changes of services you follow "
+                     "will show here and on the bell.",
+            "more": {"url": url_for("notifications.index"), "label": "All notifications"}}
+
+
 def register(app):
-    """Blueprints, the bell in every page's header and the `notifications` CLI group."""
+    """Blueprints, the bell in every page's header, its Home block and the `notifications` CLI group."""
+    from taskforce import home
     from taskforce.notifications import cli
+    home.register_block("notifications", 10, home_block, title="Unread notifications",
+                        live_events=("notifications_unread",))
     app.register_blueprint(bp)
     app.register_blueprint(api)
     cli.register(app)

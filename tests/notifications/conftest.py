@@ -44,3 +44,6 @@ def smtp_server(app):
 
 
 from tests.channels.conftest import LiveSocket, signed_in_socket  # noqa: E402,F401  (a real Socket.IO client)
+from tests.channels.conftest import generous_send_limit, make_channel  # noqa: E402,F401
+from tests.directory.conftest import make_service  # noqa: E402,F401
+from tests.lessons.conftest import lesson_form, make_lesson  # noqa: E402,F401

@@ -1,0 +1,10 @@
+"""Blinker signals the channels domain sends; listeners are connected in `taskforce/wiring.py` (DESIGN §2).
+
+`message_posted(message, mentioned_ids)` — after commit, when a new message was stored (not for a retried
+send): the notifications listener (`channels/live.py`) tells the people it @mentions and, for a reply, those
+who wrote in its thread.
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+message_posted = _signals.signal("message-posted")
