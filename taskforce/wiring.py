@@ -22,8 +22,9 @@ def connect_signals(app) -> None:
     invitation_accepted.connect(auth_live.notify_inviter_of_acceptance, weak=False)
 
     from taskforce.channels import live as channels_live
-    from taskforce.channels.signals import message_posted
+    from taskforce.channels.signals import channel_read, message_posted
     message_posted.connect(channels_live.notify_mentions_and_thread_replies, weak=False)
+    channel_read.connect(channels_live.read_notifications_of_read_messages, weak=False)
 
     from taskforce.lessons import live as lessons_live
     from taskforce.lessons.signals import lesson_published as published, lesson_sent_back, lesson_submitted

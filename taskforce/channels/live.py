@@ -32,3 +32,11 @@ def notify_mentions_and_thread_replies(message, mentioned_ids=(), **_extra) -> N
         notifications.notify(replied, THREAD_REPLY, f"{author} replied in a thread in #{channel}",
                              message_url(message), object_type="message", object_id=message.id,
                              email_text=f"Someone replied in your thread in #{channel}")
+
+
+@notifications.listener
+def read_notifications_of_read_messages(user_id, channel_id=None, last_read=0, **_extra) -> None:
+    """Receiver of `channels.signals.channel_read`: reading the channel reads its mentions and replies."""
+    unread = notifications.unread_object_ids(user_id, "message")
+    if unread:  # usually empty: one small query per read position change
+        notifications.mark_object_read(user_id, "message", notifying.read_message_ids(channel_id, unread, last_read))

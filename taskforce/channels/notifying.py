@@ -47,3 +47,11 @@ def recent_mentions(actor, limit: int = 5) -> list[dict]:
     return [{"message_id": r.id, "channel_id": r.channel_id, "channel_name": r.name,
              "author": authors.get(r.author_id, "Someone"), "created_at": r.created_at,
              "unread": r.id > (r[5] or 0)} for r in rows]
+
+
+def read_message_ids(channel_id: int, message_ids, last_read: int) -> list[int]:
+    """Which of `message_ids` are in this channel at or before the read position `last_read`."""
+    wanted = sorted({i for i in message_ids if isinstance(i, int) and i <= last_read})
+    if not wanted:
+        return []
+    return list(db.session.scalars(select(Message.id).where(Message.channel_id == channel_id, Message.id.in_(wanted))))

@@ -9,10 +9,14 @@ Contract kept stable for every domain:
   ("Ana mentioned you in #intake"), `url` a path inside the app, `email_text` what an email may say
   ("You were mentioned in #intake"; default `text`).
 
+- `unread_object_ids(user_id, object_type)` / `mark_object_read(user_id, object_type, ids)`: a domain that saw
+  its member look at objects (a channel read up to a message) reads their notifications.
+
 Rooms: `models.py` (rows, preferences, digests), `rules.py` (PURE: who gets what), `services.py` (notify,
 count, list, mark read, preferences), `mailing.py` (email at once, daily digest), `views.py` (bell, page,
 preferences), `cli.py` (`notifications send-digests`).
 """
-from taskforce.notifications.services import KINDS, kinds, listener, notify, register_kind
+from taskforce.notifications.services import (KINDS, kinds, listener, mark_object_read, notify, register_kind,
+                                              unread_object_ids)
 
-__all__ = ["KINDS", "kinds", "listener", "notify", "register_kind"]
+__all__ = ["KINDS", "kinds", "listener", "mark_object_read", "notify", "register_kind", "unread_object_ids"]

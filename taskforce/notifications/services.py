@@ -196,6 +196,13 @@ def mark_all_read(actor, kind=None) -> int:
     return changed
 
 
+def unread_object_ids(user_id: int, object_type: str, limit: int = 500) -> set[int]:
+    """The ids of objects of one type a member has unread notifications about (bounded)."""
+    return set(db.session.scalars(select(Notification.object_id).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None), Notification.object_type == object_type,
+        Notification.object_id.is_not(None)).limit(limit)))
+
+
 def mark_object_read(user_id: int, object_type: str, object_ids: Iterable[int]) -> int:
     """A domain saw its member look at objects (a channel's messages read): their notifications are read."""
     wanted = sorted({i for i in object_ids if isinstance(i, int)})

@@ -139,3 +139,21 @@ def test_the_inviter_hears_that_the_invitation_was_accepted(client, login, make_
     assert response.status_code == 302
     [note] = notes(coordinator)
     assert note.text == "New Nurse accepted your invitation and joined Eastside Clinic"
+
+
+def test_reading_the_channel_reads_its_mentions_on_the_bell(signed_in_socket, make_user, make_channel):
+    from taskforce.notifications import services
+    intake, other = make_channel(name="intake"), make_channel(name="logistics")
+    author, named = make_user(display_name="Ana Author"), make_user(display_name="Kofi Mensah")
+    writer = signed_in_socket(author)
+    first = writer.emit("send", {"channel_id": intake.id, "body": "@**Kofi Mensah** one", "client_id": "1"})["id"]
+    writer.emit("send", {"channel_id": other.id, "body": "@**Kofi Mensah** elsewhere", "client_id": "2"})
+    later = writer.emit("send", {"channel_id": intake.id, "body": "@**Kofi Mensah** two", "client_id": "3"})["id"]
+    reader = signed_in_socket(named)
+    reader.events()
+    assert services.unread_count(named) == 3
+    reader.emit("read", {"channel_id": intake.id, "message_id": first})
+    assert services.unread_count(named) == 2
+    assert {"count": 2, "badge": "2"} in reader.events("notifications_unread")
+    reader.emit("read", {"channel_id": intake.id, "message_id": later})
+    assert [n.text for n in notes(named) if n.read_at is None] == ["Ana Author mentioned you in #logistics"]
