@@ -7,6 +7,7 @@ object.
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from taskforce.errors import ValidationError
 from taskforce.forms import ActionForm
 from taskforce.notifications import rules, services
 from taskforce.notifications.rules import Delivery
@@ -81,7 +82,7 @@ def preferences():
         choices = {key[len("delivery-"):]: value for key, value in request.form.items() if key.startswith("delivery-")}
         try:
             services.set_preferences(_actor(), choices)
-        except services.ValidationError as error:
+        except ValidationError as error:
             errors, status = error.details.get("fields", {}), 400
             flash(error.message, "error")
         else:
