@@ -80,6 +80,8 @@ def notify(user_ids: Iterable[int], kind: str, text: str, url: str, *, object_ty
     """Tell these members something happened: a row each (active accounts only), the live bell count, and an
     email for those who chose "at once". `text` is short and carries no case details ("Ana mentioned you
     in #intake"); `email_text` is what an email may say (default `text`). Returns the recipients told."""
+    if isinstance(user_ids, int):  # one member (the style guide's example passes a single id)
+        user_ids = [user_ids]
     wanted = sorted({i for i in user_ids or () if isinstance(i, int) and not isinstance(i, bool)})
     if not wanted:
         return []

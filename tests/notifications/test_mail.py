@@ -118,3 +118,28 @@ def test_without_smtp_nothing_is_sent_and_the_command_says_so(app, kind, member)
     result = app.test_cli_runner().invoke(args=["notifications", "send-digests"])
     assert "No SMTP relay configured" in result.output
     assert db.session.scalar(select(func.count(NotificationDigest.id))) == 0
+
+
+def test_digest_runs_racing_in_many_threads_send_each_digest_once(app, kind, make_user, smtp_server):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    members = [make_user(email=f"daily{n}@clinic.example.org") for n in range(5)]
+    for person in members:
+        services.set_preferences(person, {kind: "digest"})
+        notify([person.id], kind, "Ping", "/", email_text="A test ping happened")
+    db.session.commit()
+    start = threading.Barrier(4)
+
+    def run(_):
+        with app.app_context():
+            start.wait()
+            try:
+                return mailing.send_digests()
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(run, range(4)))
+    assert sum(r["sent"] for r in results) == 5 and sum(r["failed"] for r in results) == 0
+    assert sorted(r[0] for r, _m in smtp_server.mails) == sorted(p.email for p in members)
+    assert db.session.scalar(select(func.count(NotificationDigest.id))) == 5

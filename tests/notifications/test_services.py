@@ -32,6 +32,11 @@ def test_notify_keeps_text_short_on_one_line_and_links_inside_the_app(app, kind,
     assert first.url == second.url == "/notifications"
 
 
+def test_notify_takes_one_id_too(app, kind, member):
+    assert notify(member.id, kind, "Just you", "/") == [member.id]
+    assert [r.text for r in rows_of(member)] == ["Just you"]
+
+
 def test_notify_with_nobody_writes_nothing(app, kind):
     assert notify([], kind, "x", "/") == []
     assert db.session.scalar(select(func.count(Notification.id))) == 0
