@@ -6,7 +6,8 @@ A provider returns a dict: `items` — a list of `{"text", "url", "meta"?, "unre
 `empty` — what the member can do when there is nothing (every block says it); `more` — optional
 `{"url", "label"}`. `live_events` names the pushes after which the page fetches the block again
 (`GET /home/blocks/<name>`, static/js/home.js). "New since your last visit" reads `previous_visit(user)`:
-a visit counts as new after an hour away, so reloading the page does not empty the blocks.
+a visit counts as new after an hour away, so reloading the page does not empty the blocks; before a
+second visit it is None (show the newest).
 """
 import threading
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ from taskforce.dbtypes import utcnow
 from taskforce.extensions import db
 
 NEW_VISIT_AFTER = timedelta(hours=1)
-FIRST_VISIT_LOOKBACK = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,12 @@ def page_for(user) -> list[dict]:
     return [built for built in (build(block, user) for block in registered()) if built is not None]
 
 
-def previous_visit(user) -> datetime:
-    """Where "new since your last visit" starts for this member (two weeks back on a first visit)."""
+def previous_visit(user) -> datetime | None:
+    """Where "new since your last visit" starts for this member; None before a second visit (blocks then
+    show the newest, so a first morning is not empty)."""
     from taskforce.notifications.models import HomeVisit
     visit = db.session.get(HomeVisit, user.id)
-    if visit is None or visit.previous_seen_at is None:
-        return utcnow() - FIRST_VISIT_LOOKBACK
-    return visit.previous_seen_at
+    return None if visit is None else visit.previous_seen_at
 
 
 def record_visit(user, now: datetime | None = None) -> None:

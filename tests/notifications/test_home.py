@@ -59,12 +59,16 @@ def test_new_lessons_count_from_the_previous_visit_not_the_last_reload(app, clie
     db.session.commit()
     login(member)
     first = client.get("/").get_data(as_text=True)
-    assert "Released long ago" not in block(first, "new_lessons")   # before the two-week lookback
+    assert "Released long ago" in block(first, "new_lessons")   # a first visit shows the newest
+    home.record_visit(member, utcnow() + timedelta(hours=2))   # the next visit: since the first one
     make_lesson(title="Fresh today")
+    db.session.get(Lesson, old.id).published_at = utcnow() - timedelta(days=30)
+    db.session.commit()
+    assert "Released long ago" not in block(client.get("/").get_data(as_text=True), "new_lessons")
     assert "Fresh today" in block(client.get("/").get_data(as_text=True), "new_lessons")
     assert "Fresh today" in block(client.get("/").get_data(as_text=True), "new_lessons")  # a reload keeps it
-    home.record_visit(member, utcnow() + timedelta(hours=2))  # tomorrow morning's visit
-    home.record_visit(member, utcnow() + timedelta(hours=4))
+    home.record_visit(member, utcnow() + timedelta(hours=4))  # tomorrow morning's visit
+    home.record_visit(member, utcnow() + timedelta(hours=6))
     assert "Fresh today" not in block(client.get("/").get_data(as_text=True), "new_lessons")
 
 
