@@ -7,6 +7,7 @@ address and no subject, only that a mail of some purpose failed.
 """
 import logging
 import os
+import re
 import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -23,7 +24,7 @@ def configured() -> bool:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())[:200]  # a header takes no line breaks (header injection)
+    return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", str(text)).split())[:200]  # no header injection
 
 
 def send(recipients, subject: str, body: str, *, purpose: str = "mail") -> bool:

@@ -8,6 +8,7 @@ for the actor (404), whatever the id.
 """
 import functools
 import logging
+import re
 import threading
 from collections.abc import Iterable
 
@@ -64,13 +65,18 @@ def users_table():
     return db.metadata.tables["users"]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _line(text, limit: int) -> str:
-    return " ".join(str(text or "").split())[:limit]
+    """One line of at most `limit` characters, without control characters (PostgreSQL refuses NUL)."""
+    return " ".join(_CONTROL.sub(" ", str(text or "")).split())[:limit]
 
 
 def _safe_url(url) -> str:
     url = str(url or "")
-    if not url.startswith("/") or url.startswith("//") or "\\" in url or len(url) > MAX_URL:
+    if (not url.startswith("/") or url.startswith("//") or "\\" in url or len(url) > MAX_URL
+            or _CONTROL.search(url)):
         return "/notifications"
     return url
 

@@ -27,9 +27,11 @@ def test_notify_writes_a_row_per_active_recipient_once(app, kind, make_user):
 def test_notify_keeps_text_short_on_one_line_and_links_inside_the_app(app, kind, member):
     notify([member.id], kind, "line one\nline two\x00" + "x" * 1000, "https://evil.example/x")
     notify([member.id], kind, "ok", "//evil.example/x")
-    first, second = rows_of(member)
-    assert "\n" not in first.text and len(first.text) == 300 and first.text.startswith("line one line two")
-    assert first.url == second.url == "/notifications"
+    notify([member.id], kind, "ok", "/lessons/1\x00")
+    first, second, third = rows_of(member)
+    assert "\n" not in first.text and "\x00" not in first.text and len(first.text) == 300
+    assert first.text.startswith("line one line two")
+    assert first.url == second.url == third.url == "/notifications"
 
 
 def test_notify_takes_one_id_too(app, kind, member):
