@@ -157,3 +157,21 @@ def test_reading_the_channel_reads_its_mentions_on_the_bell(signed_in_socket, ma
     assert {"count": 2, "badge": "2"} in reader.events("notifications_unread")
     reader.emit("read", {"channel_id": intake.id, "message_id": later})
     assert [n.text for n in notes(named) if n.read_at is None] == ["Ana Author mentioned you in #logistics"]
+
+
+def test_the_channels_sidebar_lists_my_mentions_without_their_text(client, login, signed_in_socket, make_user,
+                                                                   make_channel):
+    intake = make_channel(name="intake")
+    private = make_channel(ChannelKind.PRIVATE, name="night-shift")
+    author, named = make_user(display_name="Ana Author"), make_user(display_name="Kofi Mensah")
+    db.session.add(ChannelMembership(channel_id=private.id, user_id=author.id))
+    db.session.commit()
+    writer = signed_in_socket(author)
+    ack = writer.emit("send", {"channel_id": intake.id, "body": "@**Kofi Mensah** the van is late", "client_id": "s1"})
+    writer.emit("send", {"channel_id": private.id, "body": "@**Kofi Mensah** not your channel", "client_id": "s2"})
+    login(named)
+    page = client.get(f"/channels/{intake.id}").get_data(as_text=True)
+    sidebar = page[page.index("Mentions of you"):page.index("New channel")]
+    assert "Ana Author in #intake" in sidebar and f"#message-{ack['id']}" in sidebar
+    assert "the van is late" not in sidebar and "night-shift" not in sidebar
+    assert 'class="mention-item unread"' in sidebar
