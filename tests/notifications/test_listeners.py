@@ -175,3 +175,18 @@ def test_the_channels_sidebar_lists_my_mentions_without_their_text(client, login
     assert "Ana Author in #intake" in sidebar and f"#message-{ack['id']}" in sidebar
     assert "the van is late" not in sidebar and "night-shift" not in sidebar
     assert 'class="mention-item unread"' in sidebar
+
+
+def test_a_plain_message_fetches_no_notification_facts(signed_in_socket, make_user, make_channel, monkeypatch):
+    """Most messages concern nobody in particular: the listener returns before any query (per-message cost
+    of notifications is nil unless someone is @named or it is a reply)."""
+    from taskforce.channels import notifying
+    channel = make_channel(name="general")
+    make_user(display_name="Kofi Mensah")
+    sock = signed_in_socket(make_user())
+    real, calls = notifying.message_facts, []
+    monkeypatch.setattr(notifying, "message_facts", lambda *a, **k: calls.append(a) or real(*a, **k))
+    sock.emit("send", {"channel_id": channel.id, "body": "Van leaves at 19:00", "client_id": "plain"})
+    assert calls == []
+    sock.emit("send", {"channel_id": channel.id, "body": "@**Kofi Mensah** van?", "client_id": "named"})
+    assert len(calls) == 1
