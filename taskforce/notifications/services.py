@@ -12,7 +12,7 @@ import re
 import threading
 from collections.abc import Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from taskforce import ids, live
@@ -99,9 +99,9 @@ def notify(user_ids: Iterable[int], kind: str, text: str, url: str, *, object_ty
         if not recipients:
             return []
         now = utcnow()
-        db.session.add_all([Notification(user_id=user_id, kind=kind, object_type=object_type, object_id=object_id,
-                                         text=text, email_text=email_text, url=url, created_at=now)
-                            for user_id in recipients])
+        db.session.execute(insert(Notification), [  # one executemany, not a statement per recipient
+            {"user_id": user_id, "kind": kind, "object_type": object_type, "object_id": object_id, "text": text,
+             "email_text": email_text, "url": url, "created_at": now} for user_id in recipients])
         db.session.commit()
         by_delivery = rules.split_by_delivery(recipients, _preferences_of(recipients, kind))
     except SQLAlchemyError:
