@@ -14,3 +14,25 @@ def connect_signals(app) -> None:
     from taskforce.lessons.events import announce_published_lesson
     from taskforce.lessons.signals import lesson_published
     lesson_published.connect(announce_published_lesson, weak=False)
+
+    # domains → notifications (issue 14): each domain's `live.py` turns its signals into notification rows,
+    # the bell count and emails. Importing a `live.py` registers its kinds.
+    from taskforce.auth import live as auth_live
+    from taskforce.auth.signals import invitation_accepted
+    invitation_accepted.connect(auth_live.notify_inviter_of_acceptance, weak=False)
+
+    from taskforce.channels import live as channels_live
+    from taskforce.channels.signals import channel_read, message_posted
+    message_posted.connect(channels_live.notify_mentions_and_thread_replies, weak=False)
+    channel_read.connect(channels_live.read_notifications_of_read_messages, weak=False)
+
+    from taskforce.lessons import live as lessons_live
+    from taskforce.lessons.signals import lesson_published as published, lesson_sent_back, lesson_submitted
+    published.connect(lessons_live.notify_author_of_release, weak=False)
+    lesson_sent_back.connect(lessons_live.notify_author_of_send_back, weak=False)
+    lesson_submitted.connect(lessons_live.notify_reviewers_of_submission, weak=False)
+
+    from taskforce.directory import live as directory_live
+    from taskforce.directory.signals import capacity_changed, entries_went_stale
+    capacity_changed.connect(directory_live.notify_followers_of_capacity, weak=False)
+    entries_went_stale.connect(directory_live.notify_organization_of_stale_entries, weak=False)

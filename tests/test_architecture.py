@@ -129,3 +129,26 @@ def test_audit_log_is_append_only():
         source = path.read_text()
         for forbidden in ("delete(AuditEvent", "update(AuditEvent", "AuditEvent).delete", "AuditEvent).update"):
             assert forbidden not in source, f"{name} modifies the audit log"
+
+
+PLATFORM = ("taskforce.notifications", "taskforce.mail", "taskforce.home", "taskforce.live")
+
+
+@pytest.mark.parametrize("name,path,tree", [m for m in ALL if m[0].startswith(PLATFORM)],
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_platform_modules_import_no_domain(name, path, tree):
+    """live, notifications, mail and home are used by every domain, so they import none (DESIGN §2):
+    domains feed them through signals, listeners and registered home blocks."""
+    for module in imported(tree):
+        assert not domain_of(module), f"{name} is a platform module but imports {module}"
+
+
+@pytest.mark.parametrize("name,path,tree", [m for m in ALL if m[0].endswith(".live") and domain_of(m[0])],
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_live_listeners_reach_the_database_and_sockets_only_through_services(name, path, tree):
+    """A domain's `live.py` turns signals into pushes and notifications (DESIGN §2): facts come from its own
+    services, sockets from `taskforce.live`."""
+    source = path.read_text()
+    assert "db.session" not in source, f"{name} uses db.session; call a service"
+    for module in imported(tree):
+        assert not module.startswith(("flask_socketio", "taskforce.extensions.socketio")), f"{name} imports {module}"

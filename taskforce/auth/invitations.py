@@ -4,17 +4,15 @@ A coordinator invites a person to an organization with a role; the link is singl
 hours and sets the password. Only the token's hash is stored, so the link is shown once (and mailed when
 SMTP is configured).
 """
-import smtplib
-from email.message import EmailMessage
-
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from taskforce import audit
+from taskforce import audit, mail
 from taskforce.auth import passwords
 from taskforce.auth.models import Invitation, Organization, Role, User
 from taskforce.auth.services import find_user_by_email
+from taskforce.auth.signals import invitation_accepted
 from taskforce.auth.validation import clean_choice, clean_email, clean_text
 from taskforce.dbtypes import utcnow
 from taskforce.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -113,26 +111,14 @@ def accept_invitation(token, display_name, password) -> User:
         raise Conflict(INVALID_LINK) from None
     audit.record(user, "auth.invitation_accepted", invitation)
     db.session.commit()
+    invitation_accepted.send(invitation, user=user)
     return user
 
 
 def mail_invitation(invitation: Invitation, link: str) -> bool:
-    """Send the link when SMTP is configured; returns whether it was sent (the link is shown either way)."""
-    server = current_app.config.get("MAIL_SERVER")
-    if not server:
-        return False
-    message = EmailMessage()
-    message["Subject"] = "Your invitation to the task force platform"
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = invitation.email
-    message.set_content(
-        f"You have been invited to join {invitation.organization.name} on the task force platform.\n\n"
-        f"Set your password here within 72 hours (the link works once):\n{link}\n"
-    )
-    try:
-        with smtplib.SMTP(server, current_app.config["MAIL_PORT"], timeout=10) as smtp:
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.warning("invitation mail to %s failed", invitation.email)
-        return False
-    return True
+    """Send the link when SMTP is configured (through `taskforce.mail`); returns whether it was sent (the
+    link is shown either way)."""
+    return mail.send(invitation.email, "Your invitation to the task force platform",
+                     f"You have been invited to join {invitation.organization.name} on the task force platform.\n\n"
+                     f"Set your password here within 72 hours (the link works once):\n{link}\n",
+                     purpose="invitation")

@@ -2,8 +2,11 @@
 
 `sessions_revoked(user_id, session_ids)` — after commit, when sign-in sessions die (logout, deactivation,
 role change): the channels layer disconnects those sockets at once.
+`invitation_accepted(invitation, user)` — after commit, when a person used their invitation link and has an
+account: the coordinator who invited them is notified.
 """
 from blinker import Namespace
 
 _signals = Namespace()
 sessions_revoked = _signals.signal("sessions-revoked")
+invitation_accepted = _signals.signal("invitation-accepted")

@@ -89,11 +89,8 @@ class ChannelNamespace(Namespace):
             posted = messaging.post_message(actor, data.get("channel_id"), data.get("body"), data.get("client_id"),
                                             parent_id=data.get("parent_id"),
                                             confirm_pii=data.get("confirm_pii") is True)
-            if posted.created:
+            if posted.created:  # mentions and thread replies: channels.signals.message_posted → channels/live.py
                 room_events.message_posted(posted.message)
-                for person in posted.mentioned:
-                    room_events.notify(person.id, "mention", f"{actor.display_name} mentioned you",
-                                       f"/channels/{posted.message.channel_id}#message-{posted.message.id}")
             return {"id": posted.message.id}
         return self._handle("send", args, run)
 

@@ -14,6 +14,7 @@ from taskforce.auth.models import User
 from taskforce.channels import access, mentions, pii_check
 from taskforce.channels.models import (MAX_BODY, MAX_CLIENT_ID, REACTIONS, Channel, Mention, Message,
                                        MessageRevision, Reaction)
+from taskforce.channels.signals import message_posted
 from taskforce.dbtypes import utcnow
 from taskforce.errors import NotFound, PermissionDenied, ValidationError
 from taskforce.extensions import db
@@ -97,6 +98,7 @@ def post_message(actor: User, channel_id, body, client_id, *, parent_id=None, co
         return Posted(existing, created=False)
     mentioned = _record_mentions(actor, channel, message)
     db.session.commit()
+    message_posted.send(message, mentioned_ids=[person.id for person in mentioned])
     return Posted(message, created=True, mentioned=mentioned)
 
 

@@ -13,6 +13,7 @@ from taskforce.auth.validation import clean_choice, clean_text
 from taskforce.channels import access
 from taskforce.channels.models import Channel, ChannelKind, ChannelMembership, Message
 from taskforce.channels.payloads import channel_payload
+from taskforce.channels.signals import channel_read
 from taskforce.dbtypes import utcnow
 from taskforce.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from taskforce.extensions import db
@@ -139,8 +140,11 @@ def mark_read(actor: User, channel_id, message_id) -> int:
         raise ValidationError("message_id must be a message's number.", field="message_id")
     newest = db.session.scalar(select(func.max(Message.id)).where(Message.channel_id == channel.id)) or 0
     membership = ensure_membership(actor, channel)
-    membership.last_read_message_id = max(membership.last_read_message_id, min(message_id, newest))
+    before = membership.last_read_message_id
+    membership.last_read_message_id = max(before, min(message_id, newest))
     db.session.commit()
+    if membership.last_read_message_id > before:
+        channel_read.send(actor.id, channel_id=channel.id, last_read=membership.last_read_message_id)
     return membership.last_read_message_id
 
 

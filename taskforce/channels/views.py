@@ -7,7 +7,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from taskforce import ids
-from taskforce.channels import events, messaging, room_events, services
+from taskforce.channels import events, messaging, notifying, room_events, services
 from taskforce.channels.models import MAX_BODY, REACTIONS, ChannelKind
 from taskforce.channels.payloads import channel_payload, message_payload
 from taskforce.errors import ValidationError
@@ -21,7 +21,7 @@ def _sidebar(selected_id=None) -> dict:
     channels = services.readable_channels(actor)
     return {"channels": channels, "unread": services.unread_counts(actor), "selected_id": selected_id,
             "kinds": [k for k in ChannelKind if k is not ChannelKind.TRAINING], "sectors": services.sector_choices(),
-            "reactions": REACTIONS, "max_body": MAX_BODY}
+            "reactions": REACTIONS, "max_body": MAX_BODY, "mentions": notifying.recent_mentions(actor)}
 
 
 @bp.get("/")
@@ -176,6 +176,8 @@ def revisions(message_id):
 
 
 def register(app) -> None:
+    from taskforce.channels import home_views  # its blocks on Home (taskforce/home.py)
+    home_views.register(app)
     app.register_blueprint(bp)
     app.register_blueprint(api)
     events.register(app)

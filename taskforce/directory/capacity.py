@@ -6,19 +6,17 @@ capacity also counts as verifying the entry — the provider has just looked at 
 service is operating — so it clears the stale flag. The − / + buttons send a change (`change_capacity`), added
 in SQL so simultaneous presses all count; the Set form sends absolute numbers (`update_capacity`).
 """
-import smtplib
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 
-from flask import current_app
 from sqlalchemy import or_, select, update
 
-from taskforce import audit
+from taskforce import audit, mail
 from taskforce.dbtypes import utcnow
 from taskforce.directory import search, validation
 from taskforce.directory.finder import LISTED_STATUSES
 from taskforce.directory.models import Service
 from taskforce.directory.services import get_editable_service
+from taskforce.directory.signals import capacity_changed, entries_went_stale
 from taskforce.errors import ValidationError
 from taskforce.extensions import db
 
@@ -37,6 +35,7 @@ def update_capacity(actor, service_id, available, total) -> Service:
     audit.record(actor, "directory.capacity_updated", service)
     db.session.commit()
     db.session.expire(service)
+    capacity_changed.send(service, actor_id=actor.id)
     return service
 
 
@@ -67,6 +66,7 @@ def change_capacity(actor, service_id, delta) -> Service:
     audit.record(actor, "directory.capacity_updated", service)
     db.session.commit()
     db.session.expire(service)
+    capacity_changed.send(service, actor_id=actor.id)
     return service
 
 
@@ -96,6 +96,8 @@ def remind_stale(now: datetime | None = None) -> list[dict]:
             reminders[organization.id] = {
                 "organization": organization.name,
                 "recipients": [u.email for u in people if u.is_coordinator] or [u.email for u in people],
+                "recipient_ids": [u.id for u in people if u.is_coordinator] or [u.id for u in people],
+                "organization_id": organization.id,
                 "services": []}
         reminders[organization.id]["services"].append({"id": service.id, "name": service.name})
     table = Service.__table__
@@ -106,27 +108,29 @@ def remind_stale(now: datetime | None = None) -> list[dict]:
         audit.record(None, "directory.stale_reminded", ("Organization", organization_id), actor_label="system",
                      outcome=f"{len(reminder['services'])} services")
     db.session.commit()
+    for reminder in reminders.values():
+        entries_went_stale.send(reminder["organization_id"], service_ids=[s["id"] for s in reminder["services"]],
+                                recipient_ids=reminder["recipient_ids"])
     return list(reminders.values())
 
 
 def mail_stale_reminder(reminder: dict, directory_url: str) -> bool:
-    """Mail one organization's reminder when SMTP is configured; returns whether it was sent."""
-    server = current_app.config.get("MAIL_SERVER")
-    if not server or not reminder["recipients"]:
-        return False
+    """Mail one organization's reminder when SMTP is configured (through `taskforce.mail`); returns whether
+    it was sent."""
     names = "\n".join(f"  - {s['name']}" for s in reminder["services"])
-    message = EmailMessage()
-    message["Subject"] = "Directory entries to confirm"
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = ", ".join(reminder["recipients"])
-    message.set_content(
-        f"These services of {reminder['organization']} have not been confirmed for 90 days:\n\n{names}\n\n"
-        f"Partners may send survivors to them tonight. Please open the directory, check each entry and press "
-        f"“Mark as verified” (or correct it):\n{directory_url}\n")
-    try:
-        with smtplib.SMTP(server, current_app.config["MAIL_PORT"], timeout=10) as smtp:
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.warning("stale reminder mail for %s failed", reminder["organization"])
-        return False
-    return True
+    return mail.send(reminder["recipients"], "Directory entries to confirm",
+                     f"These services of {reminder['organization']} have not been confirmed for 90 days:\n\n{names}\n\n"
+                     f"Partners may send survivors to them tonight. Please open the directory, check each entry and "
+                     f"press “Mark as verified” (or correct it):\n{directory_url}\n", purpose="stale reminder")
+
+
+LOW_SHARE = 0.2  # a service is short of capacity at a fifth of its total or less
+
+
+def low_capacity_services(organization_id: int, limit: int = 10) -> list[Service]:
+    """The organization's listed services with capacity at a fifth of the total or less (Home), fullest
+    first."""
+    return list(db.session.scalars(select(Service).where(
+        Service.organization_id == organization_id, Service.status.in_(LISTED_STATUSES),
+        Service.capacity_total > 0, Service.capacity_available <= Service.capacity_total * LOW_SHARE)
+        .order_by(Service.capacity_available, Service.name).limit(limit)).unique())

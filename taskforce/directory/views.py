@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from taskforce.dbtypes import utcnow
-from taskforce.directory import capacity, finder, presenting, services
+from taskforce.directory import capacity, finder, follows, presenting, services
 from taskforce.directory.forms import LIST_FIELDS, ActionForm, CapacityForm, ServiceForm
 from taskforce.directory.languages import COMMON, language_name, picker_choices
 from taskforce.directory.taxonomy import CATEGORIES, GENDERS, TRAFFICKING_TYPES, WEEKDAYS
@@ -100,7 +100,19 @@ def show(service_id):
     now = utcnow()
     service = presenting.present(services.get_service(service_id), current_user, now)
     return render_template("directory/show.html", service=service, weekdays=WEEKDAYS,
-                           capacity_form=CapacityForm(), action_form=ActionForm())
+                           capacity_form=CapacityForm(), action_form=ActionForm(),
+                           following=follows.is_following(current_user, service_id))
+
+
+@bp.post("/services/<int:service_id>/follow")
+@login_required
+def follow(service_id):
+    """Follow (or stop following) a service: its followers are told when its beds change."""
+    ActionForm().require_valid()
+    following = follows.follow(current_user, service_id, on=request.form.get("follow") != "0")
+    flash("You will be told when its capacity changes." if following else "You no longer follow this service.",
+          "info")
+    return redirect(url_for("directory.show", service_id=service_id), 303)
 
 
 def _submitted_fields() -> dict:
@@ -194,6 +206,8 @@ def verify(service_id):
 
 def register(app):
     """Blueprint, JSON API and the `directory` CLI group; the HSDS/CSV exchange plugs in when present."""
+    from taskforce.directory import home_views  # its blocks on Home (taskforce/home.py)
+    home_views.register(app)
     from taskforce.directory import api, cli
     app.register_blueprint(bp)
     api.register(app)

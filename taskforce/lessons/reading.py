@@ -140,3 +140,16 @@ def helpful_counts(lesson_ids) -> dict[int, int]:
     rows = db.session.execute(select(LessonHelpfulMark.lesson_id, func.count()).where(
         LessonHelpfulMark.lesson_id.in_(list(lesson_ids))).group_by(LessonHelpfulMark.lesson_id))
     return dict(rows.all())
+
+
+def new_since(actor: User, since, limit: int = 6) -> list[tuple[Lesson, bool]]:
+    """Lessons released since `since` (None: the newest) that the actor may read, those involving the actor's
+    sector first (Home: "new since your last visit"). Returns (lesson, for my sector) pairs."""
+    mine = select(LessonSector.lesson_id).where(LessonSector.sector == actor.sector.value)
+    stmt = select(Lesson).where(published_for(actor))
+    if since is not None:  # None: a first visit, the newest ones
+        stmt = stmt.where(Lesson.published_at > since)
+    rows = db.session.scalars(stmt.order_by(Lesson.published_at.desc()).limit(50 if since else limit)).all()
+    sector_ids = set(db.session.scalars(mine.where(LessonSector.lesson_id.in_([r.id for r in rows])))) if rows else set()
+    ordered = sorted(rows, key=lambda lesson: lesson.id not in sector_ids)
+    return [(lesson, lesson.id in sector_ids) for lesson in ordered[:limit]]

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select, update
 
 from taskforce import audit
-from taskforce.auth.models import User
+from taskforce.auth.models import Role, User
 from taskforce.auth.validation import clean_choice, clean_text
 from taskforce.errors import Conflict, PermissionDenied, ValidationError
 from taskforce.extensions import db
@@ -18,7 +18,10 @@ from taskforce.lessons.redaction import findings_in
 from taskforce.lessons.models import (TEXT_FIELDS, Lesson, LessonIndicator, LessonReviewComment, LessonRevision,
                                       LessonSector, NotIdentifyingDecision, Status, Visibility)
 from taskforce.lessons.services import get_lesson
-from taskforce.lessons.signals import lesson_published
+from taskforce.lessons.signals import lesson_published, lesson_sent_back
+
+
+REVIEWER_ROLES = (Role.COORDINATOR, Role.ADMIN)  # `User.can_review_lessons`, as a query
 
 
 def _reviewable(actor: User, lesson_id) -> Lesson:
@@ -54,6 +57,12 @@ def _claim(lesson: Lesson, to: Status) -> None:
     db.session.expire(lesson, ["status", "updated_at"])
 
 
+def reviewer_ids(lesson: Lesson) -> list[int]:
+    """Who may review this lesson: active coordinators and administrators other than its author."""
+    return list(db.session.scalars(select(User.id).where(User.active.is_(True), User.role.in_(REVIEWER_ROLES),
+                                                         User.id != lesson.author_id).order_by(User.id)))
+
+
 def review_queue(actor: User) -> list[Lesson]:
     """Lessons waiting for a coordinator, oldest first (the coordinator's own are listed, not reviewable)."""
     if not actor.can_review_lessons:
@@ -71,6 +80,7 @@ def send_back(actor: User, lesson_id, comment) -> Lesson:
     lesson.reviewer_id = actor.id
     audit.record(actor, "lesson.changes_requested", lesson)
     db.session.commit()
+    lesson_sent_back.send(lesson)
     return lesson
 
 

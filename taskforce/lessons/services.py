@@ -18,6 +18,7 @@ from taskforce.extensions import db
 from taskforce.lessons import indicators, redaction
 from taskforce.lessons.models import (JurisdictionLevel, Lesson, LessonIndicator, LessonSector,
                                       NotIdentifyingDecision, Status, TraffickingType, Visibility)
+from taskforce.lessons.signals import lesson_submitted
 
 LIMITS = {"title": 200, "summary": 2_000, "what_happened": 20_000, "what_worked": 10_000,
           "what_did_not": 10_000, "recommendation": 10_000}
@@ -206,6 +207,8 @@ def save_lesson(actor: User, lesson_id, texts: dict, tags: dict, decisions, *, s
         lesson.submitted_at = datetime.now(timezone.utc)
         audit.record(actor, "lesson.submitted", lesson)
     db.session.commit()
+    if submit:
+        lesson_submitted.send(lesson)
     return lesson
 
 

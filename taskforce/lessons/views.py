@@ -257,6 +257,8 @@ def helpful(lesson_id):
 
 
 def register(app):
+    from taskforce.lessons import home_views  # its blocks on Home (taskforce/home.py)
+    home_views.register(app)
     from taskforce.lessons import api
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)

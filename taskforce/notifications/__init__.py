@@ -1,26 +1,22 @@
-"""Per-recipient notifications (DESIGN §2). Contract kept stable for every domain (issue 14 builds the rows,
-the bell, the page, preferences and email behind it):
+"""Per-recipient notifications (DESIGN §2), a platform package: it imports no domain; domains feed it from
+the listeners in their `live.py`.
 
+Contract kept stable for every domain:
+- `@listener` on each such listener: its failure is logged, never raised into the committed use case;
 - `register_kind(kind, label)` once per kind, at import of the domain's `live.py`;
-- `notify(user_ids, kind, text, url, object_type=None, object_id=None)` from a domain's `live.py`
-  listener, after the domain's service committed. `text` is short and carries no case details
-  ("You were mentioned in #intake"), `url` a path inside the app.
+- `notify(user_ids, kind, text, url, object_type=None, object_id=None, email_text=None)` from a domain's
+  `live.py` listener, after the domain's service committed. `text` is short and carries no case details
+  ("Ana mentioned you in #intake"), `url` a path inside the app, `email_text` what an email may say
+  ("You were mentioned in #intake"; default `text`).
+
+- `unread_object_ids(user_id, object_type)` / `mark_object_read(user_id, object_type, ids)`: a domain that saw
+  its member look at objects (a channel read up to a message) reads their notifications.
+
+Rooms: `models.py` (rows, preferences, digests), `rules.py` (PURE: who gets what), `services.py` (notify,
+count, list, mark read, preferences), `mailing.py` (email at once, daily digest), `views.py` (bell, page,
+preferences), `cli.py` (`notifications send-digests`).
 """
-from collections.abc import Iterable
+from taskforce.notifications.services import (KINDS, kinds, listener, mark_object_read, notify, register_kind,
+                                              unread_object_ids)
 
-from taskforce import live
-
-KINDS: dict[str, str] = {}
-
-
-def register_kind(kind: str, label: str) -> str:
-    """Declare a notification kind (shown in preferences as `label`). Returns `kind`."""
-    KINDS[kind] = label
-    return kind
-
-
-def notify(user_ids: Iterable[int], kind: str, text: str, url: str, *, object_type: str | None = None,
-           object_id: int | None = None) -> None:
-    """Tell these members something happened. Until the notification rows exist this is the live toast."""
-    for user_id in set(user_ids):
-        live.push(live.user_room(user_id), "notification", {"kind": kind, "text": text, "url": url})
+__all__ = ["KINDS", "kinds", "listener", "mark_object_read", "notify", "register_kind", "unread_object_ids"]
