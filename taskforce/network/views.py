@@ -101,7 +101,8 @@ def compare():
 def pathways():
     answer = None
     if request.args.get("from_sector") or request.args.get("from_organization"):
-        answer = finding.find_routes(current_user, request.args, _view())
+        view = _view()  # `category` here is the help needed, not a filter on the referral links
+        answer = finding.find_routes(current_user, request.args, reading.View(view.start, view.end))
     if request.accept_mimetypes.best == "application/json" and answer is not None:
         return jsonify(answer)
     return render_template("network/pathways.html", answer=answer, args=request.args, **_common())
