@@ -84,6 +84,18 @@ class FigureStore:
             entry.done = entry.total if entry.status == "ready" else entry.done
             entry.ready.set()
 
+    def value(self, key, compute):
+        """The result of `compute()` for `key`, computed once (for readings that need no progress)."""
+        entry = self.get(key, lambda progress: compute())
+        if entry.status != "ready":
+            self.forget(key)  # the next request tries again
+            raise RuntimeError(f"computing {key[0]} failed")
+        return entry.result
+
+    def forget(self, key) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
@@ -91,6 +103,10 @@ class FigureStore:
 
 FIGURES = FigureStore()
 LAYOUTS = FigureStore(keep=4)
+# What one version's data reads as (cells, organizations, graph) and as each kind of viewer sees it, and the
+# finished map JSON: read-only once made (request threads share them), so a cached request only looks up.
+READINGS = FigureStore(keep=16)
+OUTPUTS = FigureStore(keep=16)
 _last_layout: dict = {}
 _layout_lock = threading.Lock()
 

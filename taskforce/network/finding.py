@@ -12,8 +12,7 @@ from taskforce.directory import finder, offerings
 from taskforce.directory.taxonomy import CATEGORIES, category_label
 from taskforce.errors import ValidationError
 from taskforce.network import analytics, pathways, reading
-from taskforce.network.graph import build_graph
-from taskforce.network.mapping import _require_viewer
+from taskforce.network.mapping import _require_viewer, current_reading
 from taskforce.network.suppression import sees_exact, total
 
 MAX_SERVICES = 500
@@ -51,16 +50,13 @@ def find_routes(viewer, args, view: reading.View, limit: int = 10) -> dict:
     for service in found.services:
         details = found.details.get(service.id)
         by_organization.setdefault(service.organization_id, []).append(_service_brief(service, details))
-    organizations = reading.organizations()
+    read = current_reading(reading.data_version(), view, now.date())
+    organizations, graph = read.organizations, read.graph
     names = {oid: (name, sector_value) for oid, name, sector_value in organizations}
     if organization_id is not None and organization_id not in names:
         raise ValidationError("No such organization in the task force.", field="from_organization")
     sources = [organization_id] if organization_id is not None else [oid for oid, _, s in organizations if s == sector]
-    rows = reading.cells(view)
-    graph = build_graph(organizations, reading.exact_edges(rows))
-    monthly: dict[tuple, list] = {}
-    for row in rows:
-        monthly.setdefault((row[0], row[1]), []).append(row[4] or 0)
+    monthly = analytics.READINGS.value(("monthly", read), lambda: _monthly(read.rows))
     routes = pathways.find_pathways(graph, sources, by_organization.keys(), limit=limit)
     coordinator = viewer.is_coordinator
     answer = []
@@ -79,6 +75,14 @@ def find_routes(viewer, args, view: reading.View, limit: int = 10) -> dict:
                      "organization": names[organization_id][0] if organization_id is not None else ""}}
 
 
+def _monthly(rows) -> dict:
+    """{(from, to): [cell counts]}: what a route's hand-offs show, summed as the viewer may see them."""
+    monthly: dict[tuple, list] = {}
+    for row in rows:
+        monthly.setdefault((row[0], row[1]), []).append(row[4] or 0)
+    return monthly
+
+
 def _service_brief(service, details) -> dict:
     categories = list(details.categories) if details else []
     return {"id": service.id, "name": service.name, "categories": [category_label(c) for c in categories],
@@ -91,12 +95,13 @@ def coverage(viewer, view: reading.View) -> dict:
     """For each sector the categories it has no referral path to, and each category's single points of
     failure — cached per data version and directory version."""
     _require_viewer(viewer)
-    version = (reading.data_version(), offerings.version())
-    organizations = reading.organizations()
-    names = {oid: name for oid, name, _ in organizations}
+    data_version = reading.data_version()
+    version = (data_version, offerings.version())
+    read = current_reading(data_version, view, utcnow().date())
+    names = {oid: name for oid, name, _ in read.organizations}
 
     def compute(progress):
-        graph = reading.exact_graph(view, utcnow().date())
+        graph = read.graph
         offered = offerings.categories_by_organization()
         categories = [c for c in CATEGORIES if any(c in cats for cats in offered.values())]
         progress(1, 2, "gaps")

@@ -201,7 +201,12 @@ def capacity_hotspots(graph: nx.DiGraph, limit: int = 10) -> list[dict]:
 
 
 def reciprocity(graph: nx.DiGraph) -> float:
-    return float(nx.overall_reciprocity(graph)) if graph.number_of_edges() else 0.0
+    """Share of links whose reverse exists (networkx's overall_reciprocity, without its undirected copy)."""
+    links = graph.number_of_edges()
+    if not links:
+        return 0.0
+    succ = graph._succ
+    return sum(1 for u, v in graph.edges if u in succ.get(v, ())) / links
 
 
 def density(graph: nx.DiGraph) -> float:

@@ -26,20 +26,39 @@ def figure_names(viewer) -> tuple:
     return COORDINATOR_FIGURES if viewer.is_coordinator else MEMBER_FIGURES
 
 
+class Reading:
+    """One data version's map for one view, read once and shared (read-only) by every request of it."""
+
+    def __init__(self, view: reading.View, today):
+        self.rows = reading.cells(view)
+        self.organizations = reading.organizations()
+        self.partnerships = reading.partnerships_on(today)
+        self.graph = graphs.build_graph(self.organizations, reading.exact_edges(self.rows), self.partnerships)
+
+
+def current_reading(version: str, view: reading.View, today) -> Reading:
+    return analytics.READINGS.value(("reading", version, view.key, today.isoformat()), lambda: Reading(view, today))
+
+
 class MapData:
-    """Everything one request needs, read once: version, organizations, cells, graph and cached figures."""
+    """Everything one request needs: version, organizations, cells, graph, the viewer's figures and the
+    cached graph figures — each looked up by the data's version, so a cached request reads four tiny
+    aggregates and nothing else."""
 
     def __init__(self, viewer, view: reading.View, today):
         _require_viewer(viewer)
         self.viewer, self.view, self.today = viewer, view, today
         self.version = reading.data_version()
-        self.rows = reading.cells(view)
-        self.organizations = reading.organizations()
-        self.partnerships = reading.partnerships_on(today)
-        self.graph = graphs.build_graph(self.organizations, reading.exact_edges(self.rows), self.partnerships)
-        self.edges = reading.seen_edges(self.rows, viewer)
-        self.volumes = reading.node_volumes(self.edges)
+        self.viewer_key = reading.viewer_key(viewer)
+        read = current_reading(self.version, view, today)
+        self.rows, self.organizations, self.graph = read.rows, read.organizations, read.graph
+        self.edges, self.volumes = analytics.READINGS.value(
+            ("seen", self.version, view.key, self.viewer_key), lambda: self._seen(read.rows))
         self.figures = analytics.figures(self.version, view.key, self.graph) if viewer.is_coordinator else None
+
+    def _seen(self, rows):
+        edges = reading.seen_edges(rows, self.viewer)
+        return edges, reading.node_volumes(edges)
 
     def figures_ready(self) -> bool:
         return self.figures is None or self.figures.status == "ready"
@@ -56,12 +75,25 @@ class MapData:
 
 
 def graph_json(viewer, view: reading.View, today, sector: str = "", ego: int | None = None, steps: int = 1) -> dict:
-    """GET /network/graph.json: nodes (with server-computed positions) and edges as the viewer may see them."""
+    """GET /network/graph.json: nodes (with server-computed positions) and edges as the viewer may see them.
+    A finished answer (positions and figures ready) is kept per version, view, kind of viewer and filters."""
     data = MapData(viewer, view, today)
+    key = ("graph", data.version, view.key, data.viewer_key, sector, ego, steps)
+    entry = analytics.OUTPUTS.get(key, lambda progress: _graph_json(data, sector, ego, steps))
+    answer = entry.result
+    if answer is None or answer["layout"]["status"] != "ready" or answer["figures"].get("status") == "computing":
+        analytics.OUTPUTS.forget(key)  # not finished: the next poll builds it again
+    if answer is None:
+        raise NotFound("No such organization on the map.")
+    return answer
+
+
+def _graph_json(data: "MapData", sector: str, ego, steps) -> dict | None:
+    viewer, view = data.viewer, data.view
     keep = None
     if ego is not None:
         if ego not in data.graph:
-            raise NotFound("No such organization on the map.")
+            return None
         keep = graphs.ego(data.graph, ego, max(1, min(int(steps), 4)))
     placed = analytics.positions(data.version, data.graph)
     positions = placed.result if placed.status == "ready" else {}
@@ -106,8 +138,20 @@ def _summary(data: MapData) -> dict:
 
 
 def metrics(viewer, view: reading.View, today) -> dict:
-    """GET /api/network/metrics: the figures per organization (and the map's), each with its explanation."""
+    """GET /api/network/metrics: the figures per organization (and the map's), each with its explanation.
+    A finished answer is kept per version, view and kind of viewer."""
     data = MapData(viewer, view, today)
+    key = ("metrics", data.version, view.key, data.viewer_key)
+    answer = analytics.OUTPUTS.get(key, lambda progress: _metrics(data)).result
+    if answer is None or answer["figures"].get("status") == "computing":
+        analytics.OUTPUTS.forget(key)
+    if answer is None:
+        raise RuntimeError("the partner-map figures could not be computed")
+    return answer
+
+
+def _metrics(data: "MapData") -> dict:
+    viewer, view = data.viewer, data.view
     organizations = [{"id": oid, "name": name, "sector": sector, **data.node_figures(oid)}
                      for oid, name, sector in data.organizations]
     names = figure_names(viewer)

@@ -20,7 +20,7 @@ from taskforce.errors import ValidationError
 from taskforce.extensions import db
 from taskforce.network import checks, graph as graphs
 from taskforce.network.models import OUTCOMES, Partnership, Referral
-from taskforce.network.suppression import ZERO, Figure, cell, sees_exact
+from taskforce.network.suppression import HIDDEN_HIGH, HIDDEN_LOW, SMALL_CELL, Figure, sees_exact
 
 WINDOW_MONTHS = 12
 
@@ -62,12 +62,17 @@ def parse_view(args, today: date) -> View:
 
 def data_version() -> str:
     """Changes whenever a referral, an agreement or an organization is added, changed or removed: the key the
-    cached figures and layout are kept under (every server process computes the same one)."""
+    cached figures and layout are kept under (every server process computes the same one). Organizations are
+    summed up (count, last id, total name length, count per sector) rather than read whole: cheap at 5,000."""
+    from taskforce.auth.models import Organization
     referrals = db.session.execute(select(func.count(Referral.id), func.max(Referral.id), func.sum(Referral.count),
                                           func.max(Referral.updated_at))).one()
     partnerships = db.session.execute(select(func.count(Partnership.id), func.max(Partnership.id))).one()
-    organizations = [(o.id, o.sector.value, o.name) for o in members.list_organizations(None)]
-    text = repr((tuple(referrals), tuple(partnerships), organizations))
+    organizations = db.session.execute(select(func.count(Organization.id), func.max(Organization.id),
+                                              func.sum(func.length(Organization.name)))).one()
+    sectors = db.session.execute(select(Organization.sector, func.count()).group_by(Organization.sector)
+                                 .order_by(Organization.sector)).all()
+    text = repr((tuple(referrals), tuple(partnerships), tuple(organizations), [tuple(r) for r in sectors]))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -117,35 +122,63 @@ def exact_graph(view: View | None, day: date):
     return graphs.build_graph(organizations(), exact_edges(cells(view)), partnerships_on(day))
 
 
+def viewer_key(viewer) -> tuple:
+    """Who sees the same figures: every coordinator alike; a member as their organization."""
+    if viewer is not None and viewer.is_coordinator:
+        return ("exact",)
+    return ("organization", getattr(viewer, "organization_id", None))
+
+
+_FIGURE_KEYS = ("weight", *OUTCOMES)
+
+
 def seen_edges(rows, viewer) -> list[dict]:
-    """Edges as `viewer` may see them: each figure a `Figure` (exact, or the range hidden cells allow)."""
+    """Edges as `viewer` may see them: each figure a `Figure` (exact, or the range hidden cells allow).
+    Summed as (low, high) integers per edge, one Figure made at the end: a 30,000-cell map stays fast."""
     viewer_org = getattr(viewer, "organization_id", None)
     coordinator = bool(viewer is not None and viewer.is_coordinator)
     edges = {}
-    for source, target, category, _month, count, *outcomes in rows:
+    for source, target, category, _month, *counts in rows:
         exact = sees_exact(viewer_org, coordinator, source, target)
         edge = edges.get((source, target))
         if edge is None:
-            edge = edges[(source, target)] = {"from": source, "to": target, "exact": exact, "weight": ZERO,
-                                              "categories": defaultdict(lambda: ZERO), **{k: ZERO for k in OUTCOMES}}
-        figure = cell(count or 0, exact)
-        edge["weight"] = edge["weight"] + figure
-        edge["categories"][category] = edge["categories"][category] + figure
-        for key, value in zip(OUTCOMES, outcomes):
-            edge[key] = edge[key] + cell(value or 0, exact)
-    return list(edges.values())
+            edge = edges[(source, target)] = [exact, [0] * len(_FIGURE_KEYS), [0] * len(_FIGURE_KEYS), {}]
+        lows, highs, categories = edge[1], edge[2], edge[3]
+        for index, value in enumerate(counts):
+            value = value or 0
+            if exact or value == 0 or value >= SMALL_CELL:
+                lows[index] += value
+                highs[index] += value
+            else:
+                lows[index] += HIDDEN_LOW
+                highs[index] += HIDDEN_HIGH
+        count = counts[0] or 0
+        low, high = (count, count) if exact or count == 0 or count >= SMALL_CELL else (HIDDEN_LOW, HIDDEN_HIGH)
+        previous = categories.get(category, (0, 0))
+        categories[category] = (previous[0] + low, previous[1] + high)
+    result = []
+    for (source, target), (exact, lows, highs, categories) in edges.items():
+        edge = {"from": source, "to": target, "exact": exact,
+                "categories": {k: Figure(*v) for k, v in categories.items()}}
+        edge.update({key: Figure(lows[i], highs[i]) for i, key in enumerate(_FIGURE_KEYS)})
+        result.append(edge)
+    return result
 
 
 def node_volumes(edges: list[dict]) -> dict:
     """{organization: {"in_volume": Figure, "out_volume": Figure, "in_degree", "out_degree"}} from seen edges."""
-    volumes = defaultdict(lambda: {"in_volume": ZERO, "out_volume": ZERO, "in_degree": 0, "out_degree": 0})
+    sums = defaultdict(lambda: [0, 0, 0, 0, 0, 0])  # in low, in high, out low, out high, in degree, out degree
     for edge in edges:
-        out, into = volumes[edge["from"]], volumes[edge["to"]]
-        out["out_volume"] = out["out_volume"] + edge["weight"]
-        out["out_degree"] += 1
-        into["in_volume"] = into["in_volume"] + edge["weight"]
-        into["in_degree"] += 1
-    return volumes
+        weight = edge["weight"]
+        out, into = sums[edge["from"]], sums[edge["to"]]
+        out[2] += weight.low
+        out[3] += weight.high
+        out[5] += 1
+        into[0] += weight.low
+        into[1] += weight.high
+        into[4] += 1
+    return {node: {"in_volume": Figure(s[0], s[1]), "out_volume": Figure(s[2], s[3]), "in_degree": s[4],
+                   "out_degree": s[5]} for node, s in sums.items()}
 
 
 def shown(value) -> int | str:

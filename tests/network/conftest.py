@@ -16,6 +16,8 @@ def _fresh_figure_cache():
     """The figure store is per process; each test starts without another test's figures."""
     analytics.FIGURES.clear()
     analytics.LAYOUTS.clear()
+    analytics.READINGS.clear()
+    analytics.OUTPUTS.clear()
     yield
 
 
