@@ -92,6 +92,12 @@ class FigureStore:
             raise RuntimeError(f"computing {key[0]} failed")
         return entry.result
 
+    def has(self, key) -> bool:
+        """A finished entry exists for `key` (ready: computing or failed ones do not count)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            return entry is not None and entry.status == "ready"
+
     def forget(self, key) -> None:
         with self._lock:
             self._entries.pop(key, None)

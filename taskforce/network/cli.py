@@ -20,7 +20,7 @@ def export_command(fmt, exact, start, end, out):
     today = services.today()
     view = reading.parse_view({"start": start, "end": end}, today)
     viewer = exports.OPERATOR_EXACT if exact else exports.OPERATOR_SUPPRESSED
-    body = exports.export(viewer, view, today, fmt)
+    body = exports.export(viewer, view, today, fmt, wait=True)
     Path(out).write_bytes(body)
     click.echo(f"Partner map written to {out} ({fmt}, {'exact' if exact else 'small cells suppressed'}).")
 

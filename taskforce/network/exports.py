@@ -4,11 +4,12 @@ The same suppression as the pages: a coordinator's export is exact; a member's s
 their organization's edges as "1–4"; the command line writes the suppressed map unless `exact` is asked
 for (it is run by whoever operates the server, and files travel).
 """
+import time
 from types import SimpleNamespace
 
 from taskforce.errors import ValidationError
 from taskforce.network import formats, graph as graphs, reading
-from taskforce.network.mapping import MapData
+from taskforce.network.mapping import MapData, StillComputing
 
 OPERATOR_EXACT = SimpleNamespace(organization_id=None, is_coordinator=True, is_authenticated=True)
 OPERATOR_SUPPRESSED = SimpleNamespace(organization_id=None, is_coordinator=False, is_authenticated=True)
@@ -18,11 +19,19 @@ def _triple(figure):
     return (figure.low, figure.high, figure.shown())
 
 
-def export(viewer, view: reading.View, today, fmt: str) -> bytes:
-    """The map in `fmt` (graphml, gexf, json, csv): every node with `sector`, typed attributes, no nulls."""
+def export(viewer, view: reading.View, today, fmt: str, wait: bool = False) -> bytes:
+    """The map in `fmt` (graphml, gexf, json, csv): every node with `sector`, typed attributes, no nulls.
+    `wait` (the command line) waits for a large map's background reading; a request gets a 503 instead."""
     if fmt not in formats.FORMATS:
         raise ValidationError(f"Unknown format: choose one of {', '.join(formats.FORMATS)}.", field="format")
-    data = MapData(viewer, view, today)
+    while True:
+        try:
+            data = MapData(viewer, view, today)
+            break
+        except StillComputing:
+            if not wait:
+                raise
+            time.sleep(0.5)
     if data.figures is not None:
         data.figures.ready.wait()  # an export waits for the figures it carries
     computed = data.figures.result["nodes"] if data.figures is not None and data.figures.status == "ready" else {}

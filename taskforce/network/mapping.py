@@ -4,8 +4,10 @@ the comparison of two periods. Built on `reading` (cells and suppression) and `a
 Coordinators get every figure, exact. Members get the same map read-only with less detail: degrees and
 volumes only, exact where their organization is an end of an edge and small cells shown as "1–4" elsewhere.
 """
+from flask import current_app
+
 from taskforce.directory import offerings
-from taskforce.errors import NotFound, PermissionDenied
+from taskforce.errors import DomainError, NotFound, PermissionDenied
 from taskforce.network import analytics, graph as graphs, reading
 from taskforce.network.models import OUTCOMES
 from taskforce.network.suppression import ZERO
@@ -36,8 +38,36 @@ class Reading:
         self.graph = graphs.build_graph(self.organizations, reading.exact_edges(self.rows), self.partnerships)
 
 
+class StillComputing(DomainError):
+    """A large map is being read and computed in the background: try again in a moment (the map page polls)."""
+
+    status = 503
+
+    def __init__(self, progress: dict):
+        super().__init__(f"The partner map is being computed ({progress.get('percent', 0)}%). Try again in a few "
+                         "seconds.", details={"progress": progress})
+        self.progress = progress
+
+
 def current_reading(version: str, view: reading.View, today) -> Reading:
-    return analytics.READINGS.value(("reading", version, view.key, today.isoformat()), lambda: Reading(view, today))
+    """The reading of this version and view. A large task force's first reading (tens of thousands of cells)
+    is made in a background thread with its own app context, so no request waits for it: until it is ready
+    the caller gets StillComputing."""
+    key = ("reading", version, view.key, today.isoformat())
+    if analytics.READINGS.has(key) or reading.organization_count() < analytics.BACKGROUND_FROM:
+        return analytics.READINGS.value(key, lambda: Reading(view, today))
+    app = current_app._get_current_object()
+
+    def compute(progress):
+        with app.app_context():
+            progress(0, 1, "reading referrals")
+            return Reading(view, today)
+    entry = analytics.READINGS.get(key, compute, background=True)
+    if entry.status == "ready":
+        return entry.result
+    if entry.status == "failed":
+        analytics.READINGS.forget(key)
+    raise StillComputing(entry.progress())
 
 
 class MapData:
@@ -77,7 +107,12 @@ class MapData:
 def graph_json(viewer, view: reading.View, today, sector: str = "", ego: int | None = None, steps: int = 1) -> dict:
     """GET /network/graph.json: nodes (with server-computed positions) and edges as the viewer may see them.
     A finished answer (positions and figures ready) is kept per version, view, kind of viewer and filters."""
-    data = MapData(viewer, view, today)
+    try:
+        data = MapData(viewer, view, today)
+    except StillComputing as waiting:
+        return {"version": None, "view": _view_json(view), "detail": "full" if viewer.is_coordinator else "member",
+                "layout": waiting.progress, "figures": waiting.progress if viewer.is_coordinator else {"status": "member"},
+                "nodes": [], "edges": []}
     key = ("graph", data.version, view.key, data.viewer_key, sector, ego, steps)
     entry = analytics.OUTPUTS.get(key, lambda progress: _graph_json(data, sector, ego, steps))
     answer = entry.result
@@ -124,6 +159,10 @@ def _graph_json(data: "MapData", sector: str, ego, steps) -> dict | None:
             "figures": summary, "nodes": nodes, "edges": edges}
 
 
+def _view_json(view: reading.View) -> dict:
+    return {"start": view.start.isoformat()[:7], "end": view.end.isoformat()[:7], "category": view.category}
+
+
 def _summary(data: MapData) -> dict:
     if data.figures is None:
         return {"status": "member"}
@@ -140,7 +179,11 @@ def _summary(data: MapData) -> dict:
 def metrics(viewer, view: reading.View, today) -> dict:
     """GET /api/network/metrics: the figures per organization (and the map's), each with its explanation.
     A finished answer is kept per version, view and kind of viewer."""
-    data = MapData(viewer, view, today)
+    try:
+        data = MapData(viewer, view, today)
+    except StillComputing as waiting:
+        return {"version": None, "detail": "full" if viewer.is_coordinator else "member", "view": _view_json(view),
+                "figures": waiting.progress, "organizations": [], "explanations": {}}
     key = ("metrics", data.version, view.key, data.viewer_key)
     answer = analytics.OUTPUTS.get(key, lambda progress: _metrics(data)).result
     if answer is None or answer["figures"].get("status") == "computing":

@@ -76,6 +76,11 @@ def data_version() -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def organization_count() -> int:
+    from taskforce.auth.models import Organization
+    return db.session.scalar(select(func.count(Organization.id))) or 0
+
+
 def organizations() -> list[tuple]:
     """(id, name, sector value) of every partner organization."""
     return [(o.id, o.name, o.sector.value) for o in members.list_organizations(None)]

@@ -1,6 +1,7 @@
 """The map, its figures and its exports as each viewer gets them: small cells suppressed outside an edge's
 two organizations (pages, JSON and exports alike), exact for coordinators; cached by the data's version."""
 import io
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import networkx as nx
@@ -142,12 +143,25 @@ def test_a_large_map_is_computed_in_the_background_with_progress(client, login, 
     monkeypatch.setattr(analytics, "BACKGROUND_FROM", 2)
     monkeypatch.setattr(analytics.graphs, "analyse", slow)
     login(network_coordinator)
-    body = client.get("/api/network/metrics").get_json()  # answers at once, while the job runs
+    body = client.get("/api/network/metrics").get_json()  # answers at once: the reading itself runs aside
+    assert body["figures"]["status"] == "computing" and body["organizations"] == []
+    assert client.get("/network/graph.json").get_json()["nodes"] == []
+    for _ in range(100):  # the page polls; the figures' own job reports its steps
+        body = client.get("/api/network/metrics").get_json()
+        if body["figures"].get("step") == "degrees":
+            break
+        time.sleep(0.05)
     assert body["figures"]["status"] == "computing" and body["figures"]["done"] == 1
+    page = client.get("/network/pathways?from_sector=law_enforcement&category=hotline",
+                      headers={"Accept": "application/json"})
+    assert page.status_code in (200, 503)
     release.set()
-    entry = next(iter(analytics.FIGURES._entries.values()))
-    entry.ready.wait(5)
-    assert client.get("/api/network/metrics").get_json()["figures"]["status"] == "ready"
+    for _ in range(100):
+        body = client.get("/api/network/metrics").get_json()
+        if body["figures"]["status"] == "ready":
+            break
+        time.sleep(0.05)
+    assert body["figures"]["status"] == "ready" and len(body["organizations"]) == len(mapped)
 
 
 def test_the_organization_panel_shows_figures_partners_and_services_without_sites(client, login, mapped,
@@ -214,3 +228,27 @@ def test_cli_export_writes_every_node_with_sector_and_suppresses_by_default(app,
     assert graph.edges[str(mapped["police"].id), str(mapped["ngo"].id)]["volume"] == "1–4"
     result = app.test_cli_runner().invoke(args=["network", "export", "--format", "csv", "--exact", str(tmp_path / "e.csv")])
     assert result.exit_code == 0 and ",3," in (tmp_path / "e.csv").read_text(encoding="utf-8-sig")
+
+
+def test_shared_readings_give_each_viewer_their_own_figures_from_many_threads(app, mapped, network_coordinator,
+                                                                              police_member, clinic_member):
+    from taskforce.auth.models import User
+    from taskforce.extensions import db
+    from taskforce.network import mapping
+    from taskforce.network.services import today
+    viewers = [network_coordinator.id, police_member.id, clinic_member.id]
+
+    def read(user_id):
+        with app.app_context():
+            viewer = db.session.get(User, user_id)
+            view = reading.parse_view({}, today())
+            body = mapping.graph_json(viewer, view, today())
+            db.session.remove()
+            return user_id, sorted((e["source"], e["target"], str(e["volume"])) for e in body["edges"])
+    alone = dict(read(v) for v in viewers)
+    assert alone[police_member.id] != alone[clinic_member.id]  # each sees their own edges exactly
+    analytics.READINGS.clear()
+    analytics.OUTPUTS.clear()
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(read, viewers * 12))
+    assert all(edges == alone[user_id] for user_id, edges in together)
