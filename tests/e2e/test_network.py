@@ -78,3 +78,23 @@ def test_log_a_referral_on_a_directory_page_changes_the_map_live(new_page, small
     watcher.wait_for_function(f"() => Number(document.getElementById('network-map-shell').dataset.volume) > {before}")
     assert float(watcher.locator("#network-map-shell").get_attribute("data-volume")) == before + 1
     assert watcher.errors == [] and officer.errors == []
+
+
+def test_map_renders_the_demo_with_its_broker_and_cut_point(new_page, app):
+    import pyotp
+
+    from taskforce.auth.demo import demo_totp_secret
+    from taskforce.cli import seed_demo_data
+    context = seed_demo_data(seed=7, password="taskforce-demo")
+    page = new_page()
+    email = "coordinator@taskforce.demo"
+    sign_in(page, email, "taskforce-demo", totp=pyotp.TOTP(demo_totp_secret(7, email)).now())
+    page.wait_for_url("**/")
+    page.goto("/network/")
+    page.wait_for_function("() => document.getElementById('map-summary').textContent.includes('Brokers')")
+    shell = page.locator("#network-map-shell")
+    assert shell.get_attribute("data-nodes") == str(len(context["organizations"]))
+    summary = page.locator("#map-summary").inner_text()
+    assert "Safe Passage Survivor Network" in summary and "St. Brigid Medical Center" in summary
+    assert "Valle Verde Community Clinic" in summary
+    assert page.errors == []
