@@ -66,8 +66,10 @@ def check_referral(actor, fields: dict, known: set[int] | None = None, on: date 
     service_value = fields.get("to_service_id")
     if service_value not in (None, ""):
         try:
+            if not 0 < int(str(service_value).strip()) < 2**31:  # what an id column holds (PostgreSQL INTEGER)
+                raise NotFound("No such service in the directory.")
             service = directory_services.get_service(service_value)
-        except NotFound:
+        except (NotFound, ValueError):
             errors["to_service_id"] = "No such service in the directory."
         else:
             if cleaned["to_organization_id"] is not None and service.organization_id != cleaned["to_organization_id"]:

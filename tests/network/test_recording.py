@@ -41,6 +41,8 @@ def test_member_records_a_month_of_referrals_through_the_form(client, login, pol
     ({"notes": "Call Maria Gonzalez at 206-555-0143"}, "notes", "must not identify anyone"),
     ({"notes": "bad\x00byte"}, "notes", "cannot be stored"),
     ({"completed": "3", "accepted": "2"}, "completed", "cannot exceed accepted"),
+    ({"to_service_id": "99999999999999999999"}, "to_service_id", "No such service"),
+    ({"to_service_id": "abc"}, "to_service_id", "No such service"),
 ])
 def test_bad_input_re_renders_the_form_with_the_error_and_writes_nothing(client, login, police_member, orgs,
                                                                           this_month, changes, field, words):
