@@ -26,7 +26,7 @@ NAV_ITEMS = (
     ("lessons.index", "Lessons", "Read and share anonymized lessons from cases.", None),
     ("directory.index", "Directory", "Find a partner service to refer a survivor to, tonight.", None),
     ("training.index", "Trainings", "Join or schedule joint trainings across sectors.", None),
-    ("network.index", "Partner map", "See which referral pathways exist and where they break.", "coordinator"),
+    ("network.index", "Partner map", "See which referral pathways exist and where they break (members: read-only).", None),
     ("admin.organizations", "Partners", "Organizations and their members.", None),
     ("admin.audit_log", "Audit log", "Who signed in, invited, changed roles.", "coordinator"),
 )

@@ -27,30 +27,60 @@ CHUNK = 200
 PREVIEW_ROWS = 20
 
 
-def _check_importer(actor) -> None:
-    """A spreadsheet always comes through the web, from a signed-in coordinator (no command-line `None`)."""
+class Rows:
+    """What one kind of spreadsheet brings to the machinery (the directory's services here; another domain
+    above the directory registers its own kind, e.g. the partner map's referral history): who may import,
+    how the file is checked into (row number, JSON-able record) pairs, and how one checked row is written."""
+
+    def check(self, actor) -> None:
+        services.check_may_import(actor)
+
+    def parse(self, actor, content: bytes, max_bytes: int):
+        """A `csv_import.CsvResult` (records, errors, ignored_columns); CsvRejected for an unusable file."""
+        result = csv_import.parse(content, max_bytes)
+        kept = []
+        for number, record in result.records:
+            if len(record["status"]) > STATUS_LENGTH:
+                result.errors.append({"row": number, "column": "status", "reason":
+                                      f"Status “{record['status']}” cannot be stored by this directory yet."})
+                continue
+            kept.append((number, _jsonable(record)))
+        result.records = kept
+        return result
+
+    def write(self, actor, record: dict, counts: dict, cache: dict) -> str | None:
+        """Write one checked row, or say why it is refused (it is then listed with the job's errors)."""
+        return _write_row(actor, record, counts, cache)
+
+
+KINDS: dict[str, Rows] = {"csv": Rows()}
+
+
+def register_kind(kind: str, rows: Rows) -> None:
+    """Let a domain above the directory run its own spreadsheets through this machinery (kind ≤ 16 chars)."""
+    KINDS[kind] = rows
+
+
+def _check_importer(actor, kind: str = "csv") -> None:
+    """A spreadsheet always comes through the web, from a signed-in member its kind allows (no command-line
+    `None`)."""
     if actor is None:
         raise PermissionDenied("Only coordinators import directory data.")
-    services.check_may_import(actor)
+    KINDS[kind].check(actor)
 
 
-def preview_csv(actor, filename: str, content: bytes, max_bytes: int = csv_import.MAX_BYTES) -> DirectoryImportJob:
-    """Check every row of an uploaded spreadsheet; nothing reaches the directory until `start_job`."""
-    _check_importer(actor)
+def preview_csv(actor, filename: str, content: bytes, max_bytes: int = csv_import.MAX_BYTES,
+                kind: str = "csv") -> DirectoryImportJob:
+    """Check every row of an uploaded spreadsheet; nothing is written until `start_job`."""
+    _check_importer(actor, kind)
     try:
-        result = csv_import.parse(content, max_bytes)
+        result = KINDS[kind].parse(actor, content, max_bytes)
     except csv_import.CsvRejected as error:
         raise ValidationError(f"Nothing was imported: {error}", field="file") from None
-    records = []
-    for number, record in result.records:
-        if len(record["status"]) > STATUS_LENGTH:
-            result.errors.append({"row": number, "column": "status",
-                                  "reason": f"Status “{record['status']}” cannot be stored by this directory yet."})
-            continue
-        records.append([number, _jsonable(record)])
+    records = [[number, record] for number, record in result.records]
     if not records and not result.errors:
         raise ValidationError("The file has a header but no rows to import.", field="file")
-    job = DirectoryImportJob(kind="csv", status="previewed", filename=(filename or "upload.csv")[:200],
+    job = DirectoryImportJob(kind=kind, status="previewed", filename=(filename or "upload.csv")[:200],
                              created_by_id=actor.id, created_at=utcnow(), total=len(records),
                              rows_json=json.dumps(records), errors_json=json.dumps(sorted(result.errors,
                                                                                           key=lambda e: e["row"])),
@@ -67,13 +97,13 @@ def _jsonable(record: dict) -> dict:
     return record
 
 
-def get_job(actor, job_id) -> DirectoryImportJob:
-    """The job, only for the coordinator who started it (or an administrator); others get NotFound."""
+def get_job(actor, job_id, kind: str = "csv") -> DirectoryImportJob:
+    """The job of this kind, only for the member who started it (or an administrator); others get NotFound."""
     try:
         job = db.session.get(DirectoryImportJob, int(job_id))
     except (TypeError, ValueError, OverflowError):
         job = None
-    if job is None or actor is None or not (job.created_by_id == actor.id or actor.is_admin):
+    if job is None or actor is None or job.kind != kind or not (job.created_by_id == actor.id or actor.is_admin):
         raise NotFound("No such import.")
     return job
 
@@ -95,17 +125,17 @@ def status(job: DirectoryImportJob) -> dict:
             "percent": 100 if job.total == 0 else round(100 * job.done / job.total)}
 
 
-def start_job(actor, job_id) -> DirectoryImportJob:
+def start_job(actor, job_id, kind: str = "csv") -> DirectoryImportJob:
     """Confirm a previewed import. Only once: a second click (or a replay) finds it already running."""
-    _check_importer(actor)
-    job = get_job(actor, job_id)
+    _check_importer(actor, kind)
+    job = get_job(actor, job_id, kind)
     claimed = db.session.execute(update(DirectoryImportJob).where(DirectoryImportJob.id == job.id,
                                                                  DirectoryImportJob.status == "previewed")
                                  .values(status="running")).rowcount
     if not claimed:
         db.session.rollback()
         raise ValidationError("This import has already been started.")
-    audit.record(actor, "directory.csv_import_started", job)
+    audit.record(actor, "directory.csv_import_started" if kind == "csv" else f"{kind}.csv_import_started", job)
     db.session.commit()
     return job
 
@@ -116,6 +146,7 @@ def run_job(job_id: int) -> None:
     if job is None or job.status != "running":
         return
     actor = db.session.get(User, job.created_by_id)
+    writer = KINDS[job.kind]
     rows = json.loads(job.rows_json)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     organizations: dict[str, object] = {}  # name (lower-case) → Organization, looked up once per job
@@ -123,9 +154,10 @@ def run_job(job_id: int) -> None:
     try:
         for start in range(job.done, len(rows), CHUNK):
             for number, record in rows[start:start + CHUNK]:
-                refusal = _write_row(actor, record, counts, organizations)
+                refusal = writer.write(actor, record, counts, organizations)
                 if refusal:
-                    errors.append({"row": number, "column": "confidential", "reason": refusal, "skipped": True})
+                    column = "confidential" if job.kind == "csv" else ""
+                    errors.append({"row": number, "column": column, "reason": refusal, "skipped": True})
             job.done = min(len(rows), start + CHUNK)
             job.errors_json = json.dumps(errors[:csv_import.MAX_ERRORS_KEPT])
             job.created, job.updated = counts["created"], counts["updated"]

@@ -1,0 +1,127 @@
+"""PURE: how a person reaches help over the referral links that actually exist, and where that breaks.
+
+A pathway follows referral edges in their direction (the way people were referred), from a starting
+organization to one that offers a matching service. Shortest first (fewest hand-offs: each one is a chance
+to lose the person), then most used (the weakest link's volume, then the whole path's): a route partners
+use every month is one that works. Coverage gaps and single points of failure ask the same question the
+other way round: which kinds of help a sector cannot reach, and which one partner every route depends on.
+"""
+from dataclasses import dataclass
+
+import networkx as nx
+
+MAX_HOPS = 6
+
+
+@dataclass(frozen=True)
+class Pathway:
+    nodes: tuple  # organization ids, start first
+    hops: int
+    bottleneck: int  # the least-used link's volume
+    volume: int  # all links' volume
+
+    def sort_key(self):
+        return (self.hops, -self.bottleneck, -self.volume, self.nodes)
+
+
+def _edge_weight(graph: nx.DiGraph, u, v) -> int:
+    return graph.edges[u, v].get("weight", 0)
+
+
+def _pathway(graph: nx.DiGraph, nodes: list) -> Pathway:
+    weights = [_edge_weight(graph, u, v) for u, v in zip(nodes, nodes[1:])]
+    return Pathway(tuple(nodes), len(weights), min(weights) if weights else 0, sum(weights))
+
+
+def find_pathways(graph: nx.DiGraph, sources, targets, limit: int = 10, per_target: int = 3,
+                  max_hops: int = MAX_HOPS) -> list[Pathway]:
+    """Referral pathways from any of `sources` to any of `targets`, shortest first, then most used. A source
+    that is itself a target is a pathway of no hand-off. At most `per_target` routes per destination (the
+    best of its shortest ones), `limit` in all."""
+    sources = [s for s in sources if s in graph]
+    targets = {t for t in targets if t in graph}
+    found = [Pathway((s,), 0, 0, 0) for s in sources if s in targets]
+    if not sources or not targets:
+        return found[:limit]
+    start = ("start",)  # a virtual node before every source: one breadth-first search for all of them
+    view = nx.DiGraph(graph.edges)
+    view.add_nodes_from(graph)
+    view.add_edges_from((start, s) for s in sources)
+    distance = nx.single_source_shortest_path_length(view, start, cutoff=max_hops + 1)
+    predecessors = nx.predecessor(view, start, cutoff=max_hops + 1)
+    reached = sorted((t for t in targets if t in distance and distance[t] > 1 and t not in sources),
+                     key=lambda t: distance[t])
+    for target in reached:
+        routes = []
+        for route in _shortest_routes(predecessors, start, target, cap=50):
+            routes.append(_pathway(graph, route[1:]))
+        routes.sort(key=Pathway.sort_key)
+        found.extend(routes[:per_target])
+    found.sort(key=Pathway.sort_key)
+    return found[:limit]
+
+
+def _shortest_routes(predecessors: dict, start, target, cap: int):
+    """Every shortest route from `start` to `target` (up to `cap` of them), walking the predecessor lists."""
+    stack = [[target]]
+    made = 0
+    while stack and made < cap:
+        route = stack.pop()
+        head = route[-1]
+        if head == start:
+            made += 1
+            yield list(reversed(route))
+            continue
+        for before in predecessors.get(head, ()):
+            stack.append(route + [before])
+
+
+def reachable_from(graph: nx.DiGraph, sources) -> set:
+    """Every organization a person can be referred on to from `sources` (the sources included)."""
+    reached = set()
+    for source in sources:
+        if source in graph and source not in reached:
+            reached |= nx.descendants(graph, source) | {source}
+    return reached
+
+
+def coverage_gaps(graph: nx.DiGraph, offered: dict, categories) -> dict:
+    """{sector: [categories none of whose providers any of the sector's organizations reaches]}.
+    `offered` is {organization: set of categories it provides}; every sector of the map is a key."""
+    sectors = sorted({d["sector"] for _, d in graph.nodes(data=True)})
+    gaps = {}
+    for sector in sectors:
+        members = [n for n, d in graph.nodes(data=True) if d["sector"] == sector]
+        reach = reachable_from(graph, members)
+        covered = set().union(*(offered.get(n, set()) for n in reach)) if reach else set()
+        gaps[sector] = [c for c in categories if c not in covered]
+    return gaps
+
+
+def single_points_of_failure(graph: nx.DiGraph, offered: dict, categories) -> dict:
+    """{category: [(organization, how many others lose every route to that help without it)]}, most first.
+
+    An organization is such a point when every referral route from some other organization to any provider
+    of the category passes through it (it dominates them in the reversed graph, seen from the providers).
+    A category with a single provider has that provider as its point of failure for everyone who reaches it.
+    """
+    reverse = graph.reverse(copy=False)
+    result = {}
+    for category in categories:
+        providers = [n for n in graph if category in offered.get(n, set())]
+        if not providers:
+            continue
+        root = ("providers",)
+        view = nx.DiGraph(reverse.edges)
+        view.add_nodes_from(reverse)
+        view.add_edges_from((root, p) for p in providers)
+        dominators = nx.immediate_dominators(view, root)
+        dominated = {}
+        for node, boss in dominators.items():
+            while boss != root and boss != node:
+                dominated[boss] = dominated.get(boss, 0) + 1
+                boss = dominators[boss]
+        points = sorted(((n, k) for n, k in dominated.items() if k > 0), key=lambda nk: (-nk[1], str(nk[0])))
+        if points:
+            result[category] = points
+    return result
