@@ -8,7 +8,7 @@ from taskforce.audit import AuditEvent
 from taskforce.auth.models import Role
 from taskforce.extensions import db
 from taskforce.lessons.models import Lesson, NotIdentifyingDecision, Status
-from tests.lessons.conftest import everything_stored, lesson_form, lessons_count, status_of
+from tests.lessons.conftest import edit_version, everything_stored, lesson_form, lessons_count, status_of
 
 RAW_HAPPENED = ("Maria Gonzalez was found at the Sunset Motel, 1420 Elm Street. Her phone 555-867-5309 was "
                 "held by the manager. Email maria.g@gmail.com.")
@@ -189,7 +189,8 @@ def test_author_edits_own_draft_others_cannot(client, login, member, make_user, 
     draft = make_lesson(author=member, status=Status.DRAFT)
     login(member)
     assert client.get(f"/lessons/{draft.id}/edit").status_code == 200
-    response = client.post(f"/lessons/{draft.id}/edit", data=lesson_form(title="Ask who holds the passport"))
+    response = client.post(f"/lessons/{draft.id}/edit", data=lesson_form(title="Ask who holds the passport",
+                                                                         version=edit_version(draft.id)))
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Lesson, draft.id).title == "Ask who holds the passport"
