@@ -65,11 +65,16 @@ def get_lesson(actor: User, lesson_id) -> Lesson:
     return lesson
 
 
-def get_for_editing(actor: User, lesson_id) -> Lesson:
-    """Only the author edits a lesson's text, and only while it is a draft or sent back."""
+def _authors(actor: User, lesson_id) -> Lesson:
     lesson = get_lesson(actor, lesson_id)
     if lesson.author_id != actor.id:
         raise PermissionDenied("Only the author edits a lesson's text; coordinators review it.")
+    return lesson
+
+
+def get_for_editing(actor: User, lesson_id) -> Lesson:
+    """Only the author edits a lesson's text, and only while it is a draft or sent back."""
+    lesson = _authors(actor, lesson_id)
     if not lesson.is_editable:
         raise Conflict(f"This lesson is {lesson.status.label.lower()}; it can no longer be edited.")
     return lesson
@@ -109,10 +114,16 @@ class LessonEditConflict(Conflict):
     back to the author, nothing is written."""
 
     def __init__(self, lesson: Lesson, yours: dict):
-        super().__init__("This lesson was saved from another tab or window while you were editing. Nothing "
-                         "was overwritten: compare both versions, merge what you need into the form below "
-                         "and save again.")
+        if lesson.is_editable:
+            message = ("This lesson was saved from another tab or window while you were editing. Nothing was "
+                       "overwritten: compare both versions, merge what you need into the form below and save again.")
+        else:
+            message = (f"This lesson was {lesson.status.label.lower()} from another tab or window while you were "
+                       "editing, so it can no longer be edited here. Nothing was overwritten; your text is below "
+                       "to copy.")
+        super().__init__(message)
         self.lesson = lesson
+        self.editable = lesson.is_editable
         self.yours = yours
         self.current = lesson.texts()
         self.current_version = lesson.edit_version
@@ -139,7 +150,7 @@ def save_lesson(actor: User, lesson_id, texts: dict, tags: dict, decisions=(), *
     and tag (all problems at once, `LessonInputError`, before anything is scanned); the version the page
     was opened at (`LessonEditConflict`); one scan per non-empty field. Findings left unresolved come back
     in the Outcome and nothing is written; otherwise the resolved text is stored and the Outcome holds it."""
-    lesson = get_for_editing(actor, lesson_id) if lesson_id is not None else None
+    lesson = _authors(actor, lesson_id) if lesson_id is not None else None
     texts, decisions, replacements = normalise(texts, decisions, replacements)
     errors = text_errors(texts)
     tags, tag_errors = clean_tags(tags)
@@ -147,6 +158,8 @@ def save_lesson(actor: User, lesson_id, texts: dict, tags: dict, decisions=(), *
     if errors:
         raise LessonInputError(errors)
     if lesson is not None:
+        if not lesson.is_editable:
+            raise LessonEditConflict(lesson, texts)
         expected_version = _version_number(expected_version)
         if expected_version != lesson.edit_version:
             raise LessonEditConflict(lesson, texts)
@@ -250,7 +263,8 @@ def _take_version(lesson: Lesson, expected: int, yours: dict) -> None:
                                .values(edit_version=expected + 1).execution_options(synchronize_session=False))
     if taken.rowcount != 1:
         db.session.rollback()
-        raise LessonEditConflict(db.session.get(Lesson, lesson.id), yours)
+        db.session.refresh(lesson)
+        raise LessonEditConflict(lesson, yours)
     db.session.expire(lesson, ["edit_version"])
 
 

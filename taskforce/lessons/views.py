@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from taskforce import ids
-from taskforce.errors import NotFound, ValidationError
+from taskforce.errors import Conflict, NotFound, ValidationError
 from taskforce.lessons import indicators, reading, redaction, review, services
 from taskforce.lessons.forms import SECTOR_CHOICES, ActionForm, CommentForm, LessonForm, PublishForm
 from taskforce.lessons.models import Status, TraffickingType
@@ -111,12 +111,13 @@ def new():
 @bp.route("/<int:lesson_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(lesson_id):
+    if request.method == "POST":  # the save says whether it may still be edited (or shows both versions)
+        return _save(services.get_lesson(current_user, lesson_id))
     lesson = services.get_for_editing(current_user, lesson_id)
-    if request.method == "POST":
-        return _save(lesson)
     form = LessonForm(obj=lesson, trafficking_type=lesson.trafficking_type.value,
                       jurisdiction_level=lesson.jurisdiction_level.value, case_year=lesson.case_year or "",
-                      indicators=lesson.indicators, sectors=lesson.sectors, version=lesson.edit_version)
+                      indicators=lesson.indicators, sectors=lesson.sectors)
+    form.version.data = lesson.edit_version  # not `obj.version`: that counts released versions
     form.decisions.data = redaction.dump_decisions(lesson.decisions)
     form.replacements.data = redaction.dump_replacements(lesson.replacements)
     return _editor(form, lesson)
@@ -146,7 +147,7 @@ def _save(lesson):
 def resolve():
     """The check page's answer: the author's choice for each finding (or "apply all suggestions")."""
     lesson_id = request.form.get("lesson_id") or None
-    lesson = services.get_for_editing(current_user, lesson_id) if lesson_id else None
+    lesson = services.get_lesson(current_user, lesson_id) if lesson_id else None
     return _run(lesson, resolutions=_posted_resolutions())
 
 
@@ -252,7 +253,7 @@ def send_back(lesson_id):
     comment = request.form.get("comment")
     try:
         review.send_back(current_user, lesson_id, comment, request.form.get("version"))
-    except (ValidationError, review.ReviewConflict) as error:  # the comment is kept, to rephrase or resend
+    except (ValidationError, Conflict) as error:  # the comment is kept, to rephrase or resend
         return show(lesson_id, status=error.status, review_error=error.message,
                     review_comment=comment if isinstance(comment, str) else "")
     flash("Sent back to the author with your comment.", "info")
@@ -264,7 +265,7 @@ def send_back(lesson_id):
 def publish(lesson_id):
     try:
         lesson = review.publish(current_user, lesson_id, request.form.get("visibility"), request.form.get("version"))
-    except review.ReviewConflict as error:
+    except Conflict as error:  # changed or reviewed meanwhile: the current version, read again
         return show(lesson_id, status=409, review_error=error.message)
     flash(f"Lesson released ({lesson.visibility.label.lower()}).", "info")
     return redirect(url_for("lessons.show", lesson_id=lesson.id))
