@@ -56,7 +56,8 @@ def show(lesson_id, comment_form=None, comment_findings=None, status=200, review
         published=published, revision=review.open_revision(lesson) if published else None,
         versions=review.revisions(current_user, lesson.id), action_form=ActionForm(), publish_form=PublishForm(),
         comment_form=comment_form or CommentForm(), comment_findings=comment_findings or [],
-        replaced=_replaced_sections(lesson), review_error=review_error, review_comment=review_comment), status
+        replaced=_replaced_sections(lesson) if current_user.can_review_lessons else [],
+        review_error=review_error, review_comment=review_comment), status
 
 
 def _replaced_sections(lesson):

@@ -65,6 +65,8 @@ def test_a_draft_saved_from_two_tabs_shows_the_conflict_page(new_page, member, m
     row = two.locator("table.lesson-conflict tr[data-field=title]")
     assert "Typed in the second tab" in row.inner_text() and "Saved from the first tab" in row.inner_text()
     assert two.input_value("#title") == "Typed in the second tab"  # kept, to merge
+    two.set_viewport_size({"width": 390, "height": 800})
+    assert two.evaluate("document.documentElement.scrollWidth") <= 390  # readable on a phone
     db.session.expire_all()
     assert db.session.get(Lesson, draft.id).title == "Saved from the first tab"
     assert one.errors == []
