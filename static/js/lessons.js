@@ -8,6 +8,28 @@
 // counter shows near the limit and the check refuses, with the message beside the field.
 (function () {
   "use strict";
+  const cps = (text) => Array.from(text); // server offsets and limits count code points, not UTF-16 units
+
+  // Every box with a limit (the editor's fields, a send-back or reader comment) shows a counter from 80 %
+  // of it; the server refuses longer text with a message, so nothing is cut here.
+  function counter(node) {
+    const count = document.createElement("small");
+    count.className = "char-count";
+    count.setAttribute("aria-live", "polite");
+    count.hidden = true;
+    node.insertAdjacentElement("afterend", count);
+    const update = () => {
+      const used = cps(node.value).length, limit = Number(node.dataset.limit);
+      count.hidden = used < limit * 0.8;
+      count.textContent = used.toLocaleString() + " / " + limit.toLocaleString() + " characters" +
+        (used > limit ? " — " + (used - limit).toLocaleString() + " too many" : "");
+      count.className = "char-count" + (used > limit ? " over" : used >= limit * 0.95 ? " near" : "");
+    };
+    node.addEventListener("input", update);
+    update();
+  }
+  document.querySelectorAll("textarea[data-limit], input[data-limit]").forEach(counter);
+
   const form = document.getElementById("lesson-form");
   if (!form) return;
   const FIELDS = ["title", "summary", "what_happened", "what_worked", "what_did_not", "recommendation"];
@@ -26,7 +48,6 @@
   const input = (field) => form.elements[field];
   const values = () => Object.fromEntries(FIELDS.map((f) => [f, input(f) ? input(f).value : ""]));
   const snapshot = () => JSON.stringify(values());
-  const cps = (text) => Array.from(text); // server offsets count code points, not UTF-16 units
 
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
@@ -77,21 +98,6 @@
     return errors;
   }
 
-  function counter(node) {
-    const count = el("small", {"class": "char-count", "aria-live": "polite"});
-    count.hidden = true;
-    node.insertAdjacentElement("afterend", count);
-    const update = () => {
-      const used = cps(node.value).length, limit = Number(node.dataset.limit);
-      count.hidden = used < limit * 0.8;
-      count.textContent = used.toLocaleString() + " / " + limit.toLocaleString() + " characters" +
-        (used > limit ? " — " + (used - limit).toLocaleString() + " too many" : "");
-      count.className = "char-count" + (used > limit ? " over" : used >= limit * 0.95 ? " near" : "");
-    };
-    node.addEventListener("input", update);
-    update();
-  }
-  form.querySelectorAll("[data-limit]").forEach(counter);
   const parsed = (node) => { try { return JSON.parse((node && node.value) || "[]"); } catch (e) { return []; } };
 
   async function runCheck() {

@@ -46,4 +46,5 @@ class PublishForm(BaseForm):
 
 
 class CommentForm(BaseForm):
-    body = TextAreaField("Comment", description="Comments are checked for identifying details too.")
+    body = TextAreaField("Comment", description="Comments are checked for identifying details too.",
+                         render_kw={"data-limit": 4_000})

@@ -260,3 +260,35 @@ def dump_decisions(decisions) -> str:
     """The JSON a form carries between the check and the save."""
     return json.dumps([{"field": d.field, "start": d.start, "end": d.end, "text": d.text, "reason": d.reason}
                        for d in decisions])
+
+
+def segments(text: str, marks) -> list[dict]:
+    """The text cut into plain runs and marked spans (findings, replacements), for autoescaped rendering."""
+    out, pos = [], 0
+    for index, mark in enumerate(marks):
+        out.append({"text": text[pos:mark["start"]], "finding": None})
+        out.append({"text": mark["text"], "finding": mark, "index": index})
+        pos = mark["end"]
+    out.append({"text": text[pos:], "finding": None})
+    return out
+
+
+def marked_sections(texts: dict, replacements, decisions, labels: dict) -> list[dict]:
+    """Per field, the stored text with where details were replaced (and kept as not identifying) marked —
+    the reviewer's view. Spans that no longer fit the text or overlap an earlier one are left out."""
+    sections = []
+    for field in FIELDS:
+        text = texts.get(field) or ""
+        marks = sorted([{"start": r.start, "end": r.end, "text": text[r.start:r.end], "kind": r.kind, "how": r.how}
+                        for r in replacements if r.field == field and 0 <= r.start < r.end <= len(text)]
+                       + [{"start": d.start, "end": d.end, "text": text[d.start:d.end], "kind": d.kind, "how": "keep",
+                           "reason": d.reason} for d in decisions if d.field == field and 0 <= d.start < d.end <= len(text)],
+                       key=lambda m: m["start"])
+        kept, end = [], 0
+        for mark in marks:
+            if mark["start"] >= end:
+                kept.append(mark)
+                end = mark["end"]
+        if kept:
+            sections.append({"field": field, "label": labels[field], "segments": segments(text, kept)})
+    return sections

@@ -62,20 +62,7 @@ def show(lesson_id, comment_form=None, comment_findings=None, status=200, review
 
 def _replaced_sections(lesson):
     """For the reviewer: each field's text with the places the author replaced or kept a detail marked."""
-    if not (lesson.replacements or lesson.decisions):
-        return []
-    sections = []
-    for field in redaction.FIELDS:
-        text = getattr(lesson, field) or ""
-        marks = sorted([{"start": r.start, "end": r.end, "text": text[r.start:r.end], "kind": r.kind, "how": r.how}
-                        for r in lesson.replacements if r.field == field and r.end <= len(text)]
-                       + [{"start": d.start, "end": d.end, "text": text[d.start:d.end], "kind": d.kind, "how": "keep",
-                           "reason": d.reason} for d in lesson.decisions if d.field == field and d.end <= len(text)],
-                       key=lambda m: m["start"])
-        marks = [m for i, m in enumerate(marks) if i == 0 or m["start"] >= marks[i - 1]["end"]]
-        if marks:
-            sections.append({"field": field, "label": services.LABELS[field], "segments": _segments(text, marks)})
-    return sections
+    return redaction.marked_sections(lesson.texts(), lesson.replacements, lesson.decisions, services.LABELS)
 
 
 @bp.get("/<int:lesson_id>/versions/<int:version>")
@@ -216,7 +203,7 @@ def _applied_notice(outcome) -> str:
 def _check_page(lesson, outcome, status, notice=None):
     """The server-rendered check (works without JavaScript): each finding with the author's choices."""
     sections = [{"field": field, "label": services.LABELS[field], "text": outcome.texts.get(field) or "",
-                 "segments": _segments(outcome.texts.get(field) or "", outcome.report[field]),
+                 "segments": redaction.segments(outcome.texts.get(field) or "", outcome.report[field]),
                  "findings": outcome.report[field]}
                 for field in redaction.FIELDS if outcome.report.get(field)]
     return render_template("lessons/check.html", lesson=lesson, texts=outcome.texts, sections=sections,
@@ -225,17 +212,6 @@ def _check_page(lesson, outcome, status, notice=None):
                            replacements=redaction.dump_replacements(outcome.replacements),
                            version=request.form.get("version", ""), missing=outcome.missing,
                            pending=outcome.pending), status
-
-
-def _segments(text, findings):
-    """The text cut into plain runs and highlighted findings, for autoescaped rendering."""
-    out, pos = [], 0
-    for index, finding in enumerate(findings):
-        out.append({"text": text[pos:finding["start"]], "finding": None})
-        out.append({"text": finding["text"], "finding": finding, "index": index})
-        pos = finding["end"]
-    out.append({"text": text[pos:], "finding": None})
-    return out
 
 
 # --- actions on a lesson -------------------------------------------------------------------------------------
