@@ -29,7 +29,10 @@ def check():
     names the required fields a save will still ask for."""
     if (request.content_length or 0) > MAX_CHECK_BYTES:
         raise ValidationError("The lesson is too long to check at once.")
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # brackets nested deeper than the parser goes: not a lesson
+        payload = None
     if not isinstance(payload, dict) or not isinstance(payload.get("fields"), dict):
         raise ValidationError("Send {\"fields\": {\"title\": …, \"summary\": …}}.")
     fields = payload["fields"]

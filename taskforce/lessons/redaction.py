@@ -206,7 +206,7 @@ def parse_decisions(raw) -> list[Decision]:
         return []
     try:
         items = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError:
+    except (ValueError, RecursionError):  # a hostile page can nest brackets deeper than the parser goes
         raise ResolutionError("The list of not-identifying decisions could not be read.") from None
     if not isinstance(items, list) or len(items) > MAX_DECISIONS:
         raise ResolutionError("The list of not-identifying decisions could not be read.")
@@ -235,7 +235,7 @@ def parse_replacements(raw) -> list[Replacement]:
     mark must never cost the author their text. Each one is kept only while it still anchors."""
     try:
         items = json.loads(raw) if isinstance(raw, str) and raw else (raw or [])
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     if not isinstance(items, list):
         return []

@@ -129,3 +129,17 @@ def test_nothing_raw_is_stored_when_the_save_is_refused_for_length(client, login
     login(member)
     client.post("/lessons/new", data=lesson_form(title="Maria Gonzalez " * 20))
     assert lessons_count() == 0 and "Gonzalez" not in everything_stored()
+
+
+DEEP = "[" * 50_000 + "]" * 50_000
+
+
+def test_deeply_nested_decisions_or_replacements_are_a_clear_answer_not_a_500(client, login, member):
+    login(member)
+    refused = client.post("/lessons/new", data=lesson_form(decisions=DEEP))
+    assert refused.status_code == 400 and "could not be read" in refused.get_data(as_text=True)
+    ignored = client.post("/lessons/new", data=lesson_form(replacements=DEEP))  # marks only: dropped
+    assert ignored.status_code == 302 and lessons_count() == 1
+    api = client.post("/api/lessons/check", data='{"fields": {}, "replacements": ' + DEEP + "}",
+                      headers={"Content-Type": "application/json", "X-CSRFToken": client.csrf_token()}, csrf=False)
+    assert api.status_code == 400
