@@ -98,3 +98,33 @@ def test_indicator_taxonomy_covers_every_group_with_unique_slugs():
     assert len(indicators.BY_SLUG) == len(indicators.INDICATORS)
     assert {i.group for i in indicators.INDICATORS} == set(indicators.GROUPS)
     assert indicators.unknown(["quota", "invented"]) == ["invented"]
+
+
+def _random_round(rng, text):
+    """Random non-overlapping findings in `text` and a random choice for each."""
+    cuts = sorted(rng.sample(range(len(text) + 1), k=min(len(text) + 1, 2 * rng.randint(0, 4))))
+    findings = [Finding(a, b, rng.choice(["PERSON", "PHONE", "DATE"]), text[a:b], "t")
+                for a, b in zip(cuts[::2], cuts[1::2]) if b > a]
+    choices = [rng.choice([redaction.Resolution("redact"), redaction.Resolution("suggest"),
+                           redaction.Resolution("replace", phrase=rng.choice(["a cook", "x", "the victim"])),
+                           redaction.Resolution("keep", reason="A big county.")]) for _ in findings]
+    return findings, choices
+
+
+def test_replacements_and_decisions_always_anchor_through_rounds_of_choices():
+    """Two rounds of random choices on random text: every replacement's span holds its replacement and
+    every kept decision's span its text, none overlapping — what the reviewer's marks rely on."""
+    import random
+    rng = random.Random(20261201)
+    for _ in range(400):
+        text = "".join(rng.choice("ab cé\n😀.") for _ in range(rng.randint(0, 40)))
+        earlier = []
+        for _round in range(2):
+            findings, choices = _random_round(rng, text)
+            text, kept, earlier = redaction.apply_resolutions("summary", text, findings, choices, earlier)
+            for r in earlier:
+                assert r.anchored({"summary": text})
+            for d in kept:
+                assert text[d.start:d.end] == d.text
+            spans = sorted((r.start, r.end) for r in earlier)
+            assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
