@@ -184,7 +184,8 @@ def register(app):
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error):
-        return error_response(413, too_large_message())
+        custom = error.description != RequestEntityTooLarge.description  # a view said which limit applied
+        return error_response(413, error.description if custom else too_large_message())
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,7 +1,7 @@
 """notifications: rows per recipient, preferences, daily digests, Home visits, directory service follows
 
 Revision ID: 0004_notifications
-Revises: 0002_domains
+Revises: 0003_lesson_version
 Create Date: 2026-12-01 23:12:13.248315
 
 """
@@ -13,7 +13,7 @@ import taskforce.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = '0004_notifications'
-down_revision = '0002_domains'
+down_revision = '0003_lesson_version'
 branch_labels = None
 depends_on = None
 

@@ -44,14 +44,39 @@
     if (socket.connected) ns.transmit(item);
   }
 
+  // A long paste is never cut (no maxlength): a counter shows near the limit, and a message over it is
+  // refused with the reason, the text left in the box to shorten or split.
+  const limit = Number(textarea && textarea.dataset.limit) || 0;
+  const counter = document.getElementById("composer-count");
+  const lengthOf = (text) => Array.from(text).length; // the server counts code points, not UTF-16 units
+  function showCount() {
+    if (!counter || !limit) return;
+    const used = lengthOf(textarea.value.trim());
+    counter.hidden = used < limit * 0.8;
+    counter.textContent = used > limit
+      ? used.toLocaleString() + " / " + limit.toLocaleString() + " characters: " + (used - limit).toLocaleString() + " too many"
+      : used.toLocaleString() + " / " + limit.toLocaleString() + " characters";
+    counter.className = "composer-count " + (used > limit ? "field-error" : "muted");
+  }
+  function tooLong(text) {
+    if (!limit || lengthOf(text) <= limit) return false;
+    ns.showError("This message is " + lengthOf(text).toLocaleString() + " characters; the limit is " +
+      limit.toLocaleString() + ". Shorten it or send it in two parts — nothing was sent.");
+    showCount();
+    textarea.focus();
+    return true;
+  }
+
   if (composer) {
     composer.addEventListener("submit", (event) => {
       event.preventDefault();
       const body = textarea.value.trim();
       if (!body) return;
+      if (tooLong(body)) return;
       ns.showError("");
       document.getElementById("pii-warning").hidden = true;
       textarea.value = "";
+      showCount();
       send(body, false);
     });
     textarea.addEventListener("keydown", (event) => {
@@ -63,6 +88,7 @@
     });
     let lastTyping = 0;
     textarea.addEventListener("input", () => {
+      showCount();
       suggestMentions();
       if (Date.now() - lastTyping > 3000 && textarea.value.trim()) {
         lastTyping = Date.now();
@@ -77,6 +103,7 @@
     document.getElementById("pii-confirm").addEventListener("click", () => {
       if (!state.pendingPii) return;
       const body = textarea.value.trim() || state.pendingPii.body;
+      if (tooLong(body)) return;
       if (state.pendingPii.parent_id) setReply(state.pendingPii.parent_id);
       state.pendingPii = null;
       document.getElementById("pii-warning").hidden = true;

@@ -3,8 +3,33 @@
 // with its kind, and the author resolves it: redact, use the suggested phrase, write their own, or keep it as
 // not identifying with a reason. Saving is possible only once a check of the current text comes back clean;
 // the server checks again anyway. User text is only ever put into the page with textContent.
+// "Apply all suggestions" takes the suggested phrase for every open finding; where a detail was replaced is
+// carried (the "replacements" field) so the reviewer sees it. Fields over their limit are never cut: a
+// counter shows near the limit and the check refuses, with the message beside the field.
 (function () {
   "use strict";
+  const cps = (text) => Array.from(text); // server offsets and limits count code points, not UTF-16 units
+
+  // Every box with a limit (the editor's fields, a send-back or reader comment) shows a counter from 80 %
+  // of it; the server refuses longer text with a message, so nothing is cut here.
+  function counter(node) {
+    const count = document.createElement("small");
+    count.className = "char-count";
+    count.setAttribute("aria-live", "polite");
+    count.hidden = true;
+    node.insertAdjacentElement("afterend", count);
+    const update = () => {
+      const used = cps(node.value).length, limit = Number(node.dataset.limit);
+      count.hidden = used < limit * 0.8;
+      count.textContent = used.toLocaleString() + " / " + limit.toLocaleString() + " characters" +
+        (used > limit ? " — " + (used - limit).toLocaleString() + " too many" : "");
+      count.className = "char-count" + (used > limit ? " over" : used >= limit * 0.95 ? " near" : "");
+    };
+    node.addEventListener("input", update);
+    update();
+  }
+  document.querySelectorAll("textarea[data-limit], input[data-limit]").forEach(counter);
+
   const form = document.getElementById("lesson-form");
   if (!form) return;
   const FIELDS = ["title", "summary", "what_happened", "what_worked", "what_did_not", "recommendation"];
@@ -13,6 +38,7 @@
   const checkButton = document.getElementById("check-button");
   const saveButtons = [document.getElementById("save-draft"), document.getElementById("submit-review")];
   const decisionsInput = document.getElementById("decisions");
+  const replacementsInput = document.getElementById("replacements");
   const panel = document.getElementById("check-panel");
   const status = document.getElementById("check-status");
   const csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
@@ -22,7 +48,6 @@
   const input = (field) => form.elements[field];
   const values = () => Object.fromEntries(FIELDS.map((f) => [f, input(f) ? input(f).value : ""]));
   const snapshot = () => JSON.stringify(values());
-  const cps = (text) => Array.from(text); // server offsets count code points, not UTF-16 units
 
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
@@ -44,9 +69,48 @@
     form.querySelectorAll(".finding-block").forEach((n) => n.remove());
   }
 
+  // ---- limits and errors beside each field ----------------------------------------------------------
+  function fieldBox(name) {
+    const node = form.elements[name];
+    return node && node.closest ? node.closest(".field") : null;
+  }
+
+  function showFieldErrors(errors) {
+    form.querySelectorAll(".js-field-error").forEach((n) => n.remove());
+    FIELDS.forEach((f) => { if (input(f)) input(f).removeAttribute("aria-invalid"); });
+    Object.entries(errors || {}).forEach(([name, message]) => {
+      const box = fieldBox(name);
+      if (!box) return;
+      box.appendChild(el("p", {"class": "field-error js-field-error", role: "alert"}, message));
+      if (input(name)) input(name).setAttribute("aria-invalid", "true");
+    });
+  }
+
+  function overLimit() {
+    const errors = {};
+    form.querySelectorAll("[data-limit]").forEach((node) => {
+      const used = cps(node.value.trim()).length, limit = Number(node.dataset.limit);
+      if (used > limit) {
+        errors[node.name] = (LABELS[node.name] || "This field") + " is too long: " + used.toLocaleString() +
+          " characters, at most " + limit.toLocaleString() + ". Shorten it; nothing was checked or saved.";
+      }
+    });
+    return errors;
+  }
+
+  const parsed = (node) => { try { return JSON.parse((node && node.value) || "[]"); } catch (e) { return []; } };
+
   async function runCheck() {
-    let decisions = [];
-    try { decisions = JSON.parse(decisionsInput.value || "[]"); } catch (e) { decisions = []; }
+    const tooLong = overLimit();
+    showFieldErrors(tooLong);
+    if (Object.keys(tooLong).length) {
+      allowSaving(false);
+      say("Some fields are over their limit: shorten them (see the message beside each). Nothing was checked or saved.", "error");
+      const first = form.querySelector(".js-field-error");
+      if (first) first.scrollIntoView({block: "center"});
+      return;
+    }
+    const decisions = parsed(decisionsInput);
     say("Checking…");
     checkButton.disabled = true;
     let response, data;
@@ -54,7 +118,7 @@
       response = await fetch(form.dataset.checkUrl, {
         method: "POST", credentials: "same-origin",
         headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json"},
-        body: JSON.stringify({fields: values(), decisions: decisions}),
+        body: JSON.stringify({fields: values(), decisions: decisions, replacements: parsed(replacementsInput)}),
       });
       data = await response.json();
     } catch (e) {
@@ -63,7 +127,11 @@
     } finally {
       checkButton.disabled = false;
     }
-    if (!response.ok) { say(data.error || "The check failed.", "error"); return; }
+    if (!response.ok) {
+      showFieldErrors((data.details || {}).errors);
+      say(data.error || "The check failed.", "error");
+      return;
+    }
     FIELDS.forEach((f) => { if (input(f) && input(f).value !== data.texts[f]) input(f).value = data.texts[f] || ""; });
     current = data;
     // Keep only the decisions that still cover a finding at its place in the current text.
@@ -72,12 +140,22 @@
       if (item.covered) kept.push({field: f, start: item.start, end: item.end, text: item.text, reason: item.reason});
     }));
     decisionsInput.value = JSON.stringify(kept);
+    if (replacementsInput) replacementsInput.value = JSON.stringify(data.replacements || []);
     render(data);
   }
 
   function render(data) {
     clearHighlights();
     panel.replaceChildren();
+    const missing = data.missing || {};
+    showFieldErrors(missing);
+    if (data.unresolved === 0 && Object.keys(missing).length) {
+      cleanSnapshot = null;
+      allowSaving(false);
+      panel.hidden = true;
+      say("No identifying details found. Before you can save: " + Object.values(missing).join(" "), "warn");
+      return;
+    }
     if (data.unresolved === 0) {
       cleanSnapshot = snapshot();
       allowSaving(true);
@@ -103,8 +181,12 @@
     panel.hidden = false;
     const apply = el("button", {type: "button", "class": "primary", id: "apply-choices"}, "Apply my choices");
     apply.addEventListener("click", applyChoices);
-    panel.appendChild(el("p", {}, "Resolve every highlighted detail, then apply your choices. The text is checked again."));
+    const applyAll = el("button", {type: "button", id: "apply-all-suggestions"}, "Apply all suggestions");
+    applyAll.addEventListener("click", applyAllSuggestions);
+    panel.appendChild(el("p", {}, "Resolve every highlighted detail, then apply your choices — or apply every " +
+      "suggestion at once. The text is checked again and shown before anything is saved."));
     panel.appendChild(apply);
+    panel.appendChild(applyAll);
     say(data.unresolved + " detail" + (data.unresolved === 1 ? "" : "s") + " could identify someone. Nothing has been saved.", "warn");
     const first = form.querySelector(".finding-block");
     if (first) first.scrollIntoView({block: "center"});
@@ -155,13 +237,37 @@
     return item;
   }
 
+  // Every open finding takes its suggested phrase; one already kept as not identifying stays kept.
+  function applyAllSuggestions() {
+    FIELDS.forEach((field) => (current.fields[field] || []).forEach((finding, index) => {
+      const key = field + "-" + index;
+      const choice = form.querySelector('input[name="choice-' + key + '"][value="' + (finding.covered ? "keep" : "suggest") + '"]');
+      if (choice) choice.checked = true;
+    }));
+    applyChoices();
+  }
+
+  // Where an earlier replacement sits after this round's edits ([start, end, new length] in code points);
+  // null when a finding of this round overlaps it (that text was flagged and resolved again).
+  function through(item, edits) {
+    let shift = 0;
+    for (const [start, end, length] of edits) {
+      if (start < item.end && item.start < end) return null;
+      if (end <= item.start) shift += length - (end - start);
+    }
+    return Object.assign({}, item, {start: item.start + shift, end: item.end + shift});
+  }
+
   function applyChoices() {
     const kept = [];
     const resolved = {};
+    const earlier = parsed(replacementsInput);
+    const replaced = [];
     for (const field of FIELDS) {
       const findings = (current.fields[field] || []);
       const chars = cps(current.texts[field] || "");
       const out = [];
+      const edits = [];
       let pos = 0, length = 0;
       for (let i = 0; i < findings.length; i++) {
         const finding = findings[i];
@@ -186,16 +292,22 @@
         if (chosen.value === "keep") {
           kept.push({field: field, start: length, end: length + cps(finding.text).length, text: finding.text,
             reason: form.elements["reason-" + key].value.trim()});
+        } else {
+          replaced.push({field: field, start: length, end: length + cps(replacement).length, kind: finding.kind,
+            how: chosen.value, text: replacement});
         }
+        edits.push([finding.start, finding.end, cps(replacement).length]);
         out.push(replacement);
         length += cps(replacement).length;
         pos = finding.end;
       }
       out.push(chars.slice(pos).join(""));
       resolved[field] = out.join("");
+      earlier.filter((r) => r.field === field).forEach((r) => { const moved = through(r, edits); if (moved) replaced.push(moved); });
     }
     FIELDS.forEach((f) => { if (input(f)) input(f).value = resolved[f]; });
     decisionsInput.value = JSON.stringify(kept);
+    if (replacementsInput) replacementsInput.value = JSON.stringify(replaced);
     runCheck();
   }
 

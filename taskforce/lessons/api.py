@@ -1,5 +1,7 @@
 """JSON for the page modules and scripts: the identifying-details check (stores nothing) and lesson lists
 within the reader's visibility."""
+from dataclasses import asdict
+
 from flask import Blueprint, request
 from flask_login import current_user, login_required
 
@@ -7,7 +9,7 @@ from taskforce.errors import ValidationError
 from taskforce.lessons import reading, redaction, services
 
 bp = Blueprint("lessons_api", __name__, url_prefix="/api/lessons")
-MAX_CHECK_BYTES = 120_000
+MAX_CHECK_BYTES = services.MAX_REQUEST_BYTES
 
 
 def lesson_summary(lesson) -> dict:
@@ -23,26 +25,25 @@ def lesson_summary(lesson) -> dict:
 @login_required
 def check():
     """Findings per field (kind, rule, offsets, text, suggested phrase, covered by a decision) — nothing is
-    stored or logged: the text may still be raw."""
+    stored or logged: the text may still be raw. Limits are enforced before anything is scanned; `missing`
+    names the required fields a save will still ask for."""
     if (request.content_length or 0) > MAX_CHECK_BYTES:
         raise ValidationError("The lesson is too long to check at once.")
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # brackets nested deeper than the parser goes: not a lesson
+        payload = None
     if not isinstance(payload, dict) or not isinstance(payload.get("fields"), dict):
         raise ValidationError("Send {\"fields\": {\"title\": …, \"summary\": …}}.")
     fields = payload["fields"]
-    for field in redaction.FIELDS:
-        value = fields.get(field, "")
-        if not isinstance(value, str) or len(value) > services.LIMITS[field]:
-            raise ValidationError(f"{services.LABELS[field]} must be text of at most {services.LIMITS[field]} "
-                                  "characters.", field=field)
     try:
         decisions = redaction.parse_decisions(payload.get("decisions") or [])
     except redaction.ResolutionError as error:
         raise ValidationError(str(error)) from None
-    texts, decisions = services.normalise({f: fields.get(f, "") for f in redaction.FIELDS}, decisions)
-    report = services.check_texts(texts, decisions)
-    pending = sum(not f["covered"] for items in report.values() for f in items)
-    return {"fields": report, "texts": texts, "unresolved": pending}
+    outcome = services.check_lesson(current_user, {f: fields.get(f, "") for f in redaction.FIELDS}, decisions,
+                                    replacements=redaction.parse_replacements(payload.get("replacements") or []))
+    return {"fields": outcome.report, "texts": outcome.texts, "unresolved": outcome.pending,
+            "missing": outcome.missing, "replacements": [asdict(r) for r in outcome.replacements]}
 
 
 @bp.get("")

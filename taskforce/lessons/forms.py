@@ -6,17 +6,26 @@ from wtforms.validators import Optional
 
 from taskforce.lessons import indicators
 from taskforce.lessons.models import JurisdictionLevel, TraffickingType, Visibility
-from taskforce.lessons.services import SECTOR_CHOICES
+from taskforce.lessons.services import LIMITS, SECTOR_CHOICES
+
+
+def _limit(field: str) -> dict:
+    """The limit as data for the page's character counter — never `maxlength`, which silently cuts a paste;
+    the server refuses over-long text with a message beside the field instead."""
+    return {"data-limit": LIMITS[field]}
 
 
 class LessonForm(BaseForm):
-    title = StringField("Title", description="What a reader learns, in a few words. No names or places.")
-    summary = TextAreaField("Summary", description="Two or three sentences: the lesson in short.")
+    title = StringField("Title", description="What a reader learns, in a few words. No names or places.",
+                        render_kw=_limit("title"))
+    summary = TextAreaField("Summary", description="Two or three sentences: the lesson in short.",
+                            render_kw=_limit("summary"))
     what_happened = TextAreaField("What happened", description="Use neutral words: “the victim”, “a motel in the "
-                                  "county”, “an employer”. Markdown works.")
-    what_worked = TextAreaField("What worked")
-    what_did_not = TextAreaField("What did not work")
-    recommendation = TextAreaField("Recommendation", description="What should partners do next time?")
+                                  "county”, “an employer”. Markdown works.", render_kw=_limit("what_happened"))
+    what_worked = TextAreaField("What worked", render_kw=_limit("what_worked"))
+    what_did_not = TextAreaField("What did not work", render_kw=_limit("what_did_not"))
+    recommendation = TextAreaField("Recommendation", description="What should partners do next time?",
+                                   render_kw=_limit("recommendation"))
     trafficking_type = SelectField("Trafficking type", choices=[(t.value, t.label) for t in TraffickingType],
                                    default="unknown")
     jurisdiction_level = SelectField("Jurisdiction level", choices=[(j.value, j.label) for j in JurisdictionLevel],
@@ -27,7 +36,8 @@ class LessonForm(BaseForm):
                                      validate_choice=False)
     sectors = SelectMultipleField("Sectors involved", choices=SECTOR_CHOICES, validate_choice=False)
     decisions = HiddenField()
-
+    replacements = HiddenField()
+    version = HiddenField()  # the edit version the page was opened at (optimistic locking)
 
 
 class PublishForm(BaseForm):
@@ -36,4 +46,5 @@ class PublishForm(BaseForm):
 
 
 class CommentForm(BaseForm):
-    body = TextAreaField("Comment", description="Comments are checked for identifying details too.")
+    body = TextAreaField("Comment", description="Comments are checked for identifying details too.",
+                         render_kw={"data-limit": 4_000})

@@ -4,6 +4,10 @@ Every text column here holds text that already passed the anonymizer check (DESI
 text is never stored. A revision of a published lesson is a working copy (its own Lesson row with
 `revision_of_id`), so it goes through the same check and review; when released, its text is copied into
 the original lesson (same address, comments and marks) and the working copy is removed.
+
+Two numbers on a lesson, for two different things: `version` counts *released* versions (1, 2, … as a
+reader sees them); `edit_version` is the optimistic lock, raised by every write (a draft saved, submitted,
+sent back, published), so a save or a review based on an older page gets a 409 and overwrites nothing.
 """
 import enum
 from datetime import datetime
@@ -91,6 +95,7 @@ class Lesson(db.Model):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revision_of_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    edit_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -101,6 +106,8 @@ class Lesson(db.Model):
     indicator_tags: Mapped[list["LessonIndicator"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     sector_tags: Mapped[list["LessonSector"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     decisions: Mapped[list["NotIdentifyingDecision"]] = relationship(cascade="all, delete-orphan")
+    replacements: Mapped[list["LessonReplacement"]] = relationship(
+        cascade="all, delete-orphan", order_by="LessonReplacement.start")
     review_comments: Mapped[list["LessonReviewComment"]] = relationship(
         cascade="all, delete-orphan", order_by="LessonReviewComment.id")
 
@@ -159,6 +166,24 @@ class NotIdentifyingDecision(db.Model):
     rule: Mapped[str] = mapped_column(String(120), default="")
     text: Mapped[str] = mapped_column(String(400))
     reason: Mapped[str] = mapped_column(String(300))
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LessonReplacement(db.Model):
+    """Where the author replaced a flagged detail, for the reviewer: the place, the kind of detail and how it
+    was replaced. Only the replacement is stored (it stands in the lesson text anyway), never the detail."""
+
+    __tablename__ = "lesson_replacements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    how: Mapped[str] = mapped_column(String(16))  # redact | suggest | replace
+    text: Mapped[str] = mapped_column(String(120))
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -103,8 +103,14 @@ def delete_comment(actor: User, comment_id) -> None:
     get_lesson(actor, comment.lesson_id)
     if comment.author_id != actor.id and not actor.is_coordinator:
         raise NotFound("No such comment.")
+    # One conditional DELETE: of two removals at once (two tabs, author and coordinator) one removes it and
+    # the other hears it is gone, instead of both reporting success.
+    removed = db.session.execute(delete(LessonComment).where(LessonComment.id == comment.id)
+                                 .execution_options(synchronize_session=False)).rowcount
+    if removed != 1:
+        db.session.rollback()
+        raise NotFound("This comment was already removed.")
     audit.record(actor, "lesson.comment_deleted", ("LessonComment", comment.id))
-    db.session.delete(comment)
     db.session.commit()
 
 

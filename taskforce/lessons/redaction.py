@@ -8,14 +8,17 @@ covered by a not-identifying decision for exactly that text at exactly that plac
 
 A decision keeps the flagged text itself. That is safe: the author declared it not identifying and it
 stays in the stored lesson anyway; keeping it lets a reviewer see what was waved through and why.
+A `Replacement` is the opposite record: where a detail was replaced, its kind and how — never the detail,
+only the replacement that stands in the text anyway — so a reviewer sees where the text was changed.
 """
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from taskforce.lessons import anonymizer
 
 FIELDS = ("title", "summary", "what_happened", "what_worked", "what_did_not", "recommendation")
 CHOICES = ("redact", "suggest", "replace", "keep")
+REPLACED_BY = ("redact", "suggest", "replace")
 MAX_DECISIONS = 500
 MAX_REASON = 300
 MAX_PHRASE = 120
@@ -35,6 +38,32 @@ class Decision:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def moved(self, by: int) -> "Decision":
+        return replace(self, start=self.start + by, end=self.end + by)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """Where a flagged detail was replaced in the resolved text: the span of the replacement, the kind of
+    detail it replaced and how (redacted, suggested phrase, the author's phrase). `text` is the replacement
+    as it stands in the text (never the detail it replaced)."""
+
+    field: str
+    start: int
+    end: int
+    kind: str
+    how: str
+    text: str
+
+    def moved(self, by: int) -> "Replacement":
+        return replace(self, start=self.start + by, end=self.end + by)
+
+    def anchored(self, texts: dict) -> bool:
+        """Still where it was put: the text at its span is its replacement (an edit by hand since the check
+        moves or removes it, and then it is dropped rather than mark the wrong words)."""
+        text = texts.get(self.field) or ""
+        return 0 <= self.start < self.end <= len(text) and text[self.start:self.end] == self.text
 
 
 @dataclass(frozen=True)
@@ -70,38 +99,82 @@ def findings_in(text: str) -> list[dict]:
 
 def check(fields: dict[str, str], decisions=()) -> dict[str, list[dict]]:
     """Scan every field; each finding as a dict with its suggested phrase and whether a decision covers it."""
-    report = {}
-    for field in FIELDS:
-        text = fields.get(field) or ""
-        items = []
-        for finding in anonymizer.scan(text):
-            decision = next((d for d in decisions if covers(d, field, finding)), None)
-            items.append({"start": finding.start, "end": finding.end, "kind": finding.kind, "rule": finding.rule,
-                          "text": finding.text, "suggestion": anonymizer.suggest_replacement(finding),
-                          "covered": decision is not None, "reason": decision.reason if decision else ""})
-        report[field] = items
-    return report
+    return {field: check_field(field, fields.get(field) or "", decisions) for field in FIELDS}
 
 
-def apply_resolutions(field: str, text: str, findings, resolutions) -> tuple[str, list[Decision]]:
-    """Replace each finding per its resolution; return the resolved text and the not-identifying decisions
-    re-anchored at their offsets in the resolved text."""
+def check_field(field: str, text: str, decisions=()) -> list[dict]:
+    """One field's findings (one scan; none for an empty field)."""
+    items = []
+    for finding in (anonymizer.scan(text) if text else ()):
+        items.append({"start": finding.start, "end": finding.end, "kind": finding.kind, "rule": finding.rule,
+                      "text": finding.text, "suggestion": anonymizer.suggest_replacement(finding),
+                      "covered": False, "reason": ""})
+    return cover(field, items, decisions)
+
+
+def cover(field: str, items: list[dict], decisions) -> list[dict]:
+    """Mark each finding covered (or not) by the decisions, without scanning again."""
+    for item in items:
+        finding = _finding(item)
+        decision = next((d for d in decisions if covers(d, field, finding)), None)
+        item["covered"], item["reason"] = decision is not None, decision.reason if decision else ""
+    return items
+
+
+def _finding(item: dict) -> anonymizer.Finding:
+    return anonymizer.Finding(item["start"], item["end"], item["kind"], item["text"], item.get("rule", ""))
+
+
+def pending(report: dict[str, list[dict]]) -> int:
+    """How many findings no decision covers."""
+    return sum(not item["covered"] for items in report.values() for item in items)
+
+
+def apply_resolutions(field: str, text: str, findings, resolutions,
+                      earlier=()) -> tuple[str, list[Decision], list[Replacement]]:
+    """Replace each finding per its resolution; return the resolved text, the not-identifying decisions
+    re-anchored at their offsets in the resolved text, and where details were replaced (the `earlier`
+    replacements of this field moved along, or dropped where a finding now covers them)."""
     findings = sorted(findings, key=lambda f: f.start)
     if len(resolutions) != len(findings):
         raise ResolutionError("Choose what to do with every highlighted detail.")
-    out, kept, pos, shift = [], [], 0, 0
+    out, kept, replaced, edits, pos, shift = [], [], [], [], 0, 0
     for finding, resolution in zip(findings, resolutions):
         out.append(text[pos:finding.start])
         replacement = _replacement(finding, resolution)
+        start = finding.start + shift
         if resolution.choice == "keep":
-            start = finding.start + shift
             kept.append(Decision(field, start, start + len(finding.text), finding.text,
                                  resolution.reason.strip(), finding.kind, finding.rule))
+        else:
+            replaced.append(Replacement(field, start, start + len(replacement), finding.kind, resolution.choice,
+                                        replacement))
         out.append(replacement)
+        edits.append((finding.start, finding.end, len(replacement)))
         shift += len(replacement) - (finding.end - finding.start)
         pos = finding.end
     out.append(text[pos:])
-    return "".join(out), kept
+    moved = [r for r in (_through(r, edits) for r in earlier if r.field == field) if r is not None]
+    return "".join(out), kept, sorted(moved + replaced, key=lambda r: r.start)
+
+
+def _through(replacement: Replacement, edits) -> Replacement | None:
+    """An earlier replacement's place after `edits` (start, end, new length) of the text it sits in; None
+    when an edit overlaps it (that part of the text was flagged and resolved again)."""
+    shift = 0
+    for start, end, length in edits:
+        if start < replacement.end and replacement.start < end:
+            return None
+        if end <= replacement.start:
+            shift += length - (end - start)
+    return replacement.moved(shift)
+
+
+def suggestions(items: list[dict]) -> list[Resolution]:
+    """"Apply all suggestions": every open finding takes its suggested phrase; a finding the author already
+    kept as not identifying stays kept, with its reason."""
+    return [Resolution("keep", reason=item["reason"]) if item["covered"] else Resolution("suggest")
+            for item in items]
 
 
 def _replacement(finding, resolution: Resolution) -> str:
@@ -133,7 +206,7 @@ def parse_decisions(raw) -> list[Decision]:
         return []
     try:
         items = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError:
+    except (ValueError, RecursionError):  # a hostile page can nest brackets deeper than the parser goes
         raise ResolutionError("The list of not-identifying decisions could not be read.") from None
     if not isinstance(items, list) or len(items) > MAX_DECISIONS:
         raise ResolutionError("The list of not-identifying decisions could not be read.")
@@ -155,7 +228,67 @@ def parse_decisions(raw) -> list[Decision]:
     return decisions
 
 
+def parse_replacements(raw) -> list[Replacement]:
+    """Replacements a page carries between checks (JSON list of {field, start, end, kind, how, text}).
+
+    They only mark places for the reviewer, so a malformed list is dropped rather than refused: losing a
+    mark must never cost the author their text. Each one is kept only while it still anchors."""
+    try:
+        items = json.loads(raw) if isinstance(raw, str) and raw else (raw or [])
+    except (ValueError, RecursionError):
+        return []
+    if not isinstance(items, list):
+        return []
+    out = []
+    for item in items[:MAX_DECISIONS]:
+        if not isinstance(item, dict):
+            continue
+        field, start, end = item.get("field"), item.get("start"), item.get("end")
+        kind, how, text = item.get("kind"), item.get("how"), item.get("text")
+        if (field in FIELDS and type(start) is int and type(end) is int and 0 <= start < end
+                and kind in anonymizer.KINDS and how in REPLACED_BY and isinstance(text, str)
+                and len(text) <= MAX_PHRASE):
+            out.append(Replacement(field, start, end, kind, how, text))
+    return out
+
+
+def dump_replacements(replacements) -> str:
+    return json.dumps([asdict(r) for r in replacements])
+
+
 def dump_decisions(decisions) -> str:
     """The JSON a form carries between the check and the save."""
     return json.dumps([{"field": d.field, "start": d.start, "end": d.end, "text": d.text, "reason": d.reason}
                        for d in decisions])
+
+
+def segments(text: str, marks) -> list[dict]:
+    """The text cut into plain runs and marked spans (findings, replacements), for autoescaped rendering."""
+    out, pos = [], 0
+    for index, mark in enumerate(marks):
+        out.append({"text": text[pos:mark["start"]], "finding": None})
+        out.append({"text": mark["text"], "finding": mark, "index": index})
+        pos = mark["end"]
+    out.append({"text": text[pos:], "finding": None})
+    return out
+
+
+def marked_sections(texts: dict, replacements, decisions, labels: dict) -> list[dict]:
+    """Per field, the stored text with where details were replaced (and kept as not identifying) marked —
+    the reviewer's view. Spans that no longer fit the text or overlap an earlier one are left out."""
+    sections = []
+    for field in FIELDS:
+        text = texts.get(field) or ""
+        marks = sorted([{"start": r.start, "end": r.end, "text": text[r.start:r.end], "kind": r.kind, "how": r.how}
+                        for r in replacements if r.field == field and 0 <= r.start < r.end <= len(text)]
+                       + [{"start": d.start, "end": d.end, "text": text[d.start:d.end], "kind": d.kind, "how": "keep",
+                           "reason": d.reason} for d in decisions if d.field == field and 0 <= d.start < d.end <= len(text)],
+                       key=lambda m: m["start"])
+        kept, end = [], 0
+        for mark in marks:
+            if mark["start"] >= end:
+                kept.append(mark)
+                end = mark["end"]
+        if kept:
+            sections.append({"field": field, "label": labels[field], "segments": segments(text, kept)})
+    return sections

@@ -9,22 +9,34 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 
-from taskforce import audit
+from taskforce import audit, ids
 from taskforce.auth.models import Role, User
 from taskforce.auth.validation import clean_choice, clean_text
 from taskforce.errors import Conflict, PermissionDenied, ValidationError
 from taskforce.extensions import db
 from taskforce.lessons.redaction import findings_in
-from taskforce.lessons.models import (TEXT_FIELDS, Lesson, LessonIndicator, LessonReviewComment, LessonRevision,
-                                      LessonSector, NotIdentifyingDecision, Status, Visibility)
+from taskforce.lessons.models import (TEXT_FIELDS, Lesson, LessonIndicator, LessonReviewComment, LessonReplacement,
+                                      LessonRevision, LessonSector, NotIdentifyingDecision, Status, Visibility)
 from taskforce.lessons.services import get_lesson
 from taskforce.lessons.signals import lesson_published, lesson_sent_back
-
 
 REVIEWER_ROLES = (Role.COORDINATOR, Role.ADMIN)  # `User.can_review_lessons`, as a query
 
 
-def _reviewable(actor: User, lesson_id) -> Lesson:
+class ReviewConflict(Conflict):
+    """The lesson changed after the reviewer opened it (sent back, edited and resubmitted meanwhile): what
+    they read is not what would be released, so nothing is done and they read it again."""
+
+    def __init__(self, lesson: Lesson):
+        super().__init__("This lesson changed after you opened it: the author saved a new text, or another "
+                         "coordinator acted on it. Nothing was done. Read the current version below, then "
+                         "decide again.")
+        self.lesson_id = lesson.id
+
+
+def _reviewable(actor: User, lesson_id, expected_version=None) -> Lesson:
+    """A lesson in review this coordinator may act on — as it was when they opened it, when the page says
+    which version that was (a page without it acts on what is there, as scripts do)."""
     lesson = get_lesson(actor, lesson_id)
     if not actor.can_review_lessons:
         raise PermissionDenied("Only coordinators review and release lessons.")
@@ -32,6 +44,8 @@ def _reviewable(actor: User, lesson_id) -> Lesson:
         raise PermissionDenied("A lesson is reviewed by someone other than its author.")
     if lesson.status is not Status.IN_REVIEW:
         raise Conflict(f"This lesson is {lesson.status.label.lower()}, not in review.")
+    if expected_version not in (None, "") and ids.position(expected_version) != lesson.edit_version:
+        raise ReviewConflict(lesson)
     return lesson
 
 
@@ -49,12 +63,14 @@ def checked_comment(body, label: str) -> str:
 def _claim(lesson: Lesson, to: Status) -> None:
     """Move a lesson out of review in one conditional UPDATE: of two reviewers acting at once (or one form
     sent twice) exactly one wins; the other gets a Conflict instead of a second released version."""
-    claimed = db.session.execute(update(Lesson).where(Lesson.id == lesson.id, Lesson.status == Status.IN_REVIEW)
-                                 .values(status=to).execution_options(synchronize_session=False))
+    claimed = db.session.execute(update(Lesson).where(Lesson.id == lesson.id, Lesson.status == Status.IN_REVIEW,
+                                                      Lesson.edit_version == lesson.edit_version)
+                                 .values(status=to, edit_version=Lesson.edit_version + 1)
+                                 .execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
         db.session.rollback()
         raise Conflict("Someone else has just reviewed this lesson. Reload the page to see where it stands.")
-    db.session.expire(lesson, ["status", "updated_at"])
+    db.session.expire(lesson, ["status", "updated_at", "edit_version"])
 
 
 def reviewer_ids(lesson: Lesson) -> list[int]:
@@ -71,9 +87,9 @@ def review_queue(actor: User) -> list[Lesson]:
     return db.session.scalars(stmt).all()
 
 
-def send_back(actor: User, lesson_id, comment) -> Lesson:
+def send_back(actor: User, lesson_id, comment, expected_version=None) -> Lesson:
     """Return a lesson to its author with what to change (the comment passes the anonymizer too)."""
-    lesson = _reviewable(actor, lesson_id)
+    lesson = _reviewable(actor, lesson_id, expected_version)
     body = checked_comment(comment, "The comment")
     _claim(lesson, Status.CHANGES_REQUESTED)
     lesson.review_comments.append(LessonReviewComment(author_id=actor.id, body=body))
@@ -84,11 +100,12 @@ def send_back(actor: User, lesson_id, comment) -> Lesson:
     return lesson
 
 
-def publish(actor: User, lesson_id, visibility) -> Lesson:
-    """Release a reviewed lesson (two-person rule) to the whole task force or the author's sector.
+def publish(actor: User, lesson_id, visibility, expected_version=None) -> Lesson:
+    """Release a reviewed lesson (two-person rule) to the whole task force or the author's sector — the
+    version the reviewer read, never one changed since (`expected_version`).
 
     A revision's text replaces its original's, which keeps its address, comments and marks."""
-    lesson = _reviewable(actor, lesson_id)
+    lesson = _reviewable(actor, lesson_id, expected_version)
     visibility = clean_choice(visibility, Visibility, "visibility", "Visibility")
     _claim(lesson, Status.PUBLISHED)
     now = datetime.now(timezone.utc)
@@ -100,6 +117,7 @@ def publish(actor: User, lesson_id, visibility) -> Lesson:
         _copy_content(lesson, released)
         released.version = lesson.version
         released.author_id = lesson.author_id
+        released.edit_version = released.edit_version + 1
     released.status = Status.PUBLISHED
     released.visibility = visibility
     released.reviewer_id = actor.id
@@ -126,6 +144,8 @@ def _copy_content(source: Lesson, target: Lesson) -> None:
     target.decisions = [NotIdentifyingDecision(field=d.field, start=d.start, end=d.end, kind=d.kind, rule=d.rule,
                                                text=d.text, reason=d.reason, decided_by_id=d.decided_by_id)
                         for d in source.decisions]
+    target.replacements = [LessonReplacement(field=r.field, start=r.start, end=r.end, kind=r.kind, how=r.how,
+                                             text=r.text, decided_by_id=r.decided_by_id) for r in source.replacements]
 
 
 def start_revision(actor: User, lesson_id) -> Lesson:

@@ -2,30 +2,30 @@
 
 Rules kept here: the author's raw text is never stored — a lesson (draft or not) is saved only when every
 finding of the anonymizer in the submitted, resolved text is covered by a not-identifying decision with a
-reason; only the author edits a lesson's text, and only while it is a draft or sent back; a lesson nobody
-may read does not exist for them (404), whatever its id. Review and release live in `review.py`, reading
+reason; only the author edits a lesson's text, and only while it is a draft or sent back, and only from the
+version they opened (optimistic locking: a stale save is a 409, nothing overwritten); a lesson nobody
+may read does not exist for them (404), whatever its id. A save is one pass (`save_lesson`): limits before
+any scan, each field scanned once, and an `Outcome` that is the saved lesson or the findings to resolve. Review and release live in `review.py`, reading
 in `reading.py`.
 """
+from dataclasses import dataclass, replace
+from dataclasses import field as dc_field
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, update
 
 from taskforce import audit, ids
 from taskforce.auth.models import Sector, User
-from taskforce.auth.validation import clean_choice, clean_text
+from taskforce.auth.validation import clean_text
 from taskforce.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from taskforce.extensions import db
-from taskforce.lessons import indicators, redaction
-from taskforce.lessons.models import (JurisdictionLevel, Lesson, LessonIndicator, LessonSector,
-                                      NotIdentifyingDecision, Status, TraffickingType, Visibility)
+from taskforce.lessons import anonymizer, redaction
+from taskforce.lessons.intake import (LABELS, LIMITS, MAX_REQUEST_BYTES, REQUIRED,  # noqa: F401 (the domain's names)
+                                      LessonInputError, clean_tags, clean_year, missing, normalise, text_errors)
+from taskforce.lessons.models import (Lesson, LessonIndicator, LessonReplacement, LessonSector,
+                                      NotIdentifyingDecision, Status, Visibility)
 from taskforce.lessons.signals import lesson_submitted
 
-LIMITS = {"title": 200, "summary": 2_000, "what_happened": 20_000, "what_worked": 10_000,
-          "what_did_not": 10_000, "recommendation": 10_000}
-LABELS = {"title": "Title", "summary": "Summary", "what_happened": "What happened", "what_worked": "What worked",
-          "what_did_not": "What did not work", "recommendation": "Recommendation"}
-REQUIRED = ("title", "summary")
-EARLIEST_YEAR = 1990
 SECTOR_CHOICES = [(s.value, s.label) for s in Sector]
 _SECTOR_LABELS = dict(SECTOR_CHOICES)
 
@@ -66,102 +66,175 @@ def get_lesson(actor: User, lesson_id) -> Lesson:
     return lesson
 
 
-def get_for_editing(actor: User, lesson_id) -> Lesson:
-    """Only the author edits a lesson's text, and only while it is a draft or sent back."""
+def _authors(actor: User, lesson_id) -> Lesson:
     lesson = get_lesson(actor, lesson_id)
     if lesson.author_id != actor.id:
         raise PermissionDenied("Only the author edits a lesson's text; coordinators review it.")
+    return lesson
+
+
+def get_for_editing(actor: User, lesson_id) -> Lesson:
+    """Only the author edits a lesson's text, and only while it is a draft or sent back."""
+    lesson = _authors(actor, lesson_id)
     if not lesson.is_editable:
         raise Conflict(f"This lesson is {lesson.status.label.lower()}; it can no longer be edited.")
     return lesson
 
 
-# --- input -----------------------------------------------------------------------------------------------
+# --- the one pass: limits, one scan per field, then the result ------------------------------------------
 
-def clean_texts(texts: dict) -> dict[str, str]:
-    """Each text field stripped, within its limit, the required ones present."""
-    return {field: clean_text(texts.get(field), field, LABELS[field], max_length=LIMITS[field],
-                              required=field in REQUIRED) for field in redaction.FIELDS}
+APPLY_ALL = "apply-all"  # `resolutions=APPLY_ALL`: every open finding takes its suggested phrase
 
 
-def normalise(texts: dict, decisions=()) -> tuple[dict[str, str], list]:
-    """Browsers send textarea newlines as CRLF and authors leave stray spaces: use LF and strip, and move
-    each decision's offsets with its text so that it still anchors where the page put it."""
-    out, shifted = {}, []
-    for field in redaction.FIELDS:
-        value = texts.get(field)
-        if not isinstance(value, str):
-            out[field] = value
-            continue
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-        lead = len(value) - len(value.lstrip())
-        out[field] = value.strip()
-        shifted.extend(redaction.Decision(d.field, d.start - lead, d.end - lead, d.text, d.reason)
-                       for d in decisions if d.field == field)
-    return out, shifted
+@dataclass
+class Outcome:
+    """What one save or check of a lesson came to: the saved lesson, or the findings still to resolve.
+
+    `texts` are the (normalised, and resolved where choices were applied) texts the page shows next;
+    `report` the findings per field of exactly those texts; `missing` the required fields a save will ask for."""
+
+    texts: dict
+    report: dict
+    decisions: list
+    replacements: list
+    lesson: Lesson | None = None
+    missing: dict = dc_field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def saved(self) -> bool:
+        return self.lesson is not None
+
+    @property
+    def pending(self) -> int:
+        return redaction.pending(self.report)
 
 
-def clean_tags(tags: dict) -> dict:
-    """Trafficking type, indicators from the taxonomy, sectors, jurisdiction level and the case year."""
-    slugs = sorted(set(tags.get("indicators") or []))
-    bad = indicators.unknown(slugs)
-    if bad:
-        raise ValidationError(f"Unknown indicator: {bad[0]}.", field="indicators")
-    sectors = sorted({clean_choice(s, Sector, "sectors", "Sector").value for s in tags.get("sectors") or []})
-    return {
-        "trafficking_type": clean_choice(tags.get("trafficking_type") or "unknown", TraffickingType,
-                                         "trafficking_type", "Trafficking type"),
-        "jurisdiction_level": clean_choice(tags.get("jurisdiction_level") or "local", JurisdictionLevel,
-                                           "jurisdiction_level", "Jurisdiction level"),
-        "case_year": clean_year(tags.get("case_year")),
-        "indicators": slugs,
-        "sectors": sectors,
-    }
+class LessonEditConflict(Conflict):
+    """The lesson was saved (from another tab, or reviewed) since this page was opened: both versions go
+    back to the author, nothing is written."""
+
+    def __init__(self, lesson: Lesson, yours: dict):
+        if lesson.is_editable:
+            message = ("This lesson was saved from another tab or window while you were editing. Nothing was "
+                       "overwritten: compare both versions, merge what you need into the form below and save again.")
+        else:
+            message = (f"This lesson was {lesson.status.label.lower()} from another tab or window while you were "
+                       "editing, so it can no longer be edited here. Nothing was overwritten; your text is below "
+                       "to copy.")
+        super().__init__(message)
+        self.lesson = lesson
+        self.editable = lesson.is_editable
+        self.yours = yours
+        self.current = lesson.texts()
+        self.current_version = lesson.edit_version
 
 
-def clean_year(value) -> int | None:
-    """A year (never a date: a date can identify a case); empty means not given."""
-    if value in (None, ""):
-        return None
+def check_lesson(actor: User, texts: dict, decisions=(), *, replacements=(), resolutions=None) -> Outcome:
+    """The identifying-details check (stores nothing): field limits first, then one scan per non-empty
+    field; with `resolutions` (the check page's choices, or APPLY_ALL) the choices are applied and only the
+    fields they changed are scanned again. Says which required fields a save will still need."""
+    texts, decisions, replacements = normalise(texts, decisions, replacements)
+    errors = text_errors(texts, required=False)
+    if errors:
+        raise LessonInputError(errors)
+    outcome = _check(texts, decisions, replacements, resolutions)
+    outcome.missing = missing(outcome.texts)
+    return outcome
+
+
+def save_lesson(actor: User, lesson_id, texts: dict, tags: dict, decisions=(), *, replacements=(),
+                resolutions=None, submit: bool = False, expected_version=None) -> Outcome:
+    """Store a checked lesson (new or the author's draft) and, if asked, send it to review — in one pass.
+
+    In order, each step only when the one before passed: who may edit; every field limit, required field
+    and tag (all problems at once, `LessonInputError`, before anything is scanned); the version the page
+    was opened at (`LessonEditConflict`); one scan per non-empty field. Findings left unresolved come back
+    in the Outcome and nothing is written; otherwise the resolved text is stored and the Outcome holds it."""
+    lesson = _authors(actor, lesson_id) if lesson_id is not None else None
+    texts, decisions, replacements = normalise(texts, decisions, replacements)
+    errors = text_errors(texts)
+    tags, tag_errors = clean_tags(tags)
+    errors.update(tag_errors)
+    if errors:
+        raise LessonInputError(errors)
+    if lesson is not None:
+        if not lesson.is_editable:
+            raise LessonEditConflict(lesson, texts)
+        expected_version = _version_number(expected_version)
+        if expected_version != lesson.edit_version:
+            raise LessonEditConflict(lesson, texts)
+    outcome = _check(texts, decisions, replacements, resolutions)
+    if outcome.pending or outcome.error:
+        return outcome
     try:
-        year = int(str(value).strip())
-    except ValueError:
-        raise ValidationError("The case year must be a year, like 2023.", field="case_year") from None
-    this_year = datetime.now(timezone.utc).year
-    if not EARLIEST_YEAR <= year <= this_year:
-        raise ValidationError(f"The case year must be between {EARLIEST_YEAR} and {this_year}.", field="case_year")
-    return year
+        used = [replace(d, reason=checked_reason(d.reason, d.text)) for d in outcome.decisions]
+    except ValidationError as error:  # a reason to rephrase: back to the choices, with the message
+        outcome.error = error.message
+        return outcome
+    if lesson is None:
+        lesson = Lesson(author_id=actor.id, sector=actor.sector.value, status=Status.DRAFT, edit_version=1)
+        db.session.add(lesson)
+        action = "lesson.created"
+    else:
+        _take_version(lesson, expected_version, texts)
+        action = "lesson.draft_saved"
+    _write(lesson, actor, outcome.texts, tags, used, outcome.replacements)
+    db.session.flush()
+    audit.record(actor, action, lesson)
+    if submit:
+        lesson.status = Status.IN_REVIEW
+        lesson.submitted_at = datetime.now(timezone.utc)
+        audit.record(actor, "lesson.submitted", lesson)
+    db.session.commit()
+    if submit:
+        lesson_submitted.send(lesson)
+    outcome.lesson = lesson
+    return outcome
 
 
-# --- the check ---------------------------------------------------------------------------------------
+def _check(texts: dict, decisions, replacements, resolutions) -> Outcome:
+    report = redaction.check(texts, decisions)
+    if resolutions is None:
+        return _outcome(texts, report, replacements)
+    resolved, kept, replaced = dict(texts), [], []
+    try:
+        for field, items in report.items():
+            earlier = [r for r in replacements if r.field == field]
+            if not items:
+                replaced.extend(earlier)
+                continue
+            if resolutions == APPLY_ALL:
+                chosen = redaction.suggestions(items)
+            else:
+                given = resolutions.get(field) or {}
+                chosen = [given.get(i) or redaction.Resolution("") for i in range(len(items))]
+            findings = [anonymizer.Finding(f["start"], f["end"], f["kind"], f["text"], f["rule"]) for f in items]
+            resolved[field], decided, moved = redaction.apply_resolutions(field, texts[field], findings, chosen,
+                                                                          earlier)
+            kept.extend(decided)
+            replaced.extend(moved)
+    except redaction.ResolutionError as error:
+        outcome = _outcome(texts, report, replacements)
+        outcome.error = str(error)
+        return outcome
+    for field in redaction.FIELDS:  # scan again only what the choices changed
+        if resolved[field] != texts[field]:
+            report[field] = redaction.check_field(field, resolved[field], kept)
+        else:
+            redaction.cover(field, report[field], kept)
+    outcome = _outcome(resolved, report, replaced)
+    if outcome.pending and resolutions != APPLY_ALL:
+        outcome.error = "Some of your replacements still look identifying. Resolve them too."
+    return outcome
 
-def check_texts(texts: dict, decisions=()) -> dict[str, list[dict]]:
-    """Scan every field for identifying details; nothing is stored (the text may still be raw)."""
-    return redaction.check({f: texts.get(f) or "" for f in redaction.FIELDS}, decisions)
 
-
-def unresolved_findings(texts: dict, decisions=()) -> dict[str, list[dict]]:
-    """Per field, the findings no not-identifying decision covers; empty when the text may be stored."""
-    report = check_texts(texts, decisions)
-    return {field: [f for f in items if not f["covered"]] for field, items in report.items()
-            if any(not f["covered"] for f in items)}
-
-
-def _verify_resolved(texts: dict, decisions) -> list[redaction.Decision]:
-    """Re-scan on the server (never trust the page): refuse if anything is unresolved; return the
-    decisions that cover a finding, with the kind and rule the server found."""
-    unresolved = unresolved_findings(texts, decisions)
-    if unresolved:
-        count = sum(len(items) for items in unresolved.values())
-        raise ValidationError(f"{count} identifying detail{'s' if count != 1 else ''} still to resolve. "
-                              "Nothing was saved.", details={"unresolved": unresolved})
-    used = []
-    for field, items in check_texts(texts, decisions).items():
-        for item in items:
-            reason = checked_reason(item["reason"], item["text"])
-            used.append(redaction.Decision(field, item["start"], item["end"], item["text"], reason,
-                                           item["kind"], item["rule"]))
-    return used
+def _outcome(texts: dict, report: dict, replacements) -> Outcome:
+    """Keep the decisions that cover a finding (with the kind and rule the server found, never the page's)
+    and the replacements still anchored in the text."""
+    used = [redaction.Decision(field, item["start"], item["end"], item["text"], item["reason"], item["kind"],
+                               item["rule"]) for field, items in report.items() for item in items if item["covered"]]
+    return Outcome(texts, report, used, [r for r in replacements if r.anchored(texts)])
 
 
 def checked_reason(reason, detail: str) -> str:
@@ -178,46 +251,37 @@ def checked_reason(reason, detail: str) -> str:
     return reason
 
 
-# --- writing ------------------------------------------------------------------------------------------
+def _version_number(value) -> int | None:
+    """The edit version the page was opened at; a page that does not say (an old tab, a hand-made form)
+    cannot prove it saw the current text, so it gets the side-by-side comparison like a stale one."""
+    return ids.position(value)
 
-def save_lesson(actor: User, lesson_id, texts: dict, tags: dict, decisions, *, submit: bool = False) -> Lesson:
-    """Store a checked lesson (new or the author's draft) and, if asked, send it to review.
 
-    Nothing is written unless the resolved text passes the server's own check."""
-    texts, decisions = normalise(texts, decisions)
-    texts, tags = clean_texts(texts), clean_tags(tags)
-    used = _verify_resolved(texts, decisions)
-    if lesson_id is None:
-        lesson = Lesson(author_id=actor.id, sector=actor.sector.value, status=Status.DRAFT)
-        db.session.add(lesson)
-        action = "lesson.created"
-    else:
-        lesson = get_for_editing(actor, lesson_id)
-        action = "lesson.draft_saved"
+def _take_version(lesson: Lesson, expected: int, yours: dict) -> None:
+    """Compare-and-set the lesson's edit version in one UPDATE: of two saves based on the same version
+    (two tabs, or a double click) exactly one wins; the other gets both versions back."""
+    taken = db.session.execute(update(Lesson).where(Lesson.id == lesson.id, Lesson.edit_version == expected)
+                               .values(edit_version=expected + 1).execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(lesson)
+        raise LessonEditConflict(lesson, yours)
+    db.session.expire(lesson, ["edit_version"])
+
+
+def _write(lesson: Lesson, actor: User, texts: dict, tags: dict, decisions, replacements) -> None:
     for field, value in texts.items():
         setattr(lesson, field, value)
-    _set_tags(lesson, tags)
-    lesson.decisions = [NotIdentifyingDecision(field=d.field, start=d.start, end=d.end, kind=d.kind, rule=d.rule[:120],
-                                               text=d.text[:400], reason=d.reason, decided_by_id=actor.id)
-                        for d in used]
-    db.session.flush()
-    audit.record(actor, action, lesson)
-    if submit:
-        lesson.status = Status.IN_REVIEW
-        lesson.submitted_at = datetime.now(timezone.utc)
-        audit.record(actor, "lesson.submitted", lesson)
-    db.session.commit()
-    if submit:
-        lesson_submitted.send(lesson)
-    return lesson
-
-
-def _set_tags(lesson: Lesson, tags: dict) -> None:
     lesson.trafficking_type = tags["trafficking_type"]
     lesson.jurisdiction_level = tags["jurisdiction_level"]
     lesson.case_year = tags["case_year"]
     lesson.indicator_tags = [LessonIndicator(indicator=slug) for slug in tags["indicators"]]
     lesson.sector_tags = [LessonSector(sector=sector) for sector in tags["sectors"]]
+    lesson.decisions = [NotIdentifyingDecision(field=d.field, start=d.start, end=d.end, kind=d.kind, rule=d.rule[:120],
+                                               text=d.text[:400], reason=d.reason, decided_by_id=actor.id)
+                        for d in decisions]
+    lesson.replacements = [LessonReplacement(field=r.field, start=r.start, end=r.end, kind=r.kind, how=r.how,
+                                             text=r.text[:120], decided_by_id=actor.id) for r in replacements]
 
 
 def discard_draft(actor: User, lesson_id) -> None:

@@ -1,16 +1,19 @@
 """Lesson pages: list and search, the lesson, writing with the identifying-details check, review.
 
 Translate HTTP to the services, nothing more. The raw text an author types reaches the server only to be
-checked (here or through `api.py`) and is never stored: `services.save_lesson` re-scans what is submitted.
+checked (here or through `api.py`) and is never stored: `services.save_lesson` is the whole save in one
+call (limits, one scan per field, the version check) and its Outcome is the saved lesson or the findings
+to show on the check page; `services.check_lesson` is the check alone.
 """
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from taskforce import ids
-from taskforce.errors import NotFound, ValidationError
+from taskforce.errors import Conflict, NotFound, ValidationError
 from taskforce.lessons import indicators, reading, redaction, review, services
-from taskforce.lessons.anonymizer import Finding
 from taskforce.lessons.forms import SECTOR_CHOICES, ActionForm, CommentForm, LessonForm, PublishForm
 from taskforce.lessons.models import Status, TraffickingType
 from taskforce.markup import render_markdown
@@ -44,7 +47,7 @@ def review_queue():
 
 @bp.get("/<int:lesson_id>")
 @login_required
-def show(lesson_id, comment_form=None, comment_findings=None, status=200):
+def show(lesson_id, comment_form=None, comment_findings=None, status=200, review_error=None, review_comment=""):
     lesson = services.get_lesson(current_user, lesson_id)
     published = lesson.status is Status.PUBLISHED and not lesson.is_revision
     return render_template(
@@ -52,7 +55,14 @@ def show(lesson_id, comment_form=None, comment_findings=None, status=200):
         helpful=reading.helpful_count(lesson.id), marked=reading.has_marked(current_user, lesson.id),
         published=published, revision=review.open_revision(lesson) if published else None,
         versions=review.revisions(current_user, lesson.id), action_form=ActionForm(), publish_form=PublishForm(),
-        comment_form=comment_form or CommentForm(), comment_findings=comment_findings or []), status
+        comment_form=comment_form or CommentForm(), comment_findings=comment_findings or [],
+        replaced=_replaced_sections(lesson) if current_user.can_review_lessons else [],
+        review_error=review_error, review_comment=review_comment), status
+
+
+def _replaced_sections(lesson):
+    """For the reviewer: each field's text with the places the author replaced or kept a detail marked."""
+    return redaction.marked_sections(lesson.texts(), lesson.replacements, lesson.decisions, services.LABELS)
 
 
 @bp.get("/<int:lesson_id>/versions/<int:version>")
@@ -67,6 +77,17 @@ def version(lesson_id, version):
 
 # --- writing --------------------------------------------------------------------------------------------
 
+@bp.before_request
+def _refuse_oversized_posts():
+    """A lesson form at its limits is far below this; anything bigger is refused before it is parsed."""
+    if request.method == "POST":
+        request.max_content_length = services.MAX_REQUEST_BYTES
+        if (request.content_length or 0) > services.MAX_REQUEST_BYTES:
+            abort(413, description=f"That is more than a lesson can hold (at most "
+                  f"{services.MAX_REQUEST_BYTES // 1024:,} KB at once). Nothing was saved or checked; go back "
+                  "and shorten the longest fields.")
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -78,19 +99,24 @@ def new():
 @bp.route("/<int:lesson_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(lesson_id):
+    if request.method == "POST":  # the save says whether it may still be edited (or shows both versions)
+        return _save(services.get_lesson(current_user, lesson_id))
     lesson = services.get_for_editing(current_user, lesson_id)
-    if request.method == "POST":
-        return _save(lesson)
     form = LessonForm(obj=lesson, trafficking_type=lesson.trafficking_type.value,
                       jurisdiction_level=lesson.jurisdiction_level.value, case_year=lesson.case_year or "",
                       indicators=lesson.indicators, sectors=lesson.sectors)
+    form.version.data = lesson.edit_version  # not `obj.version`: that counts released versions
     form.decisions.data = redaction.dump_decisions(lesson.decisions)
+    form.replacements.data = redaction.dump_replacements(lesson.replacements)
     return _editor(form, lesson)
 
 
-def _editor(form, lesson, status=200, error=None):
+def _editor(form, lesson, status=200, error=None, errors=None):
+    for name, message in (errors or {}).items():
+        if name in form:
+            form[name].errors = [message]
     return render_template("lessons/edit.html", form=form, lesson=lesson, groups=indicators.by_group(),
-                           sector_choices=SECTOR_CHOICES, error=error), status
+                           sector_choices=SECTOR_CHOICES, error=error, errors=errors or {}), status
 
 
 def _submitted_tags() -> dict:
@@ -100,87 +126,92 @@ def _submitted_tags() -> dict:
 
 
 def _save(lesson):
-    """Check, then store: anything unresolved shows the check page (400) and nothing is written."""
-    texts = {field: request.form.get(field, "") for field in redaction.FIELDS}
-    form = LessonForm()
-    try:
-        decisions = redaction.parse_decisions(request.form.get("decisions"))
-    except redaction.ResolutionError as error:
-        return _editor(form, lesson, 400, str(error))
-    texts, decisions = services.normalise(texts, decisions)
-    action = request.form.get("action", "draft")
-    if action == "check" or services.unresolved_findings(texts, decisions):
-        return _check_page(lesson, texts, decisions, status=200 if action == "check" else 400)
-    return _store(lesson, texts, decisions, action, form)
-
-
-def _store(lesson, texts, decisions, action, form):
-    try:
-        saved = services.save_lesson(current_user, lesson.id if lesson else None, texts, _submitted_tags(),
-                                     decisions, submit=action == "submit")
-    except ValidationError as error:
-        if error.details.get("unresolved"):
-            return _check_page(lesson, texts, decisions, status=400)
-        if error.field == "reason":  # a reason to rephrase: back to the choices, with the message
-            return _check_page(lesson, texts, decisions, status=400, error=error.message)
-        return _editor(form, lesson, 400, error.message)
-    flash("Sent for review. A coordinator will read it before it is released." if action == "submit"
-          else "Draft saved (only the checked, resolved text was stored).", "info")
-    return redirect(url_for("lessons.show", lesson_id=saved.id))
-
-
-def _check_page(lesson, texts, decisions, status, error=None):
-    """The server-rendered check (works without JavaScript): each finding with the author's choices."""
-    report = services.check_texts(texts, decisions)
-    sections = [{"field": field, "label": services.LABELS[field], "text": texts.get(field) or "",
-                 "segments": _segments(texts.get(field) or "", report[field]), "findings": report[field]}
-                for field in redaction.FIELDS if report[field]]
-    return render_template("lessons/check.html", lesson=lesson, texts=texts, sections=sections,
-                           tags=_submitted_tags(), form=ActionForm(), error=error,
-                           decisions=redaction.dump_decisions(decisions),
-                           pending=sum(not f["covered"] for s in sections for f in s["findings"])), status
-
-
-def _segments(text, findings):
-    """The text cut into plain runs and highlighted findings, for autoescaped rendering."""
-    out, pos = [], 0
-    for index, finding in enumerate(findings):
-        out.append({"text": text[pos:finding["start"]], "finding": None})
-        out.append({"text": finding["text"], "finding": finding, "index": index})
-        pos = finding["end"]
-    out.append({"text": text[pos:], "finding": None})
-    return out
+    """The editor's buttons: check (stores nothing), or save / submit (one service call)."""
+    return _run(lesson, resolutions=None)
 
 
 @bp.post("/resolve")
 @login_required
 def resolve():
-    """The check page's answer: apply each choice to the text, then store only the resolved text."""
+    """The check page's answer: the author's choice for each finding (or "apply all suggestions")."""
     lesson_id = request.form.get("lesson_id") or None
-    lesson = services.get_for_editing(current_user, lesson_id) if lesson_id else None
+    lesson = services.get_lesson(current_user, lesson_id) if lesson_id else None
+    return _run(lesson, resolutions=_posted_resolutions())
+
+
+def _posted_resolutions() -> dict:
+    """choice-<field>-<n> (with phrase-… and reason-…) as {field: {n: Resolution}}."""
+    out = {}
+    for key in request.form:
+        match = _CHOICE.fullmatch(key)
+        if match and match["field"] in redaction.FIELDS:
+            suffix = f"{match['field']}-{match['index']}"
+            out.setdefault(match["field"], {})[int(match["index"])] = redaction.Resolution(
+                request.form.get(key, ""), request.form.get(f"phrase-{suffix}", ""),
+                request.form.get(f"reason-{suffix}", ""))
+    return out
+
+
+_CHOICE = re.compile(r"choice-(?P<field>[a-z_]{1,20})-(?P<index>\d{1,4})")
+
+
+def _run(lesson, resolutions):
+    """Translate the form into one service call and its Outcome into a page."""
+    action = request.form.get("action", "draft")
     texts = {field: request.form.get(field, "") for field in redaction.FIELDS}
     try:
-        carried = redaction.parse_decisions(request.form.get("decisions"))
+        decisions = redaction.parse_decisions(request.form.get("decisions"))
     except redaction.ResolutionError as error:
         return _editor(LessonForm(), lesson, 400, str(error))
-    texts, carried = services.normalise(texts, carried)
-    resolved, kept = {}, []
+    replacements = redaction.parse_replacements(request.form.get("replacements"))
+    if action == "apply_all":
+        resolutions = services.APPLY_ALL
     try:
-        for field, items in services.check_texts(texts, carried).items():
-            resolutions = [redaction.Resolution(request.form.get(f"choice-{field}-{i}", ""),
-                                                request.form.get(f"phrase-{field}-{i}", ""),
-                                                request.form.get(f"reason-{field}-{i}", ""))
-                           for i in range(len(items))]
-            findings = [Finding(f["start"], f["end"], f["kind"], f["text"], f["rule"]) for f in items]
-            resolved[field], decisions = redaction.apply_resolutions(field, texts[field], findings, resolutions)
-            kept.extend(decisions)
-    except redaction.ResolutionError as error:
-        return _check_page(lesson, texts, carried, status=400, error=str(error))
-    action = request.form.get("action", "draft")
-    if services.unresolved_findings(resolved, kept):
-        return _check_page(lesson, resolved, kept, status=400,
-                           error="Some of your replacements still look identifying. Resolve them too.")
-    return _store(lesson, resolved, kept, action, LessonForm())
+        if action in ("check", "apply_all"):
+            outcome = services.check_lesson(current_user, texts, decisions, replacements=replacements,
+                                            resolutions=resolutions)
+            notice = _applied_notice(outcome) if action == "apply_all" else None
+            return _check_page(lesson, outcome, 400 if outcome.error else 200, notice=notice)
+        outcome = services.save_lesson(current_user, lesson.id if lesson else None, texts, _submitted_tags(),
+                                       decisions, replacements=replacements, resolutions=resolutions,
+                                       submit=action == "submit", expected_version=request.form.get("version"))
+    except services.LessonInputError as error:
+        return _editor(LessonForm(), lesson, 400, "Nothing was saved: correct what is marked below.", error.errors)
+    except services.LessonEditConflict as conflict:
+        form = LessonForm()
+        form.version.data = conflict.current_version
+        form.decisions.data, form.replacements.data = "[]", "[]"
+        return render_template("lessons/conflict.html", conflict=conflict, lesson=conflict.lesson, form=form,
+                               labels=services.LABELS, groups=indicators.by_group(),
+                               sector_choices=SECTOR_CHOICES, errors={}), 409
+    if not outcome.saved:
+        return _check_page(lesson, outcome, 400)
+    flash("Sent for review. A coordinator will read it before it is released." if action == "submit"
+          else "Draft saved (only the checked, resolved text was stored).", "info")
+    return redirect(url_for("lessons.show", lesson_id=outcome.lesson.id))
+
+
+def _applied_notice(outcome) -> str:
+    replaced = len(outcome.replacements)
+    if outcome.pending:
+        return (f"Suggestions applied. {outcome.pending} detail{'s' if outcome.pending != 1 else ''} still "
+                "look identifying: choose for each below.")
+    return (f"Suggestions applied ({replaced} replacement{'s' if replaced != 1 else ''} in the text). Read the "
+            "result below; nothing is saved until you press a save button.")
+
+
+def _check_page(lesson, outcome, status, notice=None):
+    """The server-rendered check (works without JavaScript): each finding with the author's choices."""
+    sections = [{"field": field, "label": services.LABELS[field], "text": outcome.texts.get(field) or "",
+                 "segments": redaction.segments(outcome.texts.get(field) or "", outcome.report[field]),
+                 "findings": outcome.report[field]}
+                for field in redaction.FIELDS if outcome.report.get(field)]
+    return render_template("lessons/check.html", lesson=lesson, texts=outcome.texts, sections=sections,
+                           tags=_submitted_tags(), form=ActionForm(), error=outcome.error, notice=notice,
+                           decisions=redaction.dump_decisions(outcome.decisions),
+                           replacements=redaction.dump_replacements(outcome.replacements),
+                           version=request.form.get("version", ""), missing=outcome.missing,
+                           pending=outcome.pending), status
 
 
 # --- actions on a lesson -------------------------------------------------------------------------------------
@@ -196,7 +227,12 @@ def discard(lesson_id):
 @bp.post("/<int:lesson_id>/send-back")
 @login_required
 def send_back(lesson_id):
-    review.send_back(current_user, lesson_id, request.form.get("comment"))
+    comment = request.form.get("comment")
+    try:
+        review.send_back(current_user, lesson_id, comment, request.form.get("version"))
+    except (ValidationError, Conflict) as error:  # the comment is kept, to rephrase or resend
+        return show(lesson_id, status=error.status, review_error=error.message,
+                    review_comment=comment if isinstance(comment, str) else "")
     flash("Sent back to the author with your comment.", "info")
     return redirect(url_for("lessons.review_queue"))
 
@@ -204,7 +240,10 @@ def send_back(lesson_id):
 @bp.post("/<int:lesson_id>/publish")
 @login_required
 def publish(lesson_id):
-    lesson = review.publish(current_user, lesson_id, request.form.get("visibility"))
+    try:
+        lesson = review.publish(current_user, lesson_id, request.form.get("visibility"), request.form.get("version"))
+    except Conflict as error:  # changed or reviewed meanwhile: the current version, read again
+        return show(lesson_id, status=409, review_error=error.message)
     flash(f"Lesson released ({lesson.visibility.label.lower()}).", "info")
     return redirect(url_for("lessons.show", lesson_id=lesson.id))
 

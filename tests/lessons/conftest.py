@@ -45,6 +45,12 @@ def lesson_form(**overrides) -> dict:
     return data
 
 
+def edit_version(lesson_id) -> str:
+    """The edit version an editor page opened now would carry (what the browser sends back with a save)."""
+    db.session.expire_all()
+    return str(db.session.scalar(select(Lesson.edit_version).where(Lesson.id == lesson_id)))
+
+
 def everything_stored() -> str:
     """Every text value of every column of every table, joined: to prove what is NOT in the database."""
     chunks = []

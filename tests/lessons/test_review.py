@@ -6,7 +6,7 @@ from taskforce.audit import AuditEvent
 from taskforce.auth.models import Role
 from taskforce.extensions import db
 from taskforce.lessons.models import Lesson, LessonReviewComment, LessonRevision, Status, Visibility
-from tests.lessons.conftest import lesson_form, status_of
+from tests.lessons.conftest import edit_version, lesson_form, status_of
 
 
 def actions() -> list[str]:
@@ -66,7 +66,8 @@ def test_send_back_with_comment_then_author_resubmits(client, login, make_lesson
     login(member)
     page = client.get(f"/lessons/{lesson.id}/edit").get_data(as_text=True)
     assert "Say less about the route taken." in page
-    assert client.post(f"/lessons/{lesson.id}/edit", data=lesson_form(action="submit")).status_code == 302
+    assert client.post(f"/lessons/{lesson.id}/edit", data=lesson_form(action="submit", version=edit_version(lesson.id))
+                       ).status_code == 302
     assert status_of(lesson.id) is Status.IN_REVIEW
     assert actions() == ["lesson.changes_requested", "lesson.draft_saved", "lesson.submitted"]
 
@@ -93,8 +94,8 @@ def test_revision_keeps_published_version_visible_until_released(client, login, 
     copy = db.session.scalars(select(Lesson).where(Lesson.revision_of_id == lesson.id)).one()
     assert copy.status is Status.DRAFT and copy.version == 2
     assert client.post(f"/lessons/{lesson.id}/revise", data={}).status_code == 409  # one open revision
-    assert client.post(f"/lessons/{copy.id}/edit", data=lesson_form(title="Version two title", action="submit")
-                       ).status_code == 302
+    assert client.post(f"/lessons/{copy.id}/edit", data=lesson_form(title="Version two title", action="submit",
+                                                                     version=edit_version(copy.id))).status_code == 302
     client.post("/auth/logout", data={})
 
     login(reader, the_client=client)
