@@ -7,6 +7,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from taskforce import input_guard
 from taskforce.access_log import AccessLogRedaction, redact_access_log  # noqa: F401  (the names tests know)
 from taskforce.errors import DomainError
 from taskforce.fragments import fragment
@@ -94,6 +95,7 @@ TITLES = {400: "That request could not be used", 401: "Please sign in", 403: "No
 def register(app):
     app.url_map.converters["int"] = RecordIdConverter  # before any blueprint adds its rules
     app.register_blueprint(bp)
+    input_guard.register(app)
 
     @app.context_processor
     def inject_navigation():
