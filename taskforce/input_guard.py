@@ -2,7 +2,7 @@
 
 PostgreSQL's text types cannot hold the NUL character (psycopg raises `DataError`, a 500), no database takes
 a lone surrogate (it cannot be encoded as UTF-8), and no person types either. Rather than every service and
-every route checking, each request's text — path values, query, form fields and file names, and every string
+every route checking, each write request's text — path values, query, form fields and file names, and every string
 (keys too) of a JSON body — is looked at once, before the view runs; socket events check their payload with
 `unstorable` too. JSON that cannot be read at all (malformed, nested past the parser's depth) is the JSON
 provider's to refuse (`taskforce.json_provider`): such a body reads as None here.
@@ -14,7 +14,7 @@ from flask import request
 from taskforce.errors import ValidationError
 
 UNSTORABLE_TEXT = ("Text cannot contain the NUL character (\\0) or broken characters (lone surrogates). "
-               "Remove them and send again.")
+                   "Remove them and send again.")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -24,16 +24,17 @@ def register(app) -> None:
 
 
 def refuse_unstorable_text() -> None:
-    """Raise a ValidationError (400) when any text of the request holds a NUL or a lone surrogate (every value
-    of a repeated field is looked at, not only the first)."""
+    """Raise a ValidationError (400) when any text of a write request holds a NUL or a lone surrogate (every
+    value of a repeated field is looked at, not only the first)."""
+    if request.method not in WRITES:  # reads store nothing; their lookups hash or bind what they are given
+        return
     texts = [*(request.view_args or {}).values(), *request.args.keys(), *request.args.listvalues()]
-    if request.method in WRITES:
-        if request.is_json:
-            texts.append(request.get_json(silent=True))
-        else:
-            texts += [*request.form.keys(), *request.form.listvalues()]
-            texts += [*request.files.keys(), *(upload.filename for uploads in request.files.listvalues()
-                                               for upload in uploads)]
+    if request.is_json:
+        texts.append(request.get_json(silent=True))
+    else:
+        texts += [*request.form.keys(), *request.form.listvalues()]
+        texts += [*request.files.keys(), *(upload.filename for uploads in request.files.listvalues()
+                                           for upload in uploads)]
     if unstorable(texts):
         raise ValidationError(UNSTORABLE_TEXT)
 

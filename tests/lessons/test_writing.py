@@ -2,6 +2,7 @@
 not-identifying decision itself, and only the author edits."""
 import json
 
+import pytest
 from sqlalchemy import select
 
 from taskforce.audit import AuditEvent
@@ -78,7 +79,7 @@ def test_resolved_text_is_saved_and_raw_details_are_nowhere_in_the_database(clie
 
 def test_sqlite_file_never_holds_the_raw_text(client, login, member, app, backend):
     if backend != "sqlite":
-        return
+        pytest.skip("reads the database file's bytes: PostgreSQL keeps no file this test can read")
     login(member)
     client.post("/api/lessons/check", json={"fields": {"what_happened": RAW_HAPPENED}})
     client.post("/lessons/new", data=lesson_form(what_happened=RAW_HAPPENED))
