@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     for views in domain_modules("views"):
         views.register(app)
     cli.register(app)
+    web.redact_access_log(app)  # after every blueprint: it learns the routes that carry a secret
     from taskforce.wiring import connect_signals
     connect_signals(app)
     return app

@@ -5,9 +5,17 @@ The output is what Flask's default provider writes, byte for byte on the types t
 compares them): dates and datetimes go to Flask's `default` (HTTP dates), as do dataclasses, decimals and
 objects with `__html__`; keys stay in the order written and text is UTF-8 as is. Any other form asked for
 (debug mode's indented responses, sorting, spaced separators) is the standard library's.
+
+Request bodies are read by orjson too, for safety more than speed: the standard library's parser recurses,
+so `[[[[…]]]]` 5,000 deep raised RecursionError (not a ValueError: it escaped `get_json(silent=True)` as a
+500), and it accepts lone surrogates and NaN, which no database column stores. orjson refuses all of these
+with a `JSONDecodeError` (a ValueError: Flask answers 400, `silent=True` reads None).
 """
+import json
+
 import orjson
 from flask.json.provider import DefaultJSONProvider
+from socketio.packet import Packet
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
 
@@ -23,3 +31,30 @@ class OrjsonProvider(DefaultJSONProvider):
         if kwargs.get("separators") != (",", ":") or any(options.values()):
             return super().dumps(obj, **kwargs)
         return orjson.dumps(obj, default=kwargs.get("default", self.default), option=_OPTIONS).decode()
+
+    def loads(self, s, **kwargs):
+        """orjson's reader (see the module); with options only the standard library knows, that one, its
+        recursion limit turned into the ValueError every caller expects of bad JSON."""
+        if not kwargs:
+            return orjson.loads(s)
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise json.JSONDecodeError("JSON nested too deeply", str(s)[:40], 0) from None
+
+
+MALFORMED_EVENT = "malformed"
+
+
+class TolerantSocketPacket(Packet):
+    """A Socket.IO packet whose unreadable JSON (nested past the parser's recursion limit, broken) becomes the
+    event `malformed` — answered with an error like any refused event — instead of an exception in the
+    server's reader, which python-engineio only logs, leaving the sender without an answer. The packet's
+    type, namespace and ack id are read before its JSON, so the answer reaches the right acknowledgement."""
+
+    def decode(self, encoded_packet):
+        try:
+            return super().decode(encoded_packet)
+        except (ValueError, RecursionError):
+            self.data = [MALFORMED_EVENT] if self.packet_type == 2 else None  # 2: EVENT
+            return 0

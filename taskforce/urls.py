@@ -2,6 +2,8 @@
 microseconds each, a tenth of the page's time. A relative URL depends only on the endpoint, its values and the
 script root the app is mounted at, so each one is built once per app and then looked up.
 """
+from urllib.parse import urlsplit
+
 from flask import current_app, has_request_context, request, url_for
 
 MAX_REMEMBERED = 4096  # service links vary with the results; the cache starts over rather than grow
@@ -29,6 +31,22 @@ def _remembered(cache: dict, endpoint: str, values: dict) -> str:
             cache.clear()
         cache[key] = url
     return url
+
+
+def local_path(target, fallback: str, prefix: str = "/") -> str:
+    """`target` when it is a path of this site under `prefix`, else `fallback`: every redirect to a place the
+    request named (`next`, a form's return address) goes through here. An open redirect would help phishing;
+    browsers drop tabs and newlines from URLs and read a backslash as a slash, and a CR/LF would be refused
+    by werkzeug as a header (a 500), so any control character, space, backslash, scheme or host falls back."""
+    if (isinstance(target, str) and target.startswith(prefix) and target.startswith("/")
+            and not target.startswith("//") and not any(ch <= " " or ch in "\\\x7f" for ch in target)):
+        try:
+            parts = urlsplit(target)
+        except ValueError:
+            return fallback
+        if not parts.scheme and not parts.netloc:
+            return target
+    return fallback
 
 
 def register(app) -> None:

@@ -1,6 +1,4 @@
 """Home page, navigation, security headers and the one place domain errors become HTTP responses."""
-import logging
-import re
 
 from flask import Blueprint, current_app, jsonify, render_template, request, session
 from flask_login import current_user, login_required
@@ -11,6 +9,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from taskforce import health, limits
+from taskforce import input_guard
+from taskforce.access_log import AccessLogRedaction, redact_access_log  # noqa: F401  (the names tests know)
 from taskforce.errors import DomainError
 from taskforce.outage import DatabaseUnavailable, database_unavailable_response, is_database_outage
 from taskforce.fragments import fragment
@@ -140,6 +140,7 @@ def register(app):
         """The session row could not be read (taskforce.auth.session_store): a 503, before any view runs."""
         if getattr(session, "database_down", False) and request.endpoint not in NEEDS_NO_DATABASE:
             raise DatabaseUnavailable()
+    input_guard.register(app)
 
     @app.context_processor
     def inject_navigation():
@@ -213,24 +214,3 @@ def session_info():
         user = {"id": current_user.id, "display_name": current_user.display_name, "role": current_user.role.value,
                 "organization_id": current_user.organization_id}
     return {"csrf_token": generate_csrf(), "user": user}
-
-
-class AccessLogRedaction(logging.Filter):
-    """The access log must not hand out secrets or case details: invitation tokens in paths work as keys, and
-    search queries may contain names. Both are cut from werkzeug's request lines."""
-
-    _invite = re.compile(r"(/auth/invite/)[^\s?\"]+")
-    _query = re.compile(r"\?[^\s\"]*")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = self._query.sub("?…", self._invite.sub(r"\1…", message))
-        if redacted != message:
-            record.msg, record.args = redacted, ()
-        return True
-
-
-def redact_access_log() -> None:
-    werkzeug_log = logging.getLogger("werkzeug")
-    if not any(isinstance(f, AccessLogRedaction) for f in werkzeug_log.filters):
-        werkzeug_log.addFilter(AccessLogRedaction())

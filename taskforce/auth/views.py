@@ -1,5 +1,4 @@
 """Sign-in, invitations accepted, the member's own account. Translate HTTP to services, nothing more."""
-from urllib.parse import urlsplit
 
 import segno
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -9,6 +8,7 @@ from taskforce.auth import invitations, passwords, services
 from taskforce.auth.forms import AcceptInvitationForm, ChangePasswordForm, LoginForm, PasswordConfirmForm, TotpForm
 from taskforce.errors import ValidationError
 from taskforce.extensions import login_manager
+from taskforce.urls import local_path
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -31,10 +31,7 @@ def unauthorized():
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: an open redirect would help phishing. Browsers drop tabs and newlines from
     URLs and read a backslash as a slash, so any of those, or a scheme or host, sends the person home."""
-    if (target and target.startswith("/") and not any(ch <= " " or ch == "\\" for ch in target)
-            and not urlsplit(target).netloc and not target.startswith("//")):
-        return target
-    return url_for("web.home")
+    return local_path(target, url_for("web.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -20,6 +20,8 @@ from taskforce.channels.ratelimit import TokenBuckets
 from taskforce.errors import DomainError, RateLimited, ValidationError
 from taskforce.extensions import socketio
 from taskforce.outage import DATABASE_DOWN, forget_database_work, is_database_outage
+from taskforce.input_guard import UNSTORABLE_TEXT, unstorable
+from taskforce.json_provider import TolerantSocketPacket
 
 log = logging.getLogger(__name__)
 NAMESPACE = room_events.NAMESPACE
@@ -71,6 +73,11 @@ class ChannelNamespace(Namespace):
     def on_unknown_event(self, *_args):
         return self._refuse("unknown", "Unknown event: this server knows join, send, sync, edit, delete, react, "
                                        "read, mute and typing.")
+
+    def on_malformed(self, *_args):
+        """A packet whose JSON could not be read (`TolerantSocketPacket`)."""
+        return self._refuse("malformed", "This event's data could not be read: send plain JSON objects "
+                                         "(at most a few levels deep).")
 
     # -- events ---------------------------------------------------------------------------------------------
     def on_join(self, *args):
@@ -171,6 +178,8 @@ class ChannelNamespace(Namespace):
             socketio.server.disconnect(request.sid, namespace=NAMESPACE)
             return {"error": refusal}
         try:
+            if unstorable(args):
+                raise ValidationError(UNSTORABLE_TEXT)
             return run(current_user._get_current_object(), _payload(args))
         except DomainError as error:
             return self._refuse(event, error.message, error.details)
@@ -195,3 +204,4 @@ def register(app) -> None:
     app.extensions["channels.send_limit"] = TokenBuckets(rate, per)
     app.extensions["channels.typing_limit"] = TokenBuckets(10, 5)
     socketio.on_namespace(ChannelNamespace(NAMESPACE))  # each create_app made a new Socket.IO server
+    socketio.server.packet_class = TolerantSocketPacket

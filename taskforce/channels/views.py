@@ -11,6 +11,7 @@ from taskforce.channels import events, messaging, notifying, room_events, servic
 from taskforce.channels.models import MAX_BODY, REACTIONS, ChannelKind
 from taskforce.channels.payloads import channel_payload, message_payload
 from taskforce.errors import ValidationError
+from taskforce.urls import local_path
 
 bp = Blueprint("channels", __name__, url_prefix="/channels")
 api = Blueprint("channels_api", __name__, url_prefix="/api/channels")
@@ -59,7 +60,8 @@ def create():
                                           members=members)
     except ValidationError as error:
         flash(error.message, "error")
-        return redirect(request.referrer or url_for("channels.index")), 303
+        # Back to the page the form was on (a local path it names), never to the Referer (off-site).
+        return redirect(local_path(form.get("next"), url_for("channels.index"), prefix="/channels")), 303
     room_events.channel_added(channel)
     flash(f"Channel “{channel.name}” is open.", "info")
     return redirect(url_for("channels.show", channel_id=channel.id))

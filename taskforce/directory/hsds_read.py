@@ -22,6 +22,8 @@ MAX_BATCH_BYTES = 60 * MB  # all files of one import together, unpacked
 MAX_FILES_IN_BATCH = 50  # JSON files of one import, zips' members included
 UNREADABLE_ZIP = (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError, ValueError, OSError)
 SKIPPED_STEMS = ("base", "tabular", "taxonomy", "metadata")
+SHAPE_REASON = ("holds a value of a shape the directory cannot read (a null or a number where a name, list or "
+                "object belongs); check it against HSDS 3.0")
 
 
 class FileRejected(Exception):
@@ -170,9 +172,14 @@ def read_record(batch: Batch, file: str, path: str, kind: str, obj: dict) -> Non
     staged = Batch()
     if not problems:
         reader = Reader(file, path, staged)
-        {"organization": reader.organization, "service": reader.service, "location": reader.location,
-         "service_at_location": reader.service_at_location}[kind](obj, "$")
-        problems = reader.problems
+        try:
+            {"organization": reader.organization, "service": reader.service, "location": reader.location,
+             "service_at_location": reader.service_at_location}[kind](obj, "$")
+            problems = reader.problems
+        except (TypeError, AttributeError, KeyError, IndexError, ValueError):
+            # The official schema is looser than the directory's reader (nulls and odd types in nested lists):
+            # such a record is refused whole, with a reason, like any other (found by tests/test_properties.py).
+            problems = [Problem(file, path, SHAPE_REASON)]
     if problems:
         batch.problems.extend(problems)
         return

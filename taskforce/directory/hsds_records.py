@@ -148,7 +148,8 @@ class Reader:
                 self.staged.notes.append(f"{self.file} {self.base + path[1:]}.languages: {', '.join(unknown)} "
                                          "not ISO 639-1 two-letter codes; left out.")
         if "service_areas" in obj:
-            names = "; ".join(a.get("name") or a.get("description") or "" for a in obj["service_areas"]).strip("; ")
+            names = "; ".join(str(a.get("name") or a.get("description") or "") for a in obj["service_areas"] or []
+                              if isinstance(a, dict)).strip("; ")
             self.text({"area": names}, "area", path, target="service_area", into=record, clip=True)
         if "assured_date" in obj:
             record["last_verified_at"] = _date(obj["assured_date"])
@@ -288,9 +289,11 @@ def hours_from_schedules(schedules: list[dict]) -> tuple[list[tuple[int, str, st
     """Weekly intervals from HSDS schedules (weekly, with byday and opening times); others are ignored.
     Returns (hours, open_24_7): every day 00:00 to 23:59/24:00 means open around the clock."""
     hours = set()
-    for schedule in schedules:
+    for schedule in schedules or []:
+        if not isinstance(schedule, dict):  # the schema lets null items through
+            continue
         opens, closes = _clock(schedule.get("opens_at")), _clock(schedule.get("closes_at"))
-        if (schedule.get("freq") or "WEEKLY") != "WEEKLY" or not (opens and closes and schedule.get("byday")):
+        if (schedule.get("freq") or "WEEKLY") != "WEEKLY" or not (opens and closes and isinstance(schedule.get("byday"), str)):
             continue
         for code in schedule["byday"].upper().split(","):
             code = code.strip()[-2:]

@@ -18,7 +18,7 @@ from taskforce.directory.taxonomy import CATEGORIES, GENDERS, TRAFFICKING_TYPES,
 from taskforce.errors import ValidationError
 from taskforce.extensions import socketio
 from taskforce.fragments import ByContent, each, fragment
-from taskforce.urls import remembered_url_for
+from taskforce.urls import local_path, remembered_url_for
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
@@ -200,8 +200,8 @@ def verify(service_id):
     ActionForm().require_valid()
     services.verify_service(current_user, service_id)
     flash("Marked as verified today.", "info")
-    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/directory/")
-                    else url_for("directory.show", service_id=service_id))
+    return redirect(local_path(request.form.get("next"), url_for("directory.show", service_id=service_id),
+                               prefix="/directory/"))
 
 
 def register(app):

@@ -206,7 +206,7 @@ def parse_decisions(raw) -> list[Decision]:
         return []
     try:
         items = json.loads(raw) if isinstance(raw, str) else raw
-    except (ValueError, RecursionError):  # a hostile page can nest brackets deeper than the parser goes
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         raise ResolutionError("The list of not-identifying decisions could not be read.") from None
     if not isinstance(items, list) or len(items) > MAX_DECISIONS:
         raise ResolutionError("The list of not-identifying decisions could not be read.")

@@ -85,17 +85,17 @@ def test_only_admins_grant_admin(client, login, coordinator, make_user, make_org
 
 
 @pytest.mark.parametrize("data,message", [
-    ({"email": "", "organization_id": 1}, "required"),
-    ({"email": "not-an-email", "organization_id": 1}, "not valid"),
-    ({"email": "x@example.org", "organization_id": 99999}, "organization"),
-    ({"email": "a" * 300 + "@example.org", "organization_id": 1}, ""),
-    ({"email": "x@example.org", "organization_id": 1, "role": "emperor"}, ""),
+    ({"email": "", "organization_id": 1}, "This field is required."),
+    ({"email": "not-an-email", "organization_id": 1}, "That email address is not valid"),
+    ({"email": "x@example.org", "organization_id": 99999}, "Choose an organization."),
+    ({"email": "a" * 300 + "@example.org", "organization_id": 1}, "Field cannot be longer than 254 characters."),
+    ({"email": "x@example.org", "organization_id": 1, "role": "emperor"}, "Not a valid choice."),
 ])
 def test_bad_invitation_input_is_a_clear_400(client, login, coordinator, data, message):
     login(coordinator)
     response = client.post("/partners/invitations", data=data)
-    assert response.status_code in (400, 403)
-    assert message.lower() in response.get_data(as_text=True).lower()
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
     assert count(Invitation) == 0
 
 

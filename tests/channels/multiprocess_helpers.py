@@ -229,17 +229,23 @@ class RecordingClient:
         self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
         self.posted: list[dict] = []
         self.errors: list = []
+        self.removed_from: list[int] = []  # channel ids of `channel_removed` events
         self.connects = 0
         self.disconnects = 0
         self._lock = threading.Lock()
         self.sio.on("message_posted", self._on_posted, namespace=self.NAMESPACE)
         self.sio.on("error", self._on_error, namespace=self.NAMESPACE)
+        self.sio.on("channel_removed", self._on_removed, namespace=self.NAMESPACE)
         self.sio.on("connect", self._on_connect, namespace=self.NAMESPACE)
         self.sio.on("disconnect", self._on_disconnect, namespace=self.NAMESPACE)
 
     def _on_posted(self, payload):
         with self._lock:
             self.posted.append(payload)
+
+    def _on_removed(self, payload):
+        with self._lock:
+            self.removed_from.append(payload["channel_id"])
 
     def _on_error(self, payload=None):
         with self._lock:

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
+import socketio
 
 from tests.channels.multiprocess_helpers import (RecordingClient, RedisProcess, app_server, redis_server_binary,
                                                  sign_in, sign_out, wait_for)
@@ -310,9 +311,13 @@ def test_sign_out_and_removal_on_one_process_reach_the_socket_on_the_other(clust
         removed = http.post(f"{process_a.url}/channels/{private_id}/members/{seeded['bob_id']}/remove",
                             data={"csrf_token": token}, allow_redirects=False, timeout=60)
     assert removed.status_code == 302, removed.text[:300]
-    time.sleep(1.0)  # the leave_room request crosses the queue
+    # The removal's leave_room and then its `channel_removed` event cross the queue in that order: once the
+    # event reached Bob's socket on B, B has taken that socket out of the room.
+    wait_for(lambda: private_id in bob.client.removed_from, timeout=LIVE_WAIT * 3,
+             what="Bob's socket on process B to hear it was removed from the private channel")
     after_removal = private_alice.send("Night shift, after Bob left: the van is ready.")
     still_shared = alice.send("Task force: all clear.")
+    # Sent after `after_removal` through the same queue: once it arrived, `after_removal` would have too.
     assert bob.sees(still_shared, LIVE_WAIT * 3), "Bob left the whole task force, not one channel"
     assert after_removal not in private_bob.live_ids(), "a removed member still hears the private channel"
 
@@ -321,9 +326,16 @@ def test_sign_out_and_removal_on_one_process_reach_the_socket_on_the_other(clust
     wait_for(lambda: bob.client.disconnects >= 1, timeout=LIVE_WAIT * 2,
              what="Bob's socket on process B to be disconnected after he signed out on process A")
     print(f"sign-out on A disconnected the socket on B after {time.monotonic() - started:.2f} s")
+    witness = Member("alice on B", RecordingClient(process_b.url, alice_cookie), channel_id)  # proves B hears A
+    clients.append(witness.client)
+    witness.client.connect()
+    probe_until_live(alice, witness, timeout=RECOVERY)
     after_sign_out = alice.send("Anyone still on? (after Bob signed out)")
-    assert not bob.sees(after_sign_out, 2.0), "a signed-out socket still hears the task force"
+    later = alice.send("Last call for the night shift.")
+    assert witness.sees(later, LIVE_WAIT * 3), "process B stopped hearing process A: the negative below proves nothing"
+    assert after_sign_out in witness.live_ids()
+    assert not {after_sign_out, later} & set(bob.live_ids()), "a signed-out socket still hears the task force"
     stranger = RecordingClient(process_b.url, bob_cookie)
-    with pytest.raises(Exception):
+    with pytest.raises(socketio.exceptions.ConnectionError):
         stranger.connect(timeout=10)
     stranger.disconnect()

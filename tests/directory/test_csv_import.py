@@ -9,6 +9,7 @@ from taskforce.auth.models import Organization, Role
 from taskforce.directory import csv_import
 from taskforce.directory.exchange_models import DirectoryImportJob
 from taskforce.directory.models import Service
+from taskforce.errors import ValidationError
 from taskforce.extensions import db
 from tests.conftest import CsrfClient
 
@@ -39,7 +40,7 @@ def test_hours_forms():
     assert csv_import.parse_hours("24/7") == ([], True)
     assert csv_import.parse_hours("sat-sun 22:00-06:00")[0] == [(5, "22:00", "06:00"), (6, "22:00", "06:00")]
     assert csv_import.parse_hours("weekdays 08:00-12:00, 13:00-17:00")[0][:2] == [(0, "08:00", "12:00"), (0, "13:00", "17:00")]
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="should start with days"):
         csv_import.parse_hours("someday 9-5")
 
 
