@@ -316,3 +316,22 @@ def overlap_warnings(actor: User, training: Training) -> list[str]:
             warnings.append(f"You are also registered for “{other.title}” on {local:%Y-%m-%d %H:%M} ({other.tz}), "
                             "which overlaps.")
     return warnings
+
+
+def staff_choices(actor: User, training: Training) -> list[User]:
+    """Active members of the actor's organization not yet holding or waiting for a seat (the staff form)."""
+    taken = select(Registration.user_id).where(Registration.training_id == training.id,
+                                               Registration.state != R.CANCELLED)
+    return list(db.session.scalars(select(User).where(
+        User.organization_id == actor.organization_id, User.active.is_(True), User.id.not_in(taken))
+        .order_by(User.display_name)).unique())
+
+
+def roster(actor: User, training: Training) -> list[Registration]:
+    """Who holds, is offered or waits for a seat — for the training's hosts only."""
+    if not services.can_edit(actor, training):
+        raise PermissionDenied("Only the training's hosts see its roster.")
+    order = {R.CONFIRMED: 0, R.ATTENDED: 0, R.NO_SHOW: 0, R.OFFERED: 1, R.WAITLISTED: 2}
+    rows = db.session.scalars(select(Registration).where(Registration.training_id == training.id,
+                                                         Registration.state != R.CANCELLED)).all()
+    return sorted(rows, key=lambda r: (order[r.state], r.waitlist_entry_id or 0, r.id))

@@ -182,11 +182,27 @@ def _apply(training: Training, clean: dict) -> None:
                  "ends_at", "tz", "rrule", "capacity", "reservation_release_days", "offer_hours",
                  "audience_sector", "registration_opens_at", "registration_closes_at"):
         setattr(training, name, clean[name])
-    training.topic_tags = [TrainingTopic(topic=slug) for slug in clean["topics"]]
-    co_hosts = [o for o in clean["co_hosts"] if o != training.host_organization_id]
-    training.co_hosts = [TrainingCoHost(organization_id=o) for o in co_hosts]
-    training.reservations = [SeatReservation(sector=s, seats=n) for s, n in sorted(clean["reserved"].items())]
+    _sync(training.topic_tags, "topic", {slug: {} for slug in clean["topics"]}, TrainingTopic)
+    _sync(training.co_hosts, "organization_id", {o: {} for o in clean["co_hosts"]
+                                                 if o != training.host_organization_id}, TrainingCoHost)
+    _sync(training.reservations, "sector", {s: {"seats": n} for s, n in clean["reserved"].items()}, SeatReservation)
     training.updated_at = utcnow()
+
+
+def _sync(rows: list, key: str, wanted: dict, model) -> None:
+    """Bring a child collection to `wanted` ({key value: other fields}) in place: rows are kept, changed,
+    removed or added — never removed and re-inserted (the unique constraints would see both)."""
+    for row in list(rows):
+        if getattr(row, key) not in wanted:
+            rows.remove(row)
+    present = {getattr(row, key): row for row in rows}
+    for value, fields in sorted(wanted.items()):
+        row = present.get(value)
+        if row is None:
+            rows.append(model(**{key: value}, **fields))
+        else:
+            for name, field_value in fields.items():
+                setattr(row, name, field_value)
 
 
 def _series_end(training: Training) -> datetime:
