@@ -14,3 +14,9 @@ def connect_signals(app) -> None:
     from taskforce.lessons.events import announce_published_lesson
     from taskforce.lessons.signals import lesson_published
     lesson_published.connect(announce_published_lesson, weak=False)
+
+    # training → channels: a training gets its channel; who holds a seat changed, the channel follows.
+    from taskforce.channels.training_channels import on_training_changed, on_training_registrations_changed
+    from taskforce.training.signals import registration_changed, training_changed
+    training_changed.connect(on_training_changed, weak=False)
+    registration_changed.connect(on_training_registrations_changed, weak=False)

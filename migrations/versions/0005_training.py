@@ -2,7 +2,7 @@
 
 Revision ID: 0005_training
 Revises: 0002_domains
-Create Date: 2026-12-01 23:14:26.861657
+Create Date: 2026-12-01 23:31:08.101985
 
 """
 from alembic import op
@@ -55,7 +55,6 @@ def upgrade():
     sa.Column('materials', sa.Text(), nullable=False),
     sa.Column('status', sa.Enum('scheduled', 'cancelled', name='training_status', native_enum=False, length=32), nullable=False),
     sa.Column('sequence', sa.Integer(), nullable=False),
-    sa.Column('channel_id', sa.Integer(), nullable=True),
     sa.Column('created_at', taskforce.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', taskforce.dbtypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ),

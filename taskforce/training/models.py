@@ -93,7 +93,6 @@ class Training(db.Model):
     status: Mapped[TrainingStatus] = mapped_column(enum_column(TrainingStatus, "training_status"),
                                                    default=TrainingStatus.SCHEDULED, index=True)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
-    channel_id: Mapped[int | None] = mapped_column(Integer)  # its training channel (no FK: channels owns it)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -141,7 +141,15 @@ def _announce(training, offered=(), lapsed=(), confirmed=(), cancelled=()) -> No
         signals.registration_confirmed.send(registration)
     for registration in cancelled:
         signals.registration_cancelled.send(registration)
-    signals.registration_changed.send(training, user_ids=registrant_ids(training.id))
+    signals.registration_changed.send(training, user_ids=registrant_ids(training.id),
+                                      members=lambda: channel_member_ids(training))
+
+
+def channel_member_ids(training: Training) -> list[int]:
+    """Who is in the training's channel: the people holding a seat, and the trainer who scheduled it."""
+    holders = set(db.session.scalars(select(Registration.user_id).where(
+        Registration.training_id == training.id, Registration.state.in_(HELD_STATES))))
+    return sorted(holders | {training.created_by_id})
 
 
 def _seat_or_wait(training, user: User, by: User, entry: WaitlistEntry | None, plan, held, now) -> Registration:

@@ -23,6 +23,7 @@ from taskforce.training.models import (ChangeKind, Format, OccurrenceChange, Reg
 LIMITS = {"title": 200, "description": 10_000, "place": 300, "link": 500, "materials": 5_000}
 MAX_RELEASE_DAYS = 90
 MAX_OFFER_HOURS = 14 * 24
+SECTOR_CHOICES = list(Sector)
 SECTORS = [s.value for s in Sector]
 
 
@@ -251,7 +252,8 @@ def update_training(actor: User, training_id, data: dict) -> Training:
     db.session.commit()
     signals.training_changed.send(training, kind="moved" if moved else "updated",
                                   user_ids=registration.registrant_ids(training.id))
-    signals.registration_changed.send(training, user_ids=registration.registrant_ids(training.id))
+    signals.registration_changed.send(training, user_ids=registration.registrant_ids(training.id),
+                                      members=lambda: registration.channel_member_ids(training))
     return training
 
 

@@ -3,8 +3,8 @@
 
 - `training_changed(training, kind, user_ids)` — scheduled, edited, moved, cancelled (whole or one session);
   `user_ids` are the registrants to tell ("cancelled", "moved", "updated", "created").
-- `registration_changed(training, user_ids)` — who holds or waits for a seat changed: the training channel
-  is brought in line with the registrants, calendars refresh seats.
+- `registration_changed(training, user_ids, members)` — who holds or waits for a seat changed: the training
+  channel is brought in line with `members` (seat holders and the scheduling trainer), calendars refresh.
 - `seat_offered(registration)` — a freed seat is offered to the first in line, until its deadline.
 - `registration_confirmed(registration)` / `offer_lapsed(registration)` / `registration_cancelled(registration)`.
 - `evaluation_reminder(training, user_ids)` — organizers remind who has not answered (never who has).

@@ -9,17 +9,16 @@ from datetime import date, datetime, timedelta, timezone
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from taskforce.auth.models import Sector
 from taskforce.errors import ValidationError
 from taskforce.forms import ActionForm
 from taskforce.markup import render_markdown
 from taskforce.training import (calendar, feeds, live, registration, scheduling, services,  # noqa: F401
                                 timing, topics)
-from taskforce.training.models import ChangeKind, Format, RegistrationState
+from taskforce.training.models import Format, RegistrationState
 from taskforce.training.presenting import (form_values, month_grid, viewer_zone, week_days)
 
 bp = Blueprint("training", __name__, url_prefix="/training")
-_SECTOR_LABELS = {s.value: s.label for s in Sector}
+_SECTOR_LABELS = {s.value: s.label for s in scheduling.SECTOR_CHOICES}
 
 
 @bp.context_processor
@@ -29,7 +28,7 @@ def _helpers():
 
 def _common(**extra):
     zone = viewer_zone(request.cookies.get("tz"))
-    return dict(zone=zone, topic_choices=topics.TOPICS, sectors=list(Sector), formats=list(Format),
+    return dict(zone=zone, topic_choices=topics.TOPICS, sectors=scheduling.SECTOR_CHOICES, formats=list(Format),
                 hosts=scheduling.host_choices(), action_form=ActionForm(), **extra)
 
 
