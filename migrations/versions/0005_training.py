@@ -2,7 +2,7 @@
 
 Revision ID: 0005_training
 Revises: 0002_domains
-Create Date: 2026-12-01 23:31:08.101985
+Create Date: 2026-12-01 23:38:39.513811
 
 """
 from alembic import op
@@ -99,7 +99,6 @@ def upgrade():
     sa.Column('training_id', sa.Integer(), nullable=False),
     sa.Column('stage', sa.String(length=16), nullable=False),
     sa.Column('submitted_on', sa.Date(), nullable=False),
-    sa.Column('sector', sa.String(length=32), nullable=True),
     sa.Column('relevance', sa.Integer(), nullable=True),
     sa.Column('engagement', sa.Integer(), nullable=True),
     sa.Column('recommend', sa.Integer(), nullable=True),
@@ -109,6 +108,7 @@ def upgrade():
     sa.Column('quiz_post', sa.Integer(), nullable=True),
     sa.Column('used_in_case', sa.Boolean(), nullable=True),
     sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('barriers', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['training_id'], ['trainings.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('key')
     )

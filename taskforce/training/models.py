@@ -239,7 +239,7 @@ class EvaluationReceipt(db.Model):
     # No serial id: a counter would record the order of submissions, to line up with the answers.
     training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
-    stage: Mapped[str] = mapped_column(String(16), primary_key=True)  # reaction | follow_up
+    stage: Mapped[str] = mapped_column(String(16), primary_key=True)  # pre_quiz | reaction | follow_up
 
 
 class EvaluationAnswer(db.Model):
@@ -251,7 +251,6 @@ class EvaluationAnswer(db.Model):
     training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"), index=True)
     stage: Mapped[str] = mapped_column(String(16))
     submitted_on: Mapped[date] = mapped_column(Date)
-    sector: Mapped[str | None] = mapped_column(String(32))  # kept only when ≥ 5 of that sector attended
     relevance: Mapped[int | None] = mapped_column(Integer)
     engagement: Mapped[int | None] = mapped_column(Integer)
     recommend: Mapped[int | None] = mapped_column(Integer)
@@ -260,4 +259,5 @@ class EvaluationAnswer(db.Model):
     quiz_pre: Mapped[int | None] = mapped_column(Integer)   # percent correct
     quiz_post: Mapped[int | None] = mapped_column(Integer)
     used_in_case: Mapped[bool | None] = mapped_column(Boolean)
-    comment: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(Text, default="")   # passed the anonymizer check
+    barriers: Mapped[str] = mapped_column(Text, default="")  # level 3: what got in the way (checked too)

@@ -12,8 +12,8 @@ from flask_login import current_user, login_required
 from taskforce.errors import ValidationError
 from taskforce.forms import ActionForm
 from taskforce.markup import render_markdown
-from taskforce.training import (calendar, feeds, live, registration, scheduling, services,  # noqa: F401
-                                timing, topics)
+from taskforce.training import (attendance, calendar, evaluation, feeds, live, registration,  # noqa: F401
+                                scheduling, services, timing, topics)
 from taskforce.training.models import Format, RegistrationState
 from taskforce.training.presenting import (form_values, month_grid, viewer_zone, week_days)
 
@@ -23,7 +23,8 @@ _SECTOR_LABELS = {s.value: s.label for s in scheduling.SECTOR_CHOICES}
 
 @bp.context_processor
 def _helpers():
-    return {"sector_label": lambda value: _SECTOR_LABELS.get(value, value), "training_zone": timing.zone}
+    return {"sector_label": lambda value: _SECTOR_LABELS.get(value, value), "training_zone": timing.zone,
+            "timedelta_hours": lambda hours: timedelta(hours=hours)}
 
 
 def _common(**extra):
@@ -99,6 +100,11 @@ def show(training_id):
         feed_secret=feeds.existing_feed_secret(current_user), rule_text=timing.describe_rule(training.rrule),
         description_html=render_markdown(training.description),
         roster=registration.roster(current_user, training) if services.can_edit(current_user, training) else [],
+        code=attendance.current_code(current_user, training),
+        responses=evaluation.response_counts(current_user, training) if services.can_edit(current_user, training) else None,
+        results=evaluation.results(current_user, training) if services.can_edit(current_user, training) else None,
+        open_stages=[s for s in evaluation.STAGES if mine_ and evaluation.can_answer(current_user, training, s)],
+        now=datetime.now(timezone.utc),
         **_common())
 
 
@@ -262,7 +268,8 @@ def feed_link():
 
 
 def register(app):
-    from taskforce.training import api, cli
+    from taskforce.training import api, cli, evaluation_views
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(evaluation_views.bp)
     cli.register(app)
