@@ -35,8 +35,23 @@
   function watch(live) {
     if (!article || !live) return;
     const id = Number(article.dataset.trainingId);
+    // A freed seat offered to me: say so in place (the toast says it too) and link to the offer; no reload,
+    // which would cut off the toast and lose what the member was reading.
     live.on("training_offer", (payload) => {
-      if (payload && Number(payload.training_id) === id) window.location.reload();
+      if (!payload || Number(payload.training_id) !== id) return;
+      const seat = document.getElementById("my-seat");
+      if (!seat || document.getElementById("live-offer")) return;
+      const notice = document.createElement("p");
+      notice.className = "notice";
+      notice.id = "live-offer";
+      notice.setAttribute("role", "status");
+      notice.textContent = String(payload.text || "A seat is free for you.") + " ";
+      const link = document.createElement("a");
+      link.className = "button primary";
+      link.href = window.location.pathname + "?offer=1#my-seat";
+      link.textContent = "Show the offer";
+      notice.appendChild(link);
+      seat.insertBefore(notice, seat.children[1] || null);
     });
     live.on("training_changed", (payload) => {
       if (payload && Number(payload.training_id) === id) {
