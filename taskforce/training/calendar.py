@@ -16,9 +16,9 @@ from taskforce.auth.models import Sector, User
 from taskforce.dbtypes import utcnow
 from taskforce.errors import ValidationError
 from taskforce.extensions import db
-from taskforce.training import seats, services, timing, topics
+from taskforce.training import cache, seats, services, timing, topics
 from taskforce.training.models import (HELD_STATES, Format, Registration, RegistrationState, SeatReservation,
-                                       Training, TrainingCoHost, TrainingTopic, WaitlistEntry)
+                                       Training, TrainingCoHost, TrainingStatus, TrainingTopic, WaitlistEntry)
 
 MAX_RANGE = timedelta(days=400)
 
@@ -54,9 +54,26 @@ def clean_filters(args) -> Filters:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """What a calendar shows of a training (read as columns: no ORM object, no datetime per row)."""
+    id: int
+    uid: str
+    title: str
+    tz: str
+    format: Format
+    status: TrainingStatus
+    capacity: int
+    sequence: int
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status is TrainingStatus.CANCELLED
+
+
+@dataclass(frozen=True)
 class Entry:
     """One session on a calendar."""
-    training: Training
+    training: Listed
     session: timing.Occurrence
     seats_left: int
     my_state: str | None
@@ -80,7 +97,8 @@ def parse_range(start, end) -> tuple[datetime, datetime]:
 
 
 def _statement(actor: User, low: datetime, high: datetime, filters: Filters):
-    stmt = select(Training).where(services.visible_condition(actor), Training.starts_at < high,
+    stmt = select(Training.id, Training.uid, Training.title, Training.tz, Training.format, Training.status,
+                  Training.capacity, Training.sequence).where(services.visible_condition(actor), Training.starts_at < high,
                                   Training.series_ends_at > low)
     if filters.topic:
         stmt = stmt.where(Training.id.in_(select(TrainingTopic.training_id).where(TrainingTopic.topic == filters.topic)))
@@ -117,8 +135,9 @@ def my_states(actor: User, training_ids) -> dict[int, Registration]:
 
 def entries(actor: User, low: datetime, high: datetime, filters: Filters = Filters()) -> list[Entry]:
     """Every session between `low` and `high` the member may see, in time order."""
-    trainings = db.session.scalars(_statement(actor, low, high, filters)).unique().all()
+    trainings = [Listed(*row) for row in db.session.execute(_statement(actor, low, high, filters))]
     ids_ = [t.id for t in trainings]
+    sessions = _sessions(trainings)
     held, mine = held_counts(ids_), my_states(actor, ids_)
     result = []
     for training in trainings:
@@ -128,10 +147,26 @@ def entries(actor: User, low: datetime, high: datetime, filters: Filters = Filte
             continue
         registration = mine.get(training.id)
         state = registration.state.value if registration and registration.state is not RegistrationState.CANCELLED else None
-        for session in services.occurrences_of(training):
+        for session in sessions[training.id]:
             if session.starts_at < high and session.ends_at > low:
                 result.append(Entry(training, session, left, state))
     return sorted(result, key=lambda e: (e.session.starts_at, e.training.id))
+
+
+def _sessions(trainings: list[Listed]) -> dict[int, tuple]:
+    """Each training's sessions from the cache; the misses are loaded (with their changes) in one query."""
+    out, missing = {}, []
+    for training in trainings:
+        hit = cache.sessions.get((training.uid, training.sequence))
+        if hit is None:
+            missing.append(training.id)
+        else:
+            out[training.id] = hit
+    for start in range(0, len(missing), 500):
+        chunk = missing[start:start + 500]
+        for training in db.session.scalars(select(Training).where(Training.id.in_(chunk))).unique():
+            out[training.id] = services.occurrences_of(training)
+    return out
 
 
 def my_trainings(actor: User) -> list[tuple[Training, Registration, int | None]]:

@@ -207,7 +207,7 @@ def _sync(rows: list, key: str, wanted: dict, model) -> None:
 
 
 def _series_end(training: Training) -> datetime:
-    return max(o.ends_at for o in services.occurrences_of(training))
+    return max(o.ends_at for o in services.occurrences_of(training, cached=False))
 
 
 def create_training(actor: User, data: dict) -> Training:
@@ -281,7 +281,7 @@ def change_occurrence(actor: User, training_id, recurrence_id, kind, starts_loca
         when = datetime.fromisoformat(str(recurrence_id)).astimezone(timezone.utc)
     except (ValueError, TypeError):
         raise ValidationError("Choose a session of this training.", field="recurrence_id") from None
-    sessions = {o.recurrence_id: o for o in services.occurrences_of(training)}
+    sessions = {o.recurrence_id: o for o in services.occurrences_of(training, cached=False)}
     if when not in sessions:
         raise ValidationError("That is not a session of this training.", field="recurrence_id")
     change = next((c for c in training.changes if c.recurrence_id == when), None)

@@ -11,7 +11,7 @@ from taskforce import ids
 from taskforce.auth.models import User
 from taskforce.errors import NotFound, PermissionDenied
 from taskforce.extensions import db
-from taskforce.training import timing
+from taskforce.training import cache, timing
 from taskforce.training.models import Training, TrainingCoHost
 
 NOT_FOUND = "That training does not exist or is not open to your sector."
@@ -56,7 +56,17 @@ def get_for_editing(actor: User, training_id) -> Training:
     return training
 
 
-def occurrences_of(training: Training) -> list[timing.Occurrence]:
-    """Every session of the training with its single-session changes applied."""
+def occurrences_of(training: Training, *, cached: bool = True) -> tuple[timing.Occurrence, ...]:
+    """Every session of the training with its single-session changes applied. Cached by (uid, SEQUENCE):
+    every change of time, series or session bumps SEQUENCE; a caller that changed the training and has not
+    bumped it yet asks with `cached=False`."""
+    key = (training.uid, training.sequence)
+    if cached:
+        hit = cache.sessions.get(key)
+        if hit is not None:
+            return hit
     changes = {c.recurrence_id: (c.kind.value, c.starts_at, c.ends_at) for c in training.changes}
-    return timing.occurrences(training.starts_at, training.ends_at, training.tz, training.rrule, changes)
+    sessions = tuple(timing.occurrences(training.starts_at, training.ends_at, training.tz, training.rrule, changes))
+    if cached:
+        cache.sessions.put(key, sessions)
+    return sessions
