@@ -60,3 +60,40 @@ def form_values(training) -> dict:
 
 def local_time(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment.astimezone(zone)
+
+
+MY_STATE_TEXT = {"confirmed": "You are registered", "waitlisted": "You are waitlisted",
+                 "offered": "Seat offered to you", "attended": "You attended", "no_show": "Missed"}
+
+
+def entry_view(entry, zone: ZoneInfo) -> dict:
+    """What one session link shows, computed once in Python (a month of a busy task force has hundreds)."""
+    training, session = entry.training, entry.session
+    cancelled = training.is_cancelled or session.cancelled
+    classes = ["session"]
+    if cancelled:
+        classes.append("is-cancelled")
+    if entry.my_state:
+        classes += ["is-mine", f"state-{entry.my_state}"]
+    if cancelled:
+        meta = "Cancelled"
+    elif entry.seats_left:
+        meta = f"{entry.seats_left} seat{'' if entry.seats_left == 1 else 's'} left"
+    else:
+        meta = "Full · waitlist"
+    if entry.my_state:
+        meta += " · " + MY_STATE_TEXT.get(entry.my_state, entry.my_state)
+    local = session.starts_at.astimezone(zone)
+    return {"href": f"/training/{training.id}", "class": " ".join(classes), "iso": session.starts_at.isoformat(),
+            "time": local.strftime("%H:%M"), "title": training.title, "meta": meta, "day": local.date()}
+
+
+def month_cells(entries, weeks, first: date, zone: ZoneInfo, per_day: int = 3) -> list[list[dict]]:
+    """The month grid: per day at most `per_day` sessions and how many more (the week view lists all)."""
+    by_day: dict[date, list[dict]] = {}
+    for entry in entries:
+        view = entry_view(entry, zone)
+        by_day.setdefault(view["day"], []).append(view)
+    return [[{"day": day, "other": day.month != first.month, "sessions": by_day.get(day, [])[:per_day],
+              "more": max(0, len(by_day.get(day, [])) - per_day), "label": day.strftime("%A %d %B")}
+             for day in week] for week in weeks]

@@ -15,9 +15,10 @@ from taskforce.markup import render_markdown
 from taskforce.training import (attendance, calendar, evaluation, feeds, live, registration,  # noqa: F401
                                 scheduling, services, timing, topics)
 from taskforce.training.models import Format, RegistrationState
-from taskforce.training.presenting import (form_values, month_grid, viewer_zone, week_days)
+from taskforce.training.presenting import form_values, month_cells, month_grid, viewer_zone, week_days
 
 bp = Blueprint("training", __name__, url_prefix="/training")
+LIST_LIMIT = 150  # the list shows the next 150 sessions; the month and week views page through the rest
 _SECTOR_LABELS = {s.value: s.label for s in scheduling.SECTOR_CHOICES}
 
 
@@ -39,7 +40,8 @@ def index():
     filters = calendar.clean_filters(request.args)
     now = datetime.now(timezone.utc)
     entries = calendar.entries(current_user, now - timedelta(hours=12), now + timedelta(days=180), filters)
-    return render_template("training/list.html", entries=entries, filters=filters, view="list", **_common())
+    return render_template("training/list.html", entries=entries[:LIST_LIMIT], more=len(entries) > LIST_LIMIT,
+                           filters=filters, view="list", **_common())
 
 
 @bp.get("/month")
@@ -57,7 +59,8 @@ def month():
     entries = calendar.entries(current_user, low, high, filters)
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
-    return render_template("training/month.html", weeks=weeks, first=first, entries=entries, filters=filters,
+    return render_template("training/month.html", cells=month_cells(entries, weeks, first, zone), first=first,
+                           count=len(entries), filters=filters,
                            prev_month=prev_month, next_month=next_month, view="month", **_common())
 
 
