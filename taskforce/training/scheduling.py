@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from taskforce import audit, ids
 from taskforce.auth.models import Organization, Sector, User
-from taskforce.auth.validation import clean_text
+from taskforce.auth.validation import clean_choice, clean_text
 from taskforce.dbtypes import utcnow
 from taskforce.errors import Conflict, PermissionDenied, ValidationError
 from taskforce.extensions import db
@@ -61,11 +61,17 @@ def series_rule(data: dict) -> str | None:
     if isinstance(data.get("rrule"), str) and data["rrule"].strip():
         return data["rrule"]
     repeat = data.get("repeat") or "none"
+    if not isinstance(repeat, str):
+        raise ValidationError("Repeat must be none, weekly or monthly.", field="repeat")
     if repeat == "none":
         return None
     if repeat not in ("weekly", "monthly"):
         raise ValidationError("Repeat must be none, weekly or monthly.", field="repeat")
-    count, until = (data.get("repeat_count") or "").strip(), (data.get("repeat_until") or "").strip()
+    count, until = data.get("repeat_count"), data.get("repeat_until")
+    count = str(count).strip() if isinstance(count, (str, int)) and not isinstance(count, bool) else ""
+    until = until.strip() if isinstance(until, str) else ""
+    if count and not (count.isascii() and count.isdigit()):
+        raise ValidationError("The number of sessions must be a whole number.", field="repeat_count")
     if bool(count) == bool(until):
         raise ValidationError("Say how the series ends: a number of sessions or a last date (one of them).",
                               field="repeat_count")
@@ -96,7 +102,7 @@ def clean_schedule(data: dict, *, existing: Training | None = None) -> dict:
     if "materials" in out:
         check("materials", lambda: "\n".join(_url(line.strip(), "materials", "Each material")
                                              for line in out["materials"].splitlines() if line.strip()))
-    check("format", lambda: Format(data.get("format") or "in_person"))
+    check("format", lambda: clean_choice(data.get("format") or "in_person", Format, "format", "Format"))
     if errors.get("format"):
         errors["format"] = "Format must be in person, virtual or hybrid."
     out["is_exercise"] = str(data.get("is_exercise", "")).lower() in ("1", "true", "on", "yes")
@@ -136,7 +142,7 @@ def clean_schedule(data: dict, *, existing: Training | None = None) -> dict:
     check("offer_hours", lambda: _whole(data.get("offer_hours"), "offer_hours", "Time to accept an offer",
                                         low=1, high=MAX_OFFER_HOURS, default=48))
     audience = data.get("audience") or "all"
-    if audience != "all" and audience not in SECTORS:
+    if not isinstance(audience, str) or (audience != "all" and audience not in SECTORS):
         errors["audience"] = "Audience must be all partners or one sector."
     out["audience_sector"] = None if audience == "all" else audience
     for name, label in (("registration_opens", "Registration opens"), ("registration_closes", "Registration closes")):
@@ -158,8 +164,10 @@ def clean_schedule(data: dict, *, existing: Training | None = None) -> dict:
 
 
 def _topics(values) -> list[str]:
-    slugs = sorted({v for v in values if isinstance(v, str)})
-    if len(slugs) != len(set(values)) or topics.unknown(slugs):
+    if not all(isinstance(v, str) for v in values):
+        raise ValidationError("Choose topics from the list.", field="topics")
+    slugs = sorted(set(values))
+    if topics.unknown(slugs):
         raise ValidationError("Choose topics from the list.", field="topics")
     if not slugs:
         raise ValidationError("Choose at least one topic.", field="topics")

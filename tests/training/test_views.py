@@ -215,3 +215,25 @@ def test_organizer_cancels_a_session_and_sequence_grows(client, login, trainer, 
     bad = client.post(f"/training/{training.id}/sessions", data={"recurrence_id": "2001-01-01T00:00:00+00:00",
                                                                  "kind": "cancelled"})
     assert bad.status_code == 400
+
+
+WEIRD = [None, 0, -1, 10**12, 3.5, True, "", "\x00", "x" * 20_000, [], ["a"], [{"a": 1}], {"a": [1]}, "2026-03-08T02:30"]
+FIELDS = ["title", "description", "format", "place", "link", "tz", "starts_at", "ends_at", "rrule", "repeat",
+          "repeat_count", "repeat_until", "capacity", "reserved_healthcare", "reservation_release_days", "offer_hours",
+          "audience", "registration_opens", "registration_closes", "materials", "topics", "co_hosts", "is_exercise"]
+
+
+def test_no_value_of_any_type_in_any_field_is_a_500(app, client, login, trainer):
+    """Every field, every JSON type: a 201 or a 400 naming the problem, never a crash."""
+    login(trainer)
+    import json
+    token = client.csrf_token()
+    raw = client.raw()
+    for field in FIELDS:
+        for value in WEIRD:
+            body = training_form(**{field: value})
+            response = raw.post("/api/trainings", data=json.dumps(body), content_type="application/json",
+                                headers={"X-CSRFToken": token})
+            assert response.status_code in (201, 400), (field, value, response.status_code)
+            if response.status_code == 400:
+                assert response.get_json()["error"]
