@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from taskforce.errors import ValidationError
 from taskforce.forms import ActionForm
@@ -101,7 +102,7 @@ def show(training_id):
         sessions=services.occurrences_of(training), can_edit=services.can_edit(current_user, training),
         staff=registration.staff_choices(current_user, training) if current_user.can_schedule_trainings else [],
         feed_secret=feeds.existing_feed_secret(current_user), rule_text=timing.describe_rule(training.rrule),
-        description_html=render_markdown(training.description),
+        description_html=Markup(render_markdown(training.description)),  # sanitized by render_markdown
         roster=registration.roster(current_user, training) if services.can_edit(current_user, training) else [],
         code=attendance.current_code(current_user, training),
         responses=evaluation.response_counts(current_user, training) if services.can_edit(current_user, training) else None,

@@ -155,9 +155,12 @@ def test_sector_only_training_is_404_for_others_and_ids_cannot_be_probed(client,
 
 
 def test_the_link_is_shown_only_to_seat_holders(client, login, make_training, member):
-    training = make_training(format="hybrid", link="https://meet.example.org/secret-room")
+    training = make_training(format="hybrid", link="https://meet.example.org/secret-room",
+                             description="Bring **your questions** <script>alert(1)</script>")
     login(member)
-    assert "secret-room" not in client.get(f"/training/{training.id}").get_data(as_text=True)
+    page = client.get(f"/training/{training.id}").get_data(as_text=True)
+    assert "secret-room" not in page
+    assert "<strong>your questions</strong>" in page and "<script>alert(1)" not in page
     registration.register(member, training.id)
     assert "secret-room" in client.get(f"/training/{training.id}").get_data(as_text=True)
 
