@@ -36,7 +36,7 @@ def test_nurse_waitlisted_then_offered_accepts_and_subscribes(new_page, make_use
     page.click("button:has-text('Join the waitlist')")
     assert "number 1 on the waitlist" in page.inner_text("main")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.wait_for_function("document.documentElement.dataset.live === 'connected'")
+    page.wait_for_selector("html[data-live=connected]", state="attached")  # no eval: the CSP forbids it
 
     officer_page = new_page()
     sign_in(officer_page, officer.email, TEST_PASSWORD)
