@@ -21,6 +21,9 @@ def seed_demo_data(seed: int = 7, password: str = "taskforce-demo") -> dict:
     for demo in domain_modules("demo"):
         context = demo.seed(rng, context) or context
     db.session.commit()
+    for demo in domain_modules("demo"):  # what a domain does once the demo is stored (signals, channels)
+        if hasattr(demo, "after_commit"):
+            demo.after_commit(context)
     return context
 
 

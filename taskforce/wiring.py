@@ -36,3 +36,8 @@ def connect_signals(app) -> None:
     from taskforce.directory.signals import capacity_changed, entries_went_stale
     capacity_changed.connect(directory_live.notify_followers_of_capacity, weak=False)
     entries_went_stale.connect(directory_live.notify_organization_of_stale_entries, weak=False)
+    # training → channels: a training gets its channel; who holds a seat changed, the channel follows.
+    from taskforce.channels.training_channels import on_training_changed, on_training_registrations_changed
+    from taskforce.training.signals import registration_changed, training_changed
+    training_changed.connect(on_training_changed, weak=False)
+    registration_changed.connect(on_training_registrations_changed, weak=False)

@@ -21,7 +21,8 @@ from tests.conftest import TEST_PASSWORD, CsrfClient
 
 # Anonymous visitors may use these and nothing else. Keep the list explicit and small.
 PUBLIC_ENDPOINTS = {"auth.login", "auth.accept_invitation", "web.healthz", "web.readyz", "web.session_info", "static"}
-PUBLIC_PATHS = {"/training/feed.ics", "/training/feed/<token>.ics"}  # public / per-member secret feeds
+PUBLIC_PATHS = {"/training/feed.ics", "/training/organizations/<organization_id>/feed.ics",  # public feeds
+                "/training/feeds/<secret>.ics"}  # a member's feed: the secret in its URL is the key
 
 # Coordinator-only routes of the foundation; plus every area NAV_ITEMS reserves for coordinators.
 COORDINATOR_ONLY = {

@@ -1,7 +1,7 @@
 """network: referral aggregates and partnerships (the partner map)
 
 Revision ID: 0006_network
-Revises: 0004_notifications
+Revises: 0005_training
 Create Date: 2026-12-01 23:17:07.329469
 
 """
@@ -13,7 +13,7 @@ import taskforce.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = '0006_network'
-down_revision = '0004_notifications'
+down_revision = '0005_training'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,60 @@
+"""The waitlisted member hears of a freed seat at once: `training_offer` and a `notification` on their own
+sockets (/channels, the live layer's namespace), nobody else's."""
+import contextvars
+
+import pytest
+
+from taskforce.auth.models import Role
+from taskforce.extensions import db, socketio
+from taskforce.training import payloads, registration
+from tests.conftest import CsrfClient
+
+NS = "/channels"
+
+
+@pytest.fixture
+def socket_for(app, login):
+    if NS not in socketio.server.namespace_handlers and NS not in socketio.server.handlers:
+        pytest.skip("the /channels namespace is not registered yet")
+    sockets = []
+
+    def make(user):
+        http = CsrfClient(app.test_client())
+        login(user, the_client=http)
+        db.session.commit()
+        sio = contextvars.Context().run(socketio.test_client, app, namespace=NS, flask_test_client=http.raw())
+        assert sio.is_connected(NS)
+        sockets.append(sio)
+        return sio
+    yield make
+    for sio in sockets:
+        if sio.is_connected(NS):
+            contextvars.Context().run(sio.disconnect, namespace=NS)
+
+
+def test_offer_reaches_only_the_first_in_line(socket_for, make_training, make_user):
+    training = make_training(capacity="1", title="Screening in the ER")
+    holder, nurse, later = make_user(Role.MEMBER), make_user(Role.MEMBER), make_user(Role.MEMBER)
+    registration.register(holder, training.id)
+    registration.register(nurse, training.id)
+    registration.register(later, training.id)
+    nurse_socket, later_socket = socket_for(nurse), socket_for(later)
+    nurse_socket.get_received(NS), later_socket.get_received(NS)
+    registration.cancel(holder, training.id)
+    nurse_events = [(p["name"], p["args"][0]) for p in nurse_socket.get_received(NS)]
+    offers = [payload for name, payload in nurse_events if name == "training_offer"]
+    notes = [payload for name, payload in nurse_events if name == "notification"]
+    assert offers and offers[0]["training_id"] == training.id and "Screening in the ER" in offers[0]["text"]
+    assert any(n["kind"] == "training_offer" and n["url"] == f"/training/{training.id}" for n in notes)
+    later_names = [p["name"] for p in later_socket.get_received(NS)]
+    assert "training_offer" not in later_names
+
+
+def test_offer_payload_says_until_when_and_no_one_else():
+    class T:
+        title = "Indicators"
+
+    class Reg:
+        training_id, training, offer_expires_at, user_id = 4, T(), None, 9
+    payload = payloads.offer_payload(Reg())
+    assert payload["training_id"] == 4 and payload["expires_at"] is None and "Indicators" in payload["text"]
