@@ -19,6 +19,7 @@ from taskforce.directory import search, validation
 from taskforce.directory.finder import LISTED_STATUSES
 from taskforce.directory.models import Service
 from taskforce.directory.services import get_editable_service
+from taskforce.directory.signals import capacity_changed
 from taskforce.errors import ValidationError
 from taskforce.extensions import db
 
@@ -37,6 +38,7 @@ def update_capacity(actor, service_id, available, total) -> Service:
     audit.record(actor, "directory.capacity_updated", service)
     db.session.commit()
     db.session.expire(service)
+    capacity_changed.send(service)  # the live layer pushes the new numbers (directory/live.py)
     return service
 
 
@@ -67,6 +69,7 @@ def change_capacity(actor, service_id, delta) -> Service:
     audit.record(actor, "directory.capacity_updated", service)
     db.session.commit()
     db.session.expire(service)
+    capacity_changed.send(service)  # the live layer pushes the new numbers (directory/live.py)
     return service
 
 
