@@ -55,6 +55,12 @@ def request_is_static() -> bool:
     return request.path.startswith("/static/")
 
 
+def seen_resolution(config) -> timedelta:
+    """How stale last_seen_at may get before it is written again: a minute, or a tenth of the idle timeout
+    when that is shorter (so a short timeout, as in tests, still counts each minute's activity)."""
+    return min(LAST_SEEN_RESOLUTION, config["SESSION_IDLE_TIMEOUT"] / 10)
+
+
 def request_is_socket_event() -> bool:
     """A Socket.IO event (its context is built from the handshake's environ, path `/socket.io/`; plain
     HTTP to that path is answered by the Socket.IO middleware and never reaches Flask). Socket events are
@@ -97,7 +103,7 @@ class DatabaseSessionInterface(SessionInterface):
         if row is None or _expired(row, now, app.config):
             return ServerSession()
         session = ServerSession(json.loads(row.data or "{}"), token=token, row_id=row.id, user=row.User)
-        if now - row.last_seen_at > LAST_SEEN_RESOLUTION and not request_is_socket_event():
+        if now - row.last_seen_at > seen_resolution(app.config) and not request_is_socket_event():
             db.session.execute(_SEEN, {"row_id": row.id, "now": now})
             db.session.commit()
         return session
@@ -218,7 +224,7 @@ def mark_active(row_id: int | None, config) -> None:
     now = utcnow()
     db.session.execute(update(UserSession.__table__).where(
         UserSession.id == row_id, UserSession.revoked_at.is_(None),
-        UserSession.last_seen_at < now - LAST_SEEN_RESOLUTION,
+        UserSession.last_seen_at < now - seen_resolution(config),
         UserSession.last_seen_at >= now - config["SESSION_IDLE_TIMEOUT"],
         UserSession.created_at >= now - config["SESSION_ABSOLUTE_TIMEOUT"]).values(last_seen_at=now))
     db.session.commit()
