@@ -97,9 +97,9 @@ def connect(url: str) -> redis.Redis:
 class RedisTokenBuckets:
     """`ratelimit.TokenBuckets` shared by every process: `allow(key)`, `retry_after(key)`, `reset()`."""
 
-    def __init__(self, client: redis.Redis, name: str, capacity: int, per_seconds: float):
+    def __init__(self, client: redis.Redis, name: str, capacity: int, per_seconds: float, prefix: str = PREFIX):
         self.client = client
-        self.prefix = f"{PREFIX}bucket:{name}:"
+        self.prefix = f"{prefix}bucket:{name}:"
         self.capacity = float(capacity)
         self.rate = capacity / per_seconds
         self._take = client.register_script(_TAKE)
@@ -129,12 +129,13 @@ class RedisTokenBuckets:
 class RedisPresence:
     """`presence.MemoryPresence` kept in Redis (see the module docstring for the keys)."""
 
-    def __init__(self, client: redis.Redis, ttl_seconds: float):
+    def __init__(self, client: redis.Redis, ttl_seconds: float, prefix: str = PREFIX):
         self.client = client
         self.ttl = float(ttl_seconds)
-        self.user_prefix = PREFIX + "presence:user:"
-        self.sid_key = PREFIX + "presence:sid"
-        self.online_key = PREFIX + "presence:online"
+        self.prefix = prefix
+        self.user_prefix = prefix + "presence:user:"
+        self.sid_key = prefix + "presence:sid"
+        self.online_key = prefix + "presence:online"
         self._came = client.register_script(_CAME)
         self._went = client.register_script(_WENT)
         self._prune = client.register_script(_PRUNE)
@@ -192,5 +193,5 @@ class RedisPresence:
             return []
 
     def reset(self) -> None:
-        for key in self.client.scan_iter(match=PREFIX + "presence:*", count=500):
+        for key in self.client.scan_iter(match=self.prefix + "presence:*", count=500):
             self.client.delete(key)
