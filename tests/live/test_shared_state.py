@@ -9,11 +9,12 @@ import pytest
 from taskforce.live.presence import MemoryPresence
 from tests.conftest import REDIS_URL
 
-pytestmark = pytest.mark.redis
+
 
 
 @pytest.fixture
 def prefix():
+    """A key prefix of its own on the test Redis (the shared-state tests skip without one)."""
     if not REDIS_URL:
         pytest.skip("TASKFORCE_TEST_REDIS_URL unset: the shared-state tests need a Redis")
     import redis
@@ -95,3 +96,25 @@ def test_many_threads_agree_on_arrivals_and_departures(prefix):
         assert firsts.count(True) == 20 and stores[0].online_user_ids() == set(range(20))
         lasts = list(pool.map(lambda i: stores[i % 2].went_offline(sids[i][1])[1], range(len(sids))))
     assert lasts.count(True) == 20 and stores[1].online_user_ids() == set()
+
+
+def test_memory_presence_and_local_sockets_under_many_threads():
+    """The embedded default: one process, many socket threads."""
+    from taskforce.live.registry import LocalSockets
+    presence, local = MemoryPresence(), LocalSockets()
+    sids = [(user, f"s{user}-{tab}") for user in range(20) for tab in range(5)]
+
+    def arrive(i):
+        user, sid = sids[i]
+        local.add(sid, "/live", user, 1000 + user)
+        return presence.came_online(user, sid)
+
+    def leave(i):
+        local.remove(sids[i][1])
+        return presence.went_offline(sids[i][1])[1]
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(arrive, range(len(sids)))).count(True) == 20
+        assert len(local) == 100 and presence.online_user_ids() == set(range(20))
+        assert list(pool.map(leave, range(len(sids)))).count(True) == 20
+    assert len(local) == 0 and presence.online_user_ids() == set()
