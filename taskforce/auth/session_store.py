@@ -218,15 +218,15 @@ def session_is_live(row_id: int | None, config) -> bool:
 
 def mark_active(row_id: int | None, config) -> None:
     """Someone acted over a socket (sent, edited, reacted, typed): the session's idle clock restarts, as for
-    a page request (written at most once a minute). A session already ended stays ended."""
+    a page request. Written at most once a minute; the row is usually in the identity map already (the
+    event's `session_is_live` read it), so most calls cost no query. A session already ended stays ended."""
     if not row_id:
         return
+    row = db.session.get(UserSession, row_id)
     now = utcnow()
-    db.session.execute(update(UserSession.__table__).where(
-        UserSession.id == row_id, UserSession.revoked_at.is_(None),
-        UserSession.last_seen_at < now - seen_resolution(config),
-        UserSession.last_seen_at >= now - config["SESSION_IDLE_TIMEOUT"],
-        UserSession.created_at >= now - config["SESSION_ABSOLUTE_TIMEOUT"]).values(last_seen_at=now))
+    if row is None or _expired(row, now, config) or now - row.last_seen_at <= seen_resolution(config):
+        return
+    db.session.execute(_SEEN, {"row_id": row_id, "now": now})
     db.session.commit()
 
 
