@@ -60,8 +60,10 @@ class Sweeper:
     def sweep_once(self) -> int:
         """One pass (in an app context): disconnect the sockets of ended sessions; returns how many."""
         sockets = self.state.local.snapshot()
+        if not sockets:  # nothing to sweep (and the loop is about to end): touch neither database nor Redis
+            return 0
         ended = self.state.ended_sessions({session_id for _ns, _user, session_id in sockets.values()}) \
-            if sockets and self.state.ended_sessions else set()
+            if self.state.ended_sessions else set()
         closed = 0
         for sid, (namespace, _user_id, session_id) in sorted(sockets.items()):
             if session_id in ended:
