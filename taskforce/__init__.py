@@ -4,8 +4,9 @@ import logging
 
 from flask import Flask
 
+from taskforce import live
 from taskforce.config import load_config
-from taskforce.extensions import csrf, db, login_manager, migrate, socketio
+from taskforce.extensions import csrf, db, login_manager, migrate
 from taskforce.json_provider import OrjsonProvider
 
 # Each domain package exposes `register(app)` in its `views` module (blueprints, socket namespaces).
@@ -36,9 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    socketio.init_app(app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"], manage_session=False,
-                      cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # None: same origin only
-                      max_http_buffer_size=64 * 1024)
+    live.register(app)  # Socket.IO and its /live namespace, socket registry, presence, flood limits, sweep
 
     from taskforce import audit, cli, transactions, urls, web  # noqa: F401  (models of the audit log)
     from taskforce.auth.session_store import DatabaseSessionInterface

@@ -41,6 +41,14 @@ def _normalise_database_url(url: str) -> str:
     return url
 
 
+def _positive_float(value: str | None, default: float) -> float:
+    try:
+        number = float(value) if value else default
+    except ValueError:
+        raise RuntimeError(f"LIVE_SWEEP_INTERVAL must be a number of seconds, not {value!r}") from None
+    return number if number > 0 else default
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the configuration dict: environment first, then the caller's overrides."""
     overrides = dict(overrides or {})
@@ -51,6 +59,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
         "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=12),
+        # seconds between sweeps of sockets whose session ended (taskforce/live/sweep.py)
+        "LIVE_SWEEP_INTERVAL": _positive_float(os.environ.get("LIVE_SWEEP_INTERVAL"), 30.0),
         "SESSION_COOKIE_NAME": "taskforce_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

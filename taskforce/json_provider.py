@@ -15,7 +15,6 @@ import json
 
 import orjson
 from flask.json.provider import DefaultJSONProvider
-from socketio.packet import Packet
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_NON_STR_KEYS
 
@@ -42,19 +41,3 @@ class OrjsonProvider(DefaultJSONProvider):
         except RecursionError:
             raise json.JSONDecodeError("JSON nested too deeply", str(s)[:40], 0) from None
 
-
-MALFORMED_EVENT = "malformed"
-
-
-class TolerantSocketPacket(Packet):
-    """A Socket.IO packet whose unreadable JSON (nested past the parser's recursion limit, broken) becomes the
-    event `malformed` — answered with an error like any refused event — instead of an exception in the
-    server's reader, which python-engineio only logs, leaving the sender without an answer. The packet's
-    type, namespace and ack id are read before its JSON, so the answer reaches the right acknowledgement."""
-
-    def decode(self, encoded_packet):
-        try:
-            return super().decode(encoded_packet)
-        except (ValueError, RecursionError):
-            self.data = [MALFORMED_EVENT] if self.packet_type == 2 else None  # 2: EVENT
-            return 0

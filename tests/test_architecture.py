@@ -152,3 +152,63 @@ def test_live_listeners_reach_the_database_and_sockets_only_through_services(nam
     assert "db.session" not in source, f"{name} uses db.session; call a service"
     for module in imported(tree):
         assert not module.startswith(("flask_socketio", "taskforce.extensions.socketio")), f"{name} imports {module}"
+# -- the live layer (issue 14): only taskforce/live/ emits; domains push through it ---------------------------
+SOCKET_NAMESPACE_MODULES = {"taskforce.channels.events"}  # the chat's own Socket.IO namespace class
+SOCKET_HOME = {"taskforce.extensions"}                # where the unbound singleton is created
+
+
+def _owns_sockets(name: str) -> bool:
+    return name == "taskforce.live" or name.startswith("taskforce.live.")
+
+
+def _string_constants(tree):
+    """Every string literal, except an HTTP blueprint's `url_prefix=` (a page address, not a namespace)."""
+    skipped = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.keyword) and node.arg == "url_prefix"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skipped:
+            yield node.value
+
+
+@pytest.mark.parametrize("name,path,tree", [m for m in ALL if not _owns_sockets(m[0]) and m[0] not in SOCKET_HOME],
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_only_the_live_layer_touches_socketio(name, path, tree):
+    """Domains push through `taskforce.live` (a blinker signal, then a listener in their live.py): they never
+    import Socket.IO or the `socketio` singleton; the chat's namespace class may import flask_socketio (it
+    is a Namespace) but still emits, joins and disconnects through its context helpers, not `socketio`."""
+    for module in imported(tree):
+        if name in SOCKET_NAMESPACE_MODULES and module.startswith("flask_socketio"):
+            continue
+        assert not module.startswith(("flask_socketio", "socketio", "engineio")), f"{name} imports {module}"
+        assert module != "taskforce.extensions.socketio", f"{name} imports the socketio singleton"
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    assert "socketio" not in used, f"{name} touches socketio; push through taskforce.live"
+
+
+@pytest.mark.parametrize("name,path,tree", [m for m in ALL if not _owns_sockets(m[0])
+                                            and m[0] not in SOCKET_NAMESPACE_MODULES],
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_namespaces_are_named_by_the_live_layer_only(name, path, tree):
+    """`"/channels"` and `"/live"` are spelled in taskforce/live/rooms.py (and the chat namespace module),
+    so moving or renaming a namespace is one change; nobody outside calls `socketio.emit`."""
+    for value in _string_constants(tree):
+        assert value not in ("/channels", "/live"), f"{name} spells the namespace {value!r}; use taskforce.live"
+    assert "socketio.emit" not in path.read_text(), f"{name} calls socketio.emit; use taskforce.live.push"
+
+
+@pytest.mark.parametrize("name,path,tree", [m for m in ALL if _owns_sockets(m[0])],
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_the_live_layer_imports_no_domain(name, path, tree):
+    """Every domain may use the live layer, so it uses none (DESIGN §2): the session store is handed to it
+    in `taskforce.wiring` (`live.watch_sessions`)."""
+    for module in imported(tree):
+        assert not domain_of(module), f"{name} imports {module}"
+
+
+@pytest.mark.parametrize("name,path,tree", [m for m in DOMAIN_MODULES if m[0].endswith(".live")],
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_domain_live_listeners_push_through_the_live_layer(name, path, tree):
+    """A domain's live.py turns its signals into pushes or notifications: it imports `taskforce.live` or
+    `taskforce.notifications`, never the database session."""
+    assert "db.session" not in path.read_text(), f"{name} uses db.session"
+    assert any(m.split(".")[:2] in (["taskforce", "live"], ["taskforce", "notifications"]) for m in imported(tree)), \
+        f"{name} neither pushes through taskforce.live nor notifies through taskforce.notifications"

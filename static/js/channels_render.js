@@ -9,7 +9,7 @@
   if (!view || !live) return;
   const ns = window.taskforceChannels = {
     live: live,
-    socket: live.socket,
+    socket: live.channelsSocket(),
     channelId: Number(view.dataset.channelId),
     me: Number(view.dataset.userId),
     isCoordinator: view.dataset.coordinator === "1",

@@ -1,4 +1,5 @@
-// The channel page, part 2 of 3: the /channels socket (live.js), catch-up, history and the send outbox.
+// The channel page, part 2 of 3: the /channels socket (live.channelsSocket()), catch-up, history and the send
+// outbox.
 //
 // Catch-up cursor: `syncedUpTo[channel]` moves only on answers read from the database (`sync`, history),
 // never on live `message_posted`. Ids are handed out in commit order, so a database answer up to id N holds

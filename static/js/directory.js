@@ -1,5 +1,5 @@
 // Directory pages: live capacity. When any provider changes beds, the server emits `capacity_updated`
-// on /channels; live.js re-dispatches it as the DOM event `taskforce:capacity_updated`, which we listen
+// on /live; live.js re-dispatches it as the DOM event `taskforce:capacity_updated`, which we listen
 // to here (so this works even if live.js loads after us). Every badge and capacity control updates.
 (function () {
   "use strict";

@@ -1,12 +1,16 @@
-// One Socket.IO connection to /channels per page for signed-in members (DESIGN §5 real-time contract).
-// Shows `notification` events as toasts, exposes `window.taskforceLive = {socket, on(event, handler)}` and
-// re-dispatches every server event as a document CustomEvent `taskforce:<event>` (detail = payload).
+// One socket on the /live namespace per page for signed-in members (taskforce/live/namespace.py): the
+// server joins it to the member's rooms (user, organization, sector, task force, coordinators) on connect.
+// Shows `notification` events as toasts, exposes `window.taskforceLive = {socket, on(event, handler), toast,
+// subscribe(room), channelsSocket()}` and re-dispatches every server event as a document CustomEvent
+// `taskforce:<event>` (detail = payload). Other namespaces (the chat's /channels) share its connection.
 (function () {
   "use strict";
   if (typeof window.io !== "function" || window.taskforceLive) return;
 
-  const socket = window.io("/channels", { transports: ["websocket", "polling"], withCredentials: true });
+  const OPTIONS = { transports: ["websocket", "polling"], withCredentials: true };
+  const socket = window.io("/live", OPTIONS);
   const handlers = {};
+  const subscriptions = new Set();  // per-object rooms this page follows; asked again after a reconnect
 
   socket.onAny((event, payload) => {
     (handlers[event] || []).forEach((handler) => {
@@ -34,6 +38,33 @@
     setTimeout(() => item.remove(), 8000);
   }
 
+  // A per-object room (e.g. "training:12"): the server asks the object's domain whether this member may
+  // follow it. Resolves with the ack: {ok: true} or {error}.
+  function subscribe(room) {
+    subscriptions.add(room);
+    return new Promise((resolve) => {
+      socket.timeout(10000).emit("subscribe", { room: room }, (err, ack) => {
+        const answer = err ? { error: "No answer from the server." } : ack;
+        if (answer && answer.error) subscriptions.delete(room);
+        resolve(answer);
+      });
+    });
+  }
+  function unsubscribe(room) {
+    subscriptions.delete(room);
+    socket.emit("unsubscribe", { room: room });
+  }
+  socket.on("connect", () => {
+    subscriptions.forEach((room) => socket.emit("subscribe", { room: room }));
+  });
+
+  // The chat namespace, opened only by the pages that chat (one websocket: the manager multiplexes).
+  let channels = null;
+  function channelsSocket() {
+    channels = channels || window.io("/channels", OPTIONS);
+    return channels;
+  }
+
   socket.on("notification", (payload) => {
     if (payload && typeof payload === "object") toast(String(payload.text || ""), payload.url || null, payload.kind);
   });
@@ -45,6 +76,9 @@
       return () => { handlers[event] = (handlers[event] || []).filter((h) => h !== handler); };
     },
     toast: toast,
+    subscribe: subscribe,
+    unsubscribe: unsubscribe,
+    channelsSocket: channelsSocket,
   };
   document.dispatchEvent(new CustomEvent("taskforce:live-ready", { detail: window.taskforceLive }));
 })();

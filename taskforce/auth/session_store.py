@@ -59,6 +59,21 @@ def request_is_static() -> bool:
     return request.path.startswith("/static/")
 
 
+def seen_resolution(config) -> timedelta:
+    """How stale last_seen_at may get before it is written again: a minute, or a tenth of the idle timeout
+    when that is shorter (so a short timeout, as in tests, still counts each minute's activity)."""
+    return min(LAST_SEEN_RESOLUTION, config["SESSION_IDLE_TIMEOUT"] / 10)
+
+
+def request_is_socket_event() -> bool:
+    """A Socket.IO event (its context is built from the handshake's environ, path `/socket.io/`; plain
+    HTTP to that path is answered by the Socket.IO middleware and never reaches Flask). Socket events are
+    not activity by themselves: a page's automatic catch-up runs every 20 s, and counting it would keep an
+    unattended channel tab signed in for 12 h. The chat namespace marks the events a person makes
+    (`mark_active`)."""
+    return request.path.rstrip("/") == "/socket.io"
+
+
 def _expired(row, now, config) -> bool:
     """Whether a session row (a UserSession, or a row of its columns) may no longer be used."""
     return (row.revoked_at is not None
@@ -106,7 +121,7 @@ class DatabaseSessionInterface(SessionInterface):
         if row is None or _expired(row, now, app.config):
             return ServerSession()
         session = ServerSession(json.loads(row.data or "{}"), token=token, row_id=row.id, user=row.User)
-        if now - row.last_seen_at > LAST_SEEN_RESOLUTION:
+        if now - row.last_seen_at > seen_resolution(app.config) and not request_is_socket_event():
             db.session.execute(_SEEN, {"row_id": row.id, "now": now})
             db.session.commit()
         return session
@@ -219,5 +234,33 @@ def session_is_live(row_id: int | None, config) -> bool:
     return row is not None and not _expired(row, utcnow(), config)
 
 
-__all__ = ["DatabaseSessionInterface", "ServerSession", "revoke_sessions", "revoke_session",
+def mark_active(row_id: int | None, config) -> None:
+    """Someone acted over a socket (sent, edited, reacted, typed): the session's idle clock restarts, as for
+    a page request. Written at most once a minute; the row is usually in the identity map already (the
+    event's `session_is_live` read it), so most calls cost no query. A session already ended stays ended."""
+    if not row_id:
+        return
+    row = db.session.get(UserSession, row_id)
+    now = utcnow()
+    if row is None or _expired(row, now, config) or now - row.last_seen_at <= seen_resolution(config):
+        return
+    db.session.execute(_SEEN, {"row_id": row_id, "now": now})
+    db.session.commit()
+
+
+def ended_sessions(row_ids, config) -> set[int]:
+    """Which of these session rows can no longer be used (revoked, idle, too old, or gone): one query, for
+    the live layer's sweep of open sockets."""
+    ids = {i for i in row_ids or () if isinstance(i, int)}
+    if not ids:
+        return set()
+    rows = {row.id: row for row in db.session.execute(
+        select(UserSession.id, UserSession.created_at, UserSession.last_seen_at, UserSession.revoked_at)
+        .where(UserSession.id.in_(sorted(ids))))}
+    now = utcnow()
+    db.session.commit()  # end the read transaction: the sweep's session lives on between passes
+    return {i for i in ids if i not in rows or _expired(rows[i], now, config)}
+
+
+__all__ = ["mark_active", "ended_sessions", "DatabaseSessionInterface", "ServerSession", "revoke_sessions", "revoke_session",
            "session_is_live", "prune_expired_sessions"]

@@ -11,30 +11,32 @@ import math
 
 from flask import current_app, request, session
 from flask_login import current_user
-from flask_socketio import Namespace, join_room
+from flask_socketio import Namespace, disconnect, emit, join_room
 
-from taskforce.auth.session_store import session_is_live
-from taskforce.channels import access, messaging, room_events, services, sockets
+from taskforce import live
+from taskforce.auth.session_store import mark_active, session_is_live
+from taskforce.channels import access, messaging, room_events, services
 from taskforce.channels.payloads import message_payload
-from taskforce.channels.ratelimit import TokenBuckets
 from taskforce.errors import DomainError, RateLimited, ValidationError
-from taskforce.extensions import socketio
 from taskforce.outage import DATABASE_DOWN, forget_database_work, is_database_outage
 from taskforce.input_guard import UNSTORABLE_TEXT, unstorable
-from taskforce.json_provider import TolerantSocketPacket
 
 log = logging.getLogger(__name__)
 NAMESPACE = room_events.NAMESPACE
 SIGNED_OUT = "Your session has ended. Sign in again."
 SECOND_FACTOR = "Set up two-factor sign-in first (your role requires it), then open channels again."
+# Events a person makes (not the page's automatic join, sync and read): they count as activity and restart
+# the session's idle clock, as a page request does (docs/design-notes.md, "What counts as activity").
+ACTIVITY = frozenset({"send", "edit", "delete", "react", "mute", "typing"})
 
 
-def send_limit() -> TokenBuckets:
-    """Per-member send budget (default 20 messages per 10 s), one per app and process."""
+def send_limit():
+    """Per-member send budget (default 20 messages per 10 s), one per app: in Redis when configured, so
+    two processes draw from one bucket (`live.flood_limit`)."""
     return current_app.extensions["channels.send_limit"]
 
 
-def typing_limit() -> TokenBuckets:
+def typing_limit():
     return current_app.extensions["channels.typing_limit"]
 
 
@@ -56,19 +58,15 @@ class ChannelNamespace(Namespace):
         if self._refusal() is not None:
             return False
         user = current_user._get_current_object()
-        for room in (f"user:{user.id}", f"sector:{user.sector.value}", "task_force", f"session:{session.row_id}"):
-            join_room(room)
-        if user.is_coordinator:
-            join_room("coordinators")
         for channel in services.readable_channels(user):
             join_room(room_events.channel_room(channel.id))
-        sockets.socket_opened(request.sid, user.id, session.row_id)
+        live.admit(user, session.row_id)  # home rooms (user, org, sector, task force, session), registry
         room_events.came_online(user, request.sid)
         return True
 
     def on_disconnect(self, *_reason):
         room_events.went_offline(request.sid)
-        sockets.socket_closed(request.sid)
+        live.release()
 
     def on_unknown_event(self, *_args):
         return self._refuse("unknown", "Unknown event: this server knows join, send, sync, edit, delete, react, "
@@ -139,8 +137,7 @@ class ChannelNamespace(Namespace):
         def run(actor, data):
             last = services.mark_read(actor, data.get("channel_id"), data.get("message_id"))
             channel_id = access.channel_id_of(data.get("channel_id"))
-            socketio.emit("read_state", {"channel_id": channel_id, "last_read": last},
-                                      to=f"user:{actor.id}", namespace=NAMESPACE)
+            room_events.read_state(actor.id, channel_id, last)
             return {"ok": True, "last_read": last}
         return self._handle("read", args, run)
 
@@ -174,9 +171,11 @@ class ChannelNamespace(Namespace):
             return self._refuse(event, DATABASE_DOWN)
         refusal = self._refusal()
         if refusal is not None:
-            socketio.emit("error", {"event": event, "message": refusal}, to=request.sid, namespace=NAMESPACE)
-            socketio.server.disconnect(request.sid, namespace=NAMESPACE)
+            emit("error", {"event": event, "message": refusal})  # to the sender only
+            disconnect()
             return {"error": refusal}
+        if event in ACTIVITY:
+            mark_active(session.row_id, current_app.config)
         try:
             if unstorable(args):
                 raise ValidationError(UNSTORABLE_TEXT)
@@ -194,14 +193,13 @@ class ChannelNamespace(Namespace):
         answer = {"error": message}
         if details and "pii" in details:
             answer["pii"] = details["pii"]
-        socketio.emit("error", {"event": event if isinstance(event, str) else "", "message": message}, to=request.sid, namespace=NAMESPACE)
+        emit("error", {"event": event if isinstance(event, str) else "", "message": message})
         return answer
 
 
 def register(app) -> None:
-    """Bind the namespace and the per-process rate limits (views.register calls this)."""
+    """Bind the namespace and the flood limits (views.register calls this)."""
     rate, per = app.config.get("CHANNELS_SEND_RATE", (20, 10))
-    app.extensions["channels.send_limit"] = TokenBuckets(rate, per)
-    app.extensions["channels.typing_limit"] = TokenBuckets(10, 5)
-    socketio.on_namespace(ChannelNamespace(NAMESPACE))  # each create_app made a new Socket.IO server
-    socketio.server.packet_class = TolerantSocketPacket
+    app.extensions["channels.send_limit"] = live.flood_limit(app, "channels.send", rate, per)
+    app.extensions["channels.typing_limit"] = live.flood_limit(app, "channels.typing", 10, 5)
+    live.register_namespace(ChannelNamespace(NAMESPACE))  # each create_app made a new Socket.IO server

@@ -1,56 +1,43 @@
-"""Socket.IO side of channel changes: what is pushed to which room, and who is thrown out of which room.
+"""What is pushed about channels, to which room of the `/channels` namespace, and who leaves which room.
 
-Called by `events.py` and `views.py` after a service committed (store, then broadcast). Rooms on the
-`/channels` namespace: `user:<id>`, `sector:<sector>`, `task_force`, `channel:<id>`, and `session:<row id>`
-(every socket of one sign-in session, so that a revoked session can be disconnected by its row id).
-Presence (who is online) is ephemeral and per process: never stored.
+Called by `events.py` and `views.py` after a service committed (store, then broadcast). Everything goes
+through the live layer (`taskforce.live`): its room names (`user:<id>`, `sector:<sector>`, `task_force`,
+`coordinators`, `session:<row id>`, joined on connect by `live.admit`), plus the chat's own
+`channel:<id>`. Presence (who is online) is ephemeral, kept by the live layer in memory or, with several
+processes, in Redis: never stored.
 """
-import threading
-
-from taskforce.channels import sockets
+from taskforce import live
 from taskforce.channels.models import ChannelKind
 from taskforce.channels.payloads import channel_payload, message_payload
-from taskforce.extensions import socketio
 
-NAMESPACE = "/channels"
-
-_presence_lock = threading.Lock()
-_online: dict[int, dict] = {}  # user id -> {"name": ..., "sids": set()}
-_user_of_sid: dict[str, int] = {}
+NAMESPACE = live.CHANNELS
 
 
 def channel_room(channel_id: int) -> str:
     return f"channel:{channel_id}"
 
 
-def _local_sids(room: str) -> list[str]:
-    """The sockets of `room` connected to this process (python-socketio keeps rooms per process)."""
-    try:
-        return [sid for sid, _eio in socketio.server.manager.get_participants(NAMESPACE, room)]
-    except (KeyError, AttributeError):
-        return []
+def _push(room, event: str, payload: dict, skip_sid: str | None = None) -> None:
+    live.push(room, event, payload, namespace=NAMESPACE, skip_sid=skip_sid)
 
 
 def message_posted(message) -> None:
     """Broadcast a stored message to everyone in its channel (the sender's other tabs included)."""
-    socketio.emit("message_posted", message_payload(message), to=channel_room(message.channel_id),
-                  namespace=NAMESPACE)
+    _push(channel_room(message.channel_id), "message_posted", message_payload(message))
 
 
 def message_updated(message) -> None:
     """An edit, deletion or reaction change: the whole new state of the message."""
-    socketio.emit("message_updated", message_payload(message), to=channel_room(message.channel_id),
-                  namespace=NAMESPACE)
+    _push(channel_room(message.channel_id), "message_updated", message_payload(message))
 
 
-def notify(user_id: int, kind: str, text: str, url: str) -> None:
-    """The shared `notification` event (a toast on every page of that member)."""
-    socketio.emit("notification", {"kind": kind, "text": text, "url": url}, to=f"user:{user_id}",
-                  namespace=NAMESPACE)
+def read_state(user_id: int, channel_id: int, last_read: int) -> None:
+    """The member's other tabs move their read position too."""
+    _push(live.user_room(user_id), "read_state", {"channel_id": channel_id, "last_read": last_read})
 
 
 def channel_updated(channel) -> None:
-    socketio.emit("channel_updated", channel_payload(channel), to=channel_room(channel.id), namespace=NAMESPACE)
+    _push(channel_room(channel.id), "channel_updated", channel_payload(channel))
 
 
 def channel_added(channel) -> None:
@@ -58,80 +45,45 @@ def channel_added(channel) -> None:
     on every process, so this also works with several server processes)."""
     payload = channel_payload(channel)
     if channel.kind is ChannelKind.TASK_FORCE:
-        socketio.emit("channel_added", payload, to="task_force", namespace=NAMESPACE)
+        _push(live.TASK_FORCE, "channel_added", payload)
     elif channel.kind is ChannelKind.SECTOR:
-        socketio.emit("channel_added", payload, to=[f"sector:{channel.sector}", "coordinators"], namespace=NAMESPACE)
+        _push([live.sector_room(channel.sector), live.COORDINATORS], "channel_added", payload)
 
 
 def member_added(channel, user_id: int) -> None:
-    socketio.emit("channel_added", channel_payload(channel), to=f"user:{user_id}", namespace=NAMESPACE)
+    _push(live.user_room(user_id), "channel_added", channel_payload(channel))
 
 
 def member_removed(channel_id: int, user_id: int) -> None:
     """Take every socket of that person out of the channel's room now, on every server process, then tell
-    their pages. Sockets held by another process are named by the registry (`sockets`); python-socketio
+    their pages. Sockets held by another process are named by the live layer's registry; python-socketio
     forwards `leave_room` of a socket it does not hold through the message queue."""
     room = channel_room(channel_id)
-    for sid in set(sockets.sockets_of_member(user_id)) | set(_local_sids(f"user:{user_id}")):
-        socketio.server.leave_room(sid, room, namespace=NAMESPACE)
-    socketio.emit("channel_removed", {"channel_id": channel_id}, to=f"user:{user_id}", namespace=NAMESPACE)
-
-
-def disconnect_sessions(user_id: int, session_ids) -> int:
-    """Disconnect the sockets opened with these sign-in sessions (logout, deactivation, role change), on
-    every server process: a socket this process does not hold is disconnected by the process that does,
-    through the message queue (python-socketio's `PubSubManager.can_disconnect`). Returns how many sockets
-    were asked to close. If the queue is down at that moment the request is lost; the socket's next event
-    (the page's periodic `sync` at the latest) finds the session dead and is disconnected then."""
-    sids = set(sockets.sockets_of_sessions(session_ids))
-    for row_id in session_ids or ():
-        sids.update(_local_sids(f"session:{row_id}"))
-    for sid in sorted(sids):
-        socketio.server.disconnect(sid, namespace=NAMESPACE)
-    return len(sids)
-
-
-def on_sessions_revoked(_sender, user_id=None, session_ids=(), **_extra) -> None:
-    """Receiver of `taskforce.auth.signals.sessions_revoked` (connected in `taskforce.wiring`)."""
-    disconnect_sessions(user_id, session_ids)
+    for sid in live.sockets_of_member(user_id, NAMESPACE):
+        live.leave_room(sid, room, namespace=NAMESPACE)
+    _push(live.user_room(user_id), "channel_removed", {"channel_id": channel_id})
 
 
 def typing(channel_id: int, user, skip_sid: str) -> None:
-    socketio.emit("typing", {"channel_id": channel_id, "user_id": user.id, "name": user.display_name},
-                  to=channel_room(channel_id), skip_sid=skip_sid, namespace=NAMESPACE)
+    _push(channel_room(channel_id), "typing", {"channel_id": channel_id, "user_id": user.id,
+                                               "name": user.display_name}, skip_sid=skip_sid)
 
 
 def came_online(user, sid: str) -> None:
-    with _presence_lock:
-        entry = _online.setdefault(user.id, {"name": user.display_name, "sids": set()})
-        first = not entry["sids"]
-        entry["sids"].add(sid)
-        _user_of_sid[sid] = user.id
-    if first:
-        socketio.emit("presence", {"user_id": user.id, "name": user.display_name, "online": True},
-                      to="task_force", namespace=NAMESPACE)
+    if live.presence().came_online(user.id, sid):
+        _push(live.TASK_FORCE, "presence", {"user_id": user.id, "name": user.display_name, "online": True})
 
 
 def went_offline(sid: str) -> None:
-    with _presence_lock:
-        user_id = _user_of_sid.pop(sid, None)
-        entry = _online.get(user_id)
-        if entry is None:
-            return
-        entry["sids"].discard(sid)
-        last = not entry["sids"]
-        if last:
-            del _online[user_id]
+    user_id, last = live.presence().went_offline(sid)
     if last:
-        socketio.emit("presence", {"user_id": user_id, "online": False}, to="task_force", namespace=NAMESPACE)
+        _push(live.TASK_FORCE, "presence", {"user_id": user_id, "online": False})
 
 
 def user_of(sid: str) -> int | None:
     """The member a socket was opened by (None once it is gone)."""
-    with _presence_lock:
-        return _user_of_sid.get(sid)
+    return live.presence().user_of(sid)
 
 
 def online_user_ids() -> set[int]:
-    with _presence_lock:
-        return set(_online)
+    return live.presence().online_user_ids()

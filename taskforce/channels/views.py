@@ -61,7 +61,7 @@ def create():
     except ValidationError as error:
         flash(error.message, "error")
         # Back to the page the form was on (a local path it names), never to the Referer (off-site).
-        return redirect(local_path(form.get("next"), url_for("channels.index"), prefix="/channels")), 303
+        return redirect(local_path(form.get("next"), url_for("channels.index"), prefix=bp.url_prefix)), 303
     room_events.channel_added(channel)
     flash(f"Channel “{channel.name}” is open.", "info")
     return redirect(url_for("channels.show", channel_id=channel.id))

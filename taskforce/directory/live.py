@@ -1,13 +1,20 @@
-"""Directory listeners (DESIGN §2 `live.py`): a capacity change tells the service's followers; a stale-entry
-reminder tells the organization's people in the app too. Texts carry the service's public name and numbers,
-never an address.
+"""Directory listeners (DESIGN §2 `live.py`): a capacity change is pushed to every signed-in directory page
+(static/js/directory.js listens to `capacity_updated`) and tells the service's followers; a stale-entry
+reminder tells the organization's people in the app too. Texts and pushes carry the service's public name
+and numbers, never an address. Connected in `taskforce/wiring.py`.
 """
-from taskforce import notifications
+from taskforce import live, notifications
 from taskforce.directory import follows
+from taskforce.directory.capacity import capacity_event
 from taskforce.notifications import rules
 
 CAPACITY_CHANGED = notifications.register_kind("capacity_changed", "Capacity changes of services you follow")
 ENTRIES_STALE = notifications.register_kind("entries_stale", "Your organization's directory entries to confirm")
+
+
+def announce_capacity(service, **_extra) -> None:
+    """Receiver of `capacity_changed`: numbers only (`capacity_event`), never an address, to the task force."""
+    live.push(live.TASK_FORCE, "capacity_updated", capacity_event(service))
 
 
 def capacity_sentence(service) -> str:

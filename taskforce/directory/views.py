@@ -1,7 +1,7 @@
 """Directory pages: search with shareable filters, the service page, editing, capacity, verification.
 
-Views translate HTTP into the directory's services; the live `capacity_updated` push happens here, after the
-service committed (store, then broadcast).
+Views translate HTTP into the directory's services; the live `capacity_updated` push follows the service's
+`capacity_changed` signal (directory/live.py), after it committed (store, then broadcast).
 """
 import importlib
 from functools import lru_cache
@@ -16,7 +16,6 @@ from taskforce.directory.forms import LIST_FIELDS, ActionForm, CapacityForm, Ser
 from taskforce.directory.languages import COMMON, language_name, picker_choices
 from taskforce.directory.taxonomy import CATEGORIES, GENDERS, TRAFFICKING_TYPES, WEEKDAYS
 from taskforce.errors import ValidationError
-from taskforce.extensions import socketio
 from taskforce.fragments import ByContent, each, fragment
 from taskforce.urls import local_path, remembered_url_for
 
@@ -187,7 +186,6 @@ def update_capacity(service_id):
     else:
         service = capacity.update_capacity(current_user, service_id, data.get("available"), data.get("total"))
     payload = capacity.capacity_event(service)
-    socketio.emit("capacity_updated", payload, namespace="/channels", to="task_force")
     if request.is_json:
         return jsonify(payload)
     flash(f"Capacity updated: {payload['available']} of {payload['total']} available.", "info")

@@ -4,8 +4,9 @@ import contextvars
 import pytest
 
 from taskforce.channels.models import Channel, ChannelKind, ChannelMembership
-from taskforce.channels.ratelimit import TokenBuckets
 from taskforce.extensions import db, socketio
+from taskforce.live import NAMESPACE as LIVE_NS
+from taskforce.live.ratelimit import TokenBuckets
 from tests.conftest import CsrfClient
 
 NS = "/channels"
@@ -27,13 +28,16 @@ def make_channel(app):
 
 
 class LiveSocket:
-    """`socketio.test_client` with the sign-in cookie of `http`; every call runs in its own context (its
-    own app context, `g` and database session), as each event does in the real server."""
+    """`socketio.test_client` with the sign-in cookie of `http`, connected to `/channels` and, as every page
+    is, to the live layer's `/live` (toasts such as a mention's arrive there); every call runs in its own
+    context (its own app context, `g` and database session), as each event does in the real server."""
 
     def __init__(self, app, http):
         self.http = http
         db.session.commit()
         self.sio = contextvars.Context().run(socketio.test_client, app, namespace=NS, flask_test_client=http.raw())
+        if self.sio.is_connected(NS):
+            contextvars.Context().run(self.sio.connect, namespace=LIVE_NS)
 
     def emit(self, event, *args, callback=True):
         db.session.commit()
@@ -45,11 +49,8 @@ class LiveSocket:
         return self.sio.is_connected(NS)
 
     def named_events(self) -> list[tuple[str, object]]:
-        """`(name, payload)` of every event received since the last call."""
-        if not self.connected():
-            received, self.sio.queue = [p for p in self.sio.queue if p["namespace"] == NS], []
-        else:
-            received = self.sio.get_received(NS)
+        """`(name, payload)` of every event received since the last call, on either namespace."""
+        received, self.sio.queue = [p for p in self.sio.queue if p["namespace"] in (NS, LIVE_NS)], []
         return [(p["name"], p["args"][0] if p["args"] else None) for p in received]
 
     def events(self, name=None) -> list:
@@ -57,8 +58,9 @@ class LiveSocket:
         return [payload for event, payload in self.named_events() if name is None or event == name]
 
     def disconnect(self):
-        if self.connected():
-            contextvars.Context().run(self.sio.disconnect, namespace=NS)
+        for namespace in (NS, LIVE_NS):
+            if self.sio.is_connected(namespace):
+                contextvars.Context().run(self.sio.disconnect, namespace=namespace)
 
 
 @pytest.fixture

@@ -36,17 +36,17 @@ def officer(app, login, make_user):
     officer_http = CsrfClient(app.test_client())
     login(make_user(Role.MEMBER), the_client=officer_http)
     db.session.commit()
-    socket = contextvars.Context().run(socketio.test_client, app, namespace="/channels",
+    socket = contextvars.Context().run(socketio.test_client, app, namespace="/live",
                                        flask_test_client=officer_http.raw())
-    assert socket.is_connected("/channels")
-    socket.get_received("/channels")
+    assert socket.is_connected("/live")
+    socket.get_received("/live")
     socket.http = officer_http
     yield socket
-    contextvars.Context().run(socket.disconnect, namespace="/channels")
+    contextvars.Context().run(socket.disconnect, namespace="/live")
 
 
 def capacity_events(officer) -> list[dict]:
-    return [p["args"][0] for p in officer.get_received("/channels") if p["name"] == "capacity_updated"]
+    return [p["args"][0] for p in officer.get_received("/live") if p["name"] == "capacity_updated"]
 
 
 def test_provider_updates_capacity_in_one_click_and_it_counts_as_verifying(client, login, provider, shelter):

@@ -1,4 +1,4 @@
-"""A released lesson reaches its readers live: `notification {kind: "lesson", text, url}` on /channels,
+"""A released lesson reaches its readers live: `notification {kind: "lesson", text, url}` on /live,
 to the whole task force or only the author's sector."""
 import contextvars
 
@@ -9,14 +9,14 @@ from taskforce.extensions import db, socketio
 from taskforce.lessons.models import Status
 from tests.conftest import CsrfClient
 
-NS = "/channels"
+NS = "/live"
 
 
 @pytest.fixture
 def socket_for(app, login):
-    """A Socket.IO test client signed in as `user` through the real form (skips until /channels exists)."""
+    """A Socket.IO test client signed in as `user` through the real form (skips until /live exists)."""
     if NS not in socketio.server.namespace_handlers and NS not in socketio.server.handlers:
-        pytest.skip("the /channels namespace is not registered yet")
+        pytest.skip("the /live namespace is not registered yet")
     sockets = []
 
     def make(user):
