@@ -195,7 +195,8 @@ def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str
     if town_tail and _TOWN_PREP.search(before):
         end += town_tail.end()
     if "lists" in layers and strong and _TOWN_PREP.search(before) and not after.startswith(("'", "’")):
-        return start, end, "LOCATION", "namelist-word-after-in-or-near:" + lexicon().names[fold(seg[0].group())]
+        listed_word = next(t.group() for t, k in zip(seg, kinds) if k in ("name", "place-name"))
+        return start, end, "LOCATION", "namelist-word-after-in-or-near:" + lexicon().names[fold(listed_word)]
     if "lists" in layers and strong and not only_calendar:
         if "caps" in layers or all(k in ("name", "place-name", "ambiguous", "particle") for k in kinds):
             first = next(t.group() for t, k in zip(seg, kinds) if k in ("name", "place-name"))
