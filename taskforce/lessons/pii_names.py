@@ -244,8 +244,8 @@ def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str
     return None
 
 
-_NOT_A_PERSON = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "NORP", "GPE", "LOC", "FAC",
-                           "MONEY", "QUANTITY", "CARDINAL", "DATE", "TIME"))
+_NOT_A_PERSON = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "NORP", "GPE", "LOC", "FAC"))
+_TOWN_WORD = re.compile(r"(?i:\b(?:near|outside(?:\s+of)?|town\s+of|village\s+of))\s+((?-i:[A-Z])[a-z]+(?:\s+(?-i:[A-Z])[a-z]+)?)\b")
 
 
 def _ordinary(word: str) -> bool:
@@ -305,8 +305,15 @@ def find_names(text: str, layers: Iterable[str] = LAYERS) -> Iterator[Hit]:
                 yield hit
     for s, e, label in entities:
         if label == "PERSON":
-            hit = pii_people.accept_person(text, s, e, _ordinary)
+            hit = pii_people.accept_person(text, s, e, _ordinary, _classify)
             if hit:
                 yield _with_particles(text, hit)
     if "context" in layers:
         yield from pii_people.cue_people(text, _stop, _maybe_name)
+    if "caps" in layers:
+        # "a packing plant near Lumpkin": a capitalized dictionary word after "near"/"outside" is a town
+        for m in _TOWN_WORD.finditer(text):
+            words = m.group(1).split()
+            if not any(fold(w) in _MONTHS_DAYS or _classify(w) == "place" or fold(w) in lexicon().common
+                       for w in words):
+                yield m.start(1), m.end(1), "LOCATION", "caps:capitalized-word-after-near-or-outside"

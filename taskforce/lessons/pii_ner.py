@@ -18,6 +18,7 @@ in the log (a clear warning, never user text).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ _call_lock = threading.Lock()
 _state: dict = {"loaded": False, "nlp": None}
 
 Entity = tuple[int, int, str]
+_SURROGATE = re.compile("[\ud800-\udfff]")  # spaCy cannot encode a lone surrogate; one char for one keeps offsets
 
 
 def _load():
@@ -65,7 +67,7 @@ def entities(texts: list[str]) -> list[list[Entity]]:
     if nlp is None or not texts:
         return [[] for _ in texts]
     with _call_lock:
-        docs = list(nlp.pipe(texts, batch_size=32))
+        docs = list(nlp.pipe([_SURROGATE.sub("\ufffd", t) for t in texts], batch_size=32))
     return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
 
 

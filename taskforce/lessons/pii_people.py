@@ -78,7 +78,8 @@ def ner_chunks(text: str, maybe_name: Callable[[str], bool]) -> list[tuple[int, 
     return chunks
 
 
-def accept_person(text: str, start: int, end: int, ordinary: Callable[[str], bool]) -> Hit | None:
+def accept_person(text: str, start: int, end: int, ordinary: Callable[[str], bool],
+                  classify: Callable[[str], str] = lambda w: "unknown") -> Hit | None:
     """A model PERSON entity as a finding, trimmed and checked against the cues; None when vetoed."""
     span = text[start:end]
     trimmed = re.sub(r"(?:['’]s|['’])$", "", span).rstrip(" .,;:")
@@ -93,6 +94,9 @@ def accept_person(text: str, start: int, end: int, ordinary: Callable[[str], boo
     cued = bool(_NAMING_BEFORE.search(before))
     if not cued and (all(ordinary(w) for w in words) or text[start:end].islower()):
         return None
+    if not cued and len(words) == 1 and classify(words[0]) == "ambiguous" and not re.match(
+            r"^\s*(?:,\s*\d|\(\d|\s+(?:said|told|asked|says|was\s+\d))", after):
+        return None  # "Grace periods", "Hope was in short supply": a word-name alone needs a person cue
     if _ORG_AFTER.match(after):
         return None
     if any(ch.isdigit() for ch in text[start:end]) or "@" in text[start:end]:
