@@ -55,12 +55,12 @@ def _merge(text: str, hits: Iterable[tuple[int, int, str, str]]) -> list[Finding
     # At equal span and kind a rule's explanation ("namelist:…", "context:…") reads better than the model's.
     candidates = sorted({h for h in hits if h[1] > h[0]},
                         key=lambda h: (h[0] - h[1], _RANK[h[2]], h[3].startswith("ner:"), h[0], h[3]))
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # one flag a character: linear, where a list of spans was quadratic
     chosen: list[Finding] = []
     for start, end, kind, rule in candidates:
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        if any(taken[start:end]):
             continue
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         chosen.append(Finding(start, end, kind, text[start:end], rule))
     return sorted(chosen)
 

@@ -123,7 +123,7 @@ def _segments(text: str) -> Iterator[list[re.Match]]:
             run.extend(pending)
             pending = []
             run.append(tok)
-        elif run and fold(word) in _PARTICLES and text[run[-1].end():tok.start()] == " ":
+        elif run and fold(word) in _PARTICLES and text[(pending or run)[-1].end():tok.start()] == " ":
             pending.append(tok)
         else:
             if run:
@@ -261,6 +261,12 @@ def _stop(word: str) -> bool:
 def _maybe_name(word: str) -> bool:
     return word[0].isupper() and not (word.isupper() and len(word) > 1) and _classify(word) not in (
         "common", "place", "particle")
+
+
+def _needs_model(word: str) -> bool:
+    """A word the lists cannot decide alone: capitalized and in no list, or a name that is also a word."""
+    return word[0].isupper() and not (word.isupper() and len(word) > 1) and _classify(word) in (
+        "unknown", "ambiguous")
 
 
 def _entities(text: str) -> list[tuple[int, int, str]]:

@@ -78,7 +78,7 @@ _NOT_IDS = re.compile(r"^(?:I-\d{3}[A-Z]?|H-?2[AB]|J-?1|T-?\d|U-?\d|MS-?13|(?:19
 _PLATE = re.compile(
     r"(?i:\b(?:license\s+plates?|licence\s+plates?|plates?|tags?|placas?|matr[íi]cula))"
     r"(?:\s+(?i:number|no\.|#|reading|reads|read|that\s+read|of|was|is|were)){0,2}\s*[:#,]?\s*[\"“']?"
-    r"([A-Z0-9]{1,4}(?:[- ][A-Z0-9]{1,4}){0,2}|[A-Z0-9]{5,8})\b")
+    r"([A-Z0-9]{1,4}(?:[- ][A-Z0-9]{1,5}){0,2}|[A-Z0-9]{5,8})\b")
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
@@ -219,7 +219,7 @@ def find_accounts(text: str) -> Iterator[Hit]:
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
         cued = len(digits) >= 13 or _CARD_CUE.search(text, max(0, m.start() - 30), m.start())
-        if 12 <= len(digits) <= 19 and cued and luhn.is_valid(digits) and len(set(digits)) > 2:
+        if 12 <= len(digits) <= 19 and cued and luhn.is_valid(digits) and len(set(digits)) > 1:
             yield m.start(), m.end(), "ID", "luhn-valid-card-number"
     for m in _IBAN.finditer(text):
         if iban.is_valid(m.group().upper()):

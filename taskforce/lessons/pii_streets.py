@@ -87,17 +87,17 @@ def _patterns() -> tuple[re.Pattern, ...]:
 
 _RULES = ("us-street-address-pub28", "street-type-first", "street-type-glued", "military-or-post-box",
           "unit-designator", "street-number-and-unit", "labelled-postal-code")
-_TAIL_LABELS = frozenset(("OccupancyType", "OccupancyIdentifier", "PlaceName", "StateName", "ZipCode",
-                          "SubaddressType", "SubaddressIdentifier"))
+_ADDRESS_LABELS = frozenset(usaddress.LABELS) - {"Recipient", "NotAddress", "LandmarkName", "CountryName",
+                                                  "BuildingName", "CornerOf", "IntersectionSeparator"}
 _BLOCK_LINE = re.compile(
     r"^[ \t>?*]*(?:,\s*)?(?:[A-ZÀ-ÞĀ-ŽΑ-Ω0-9(][^\n:@]{0,44}|,\s*[A-Z]{2}[^\n:@]{0,12})$")
 _NOT_BLOCK = re.compile(r"(?i:\b(?:mobile|desk|fax|phone|tel|e-?mail|website|www|http)\b)|\d{3}[ .\-]\d{3}[ .\-]\d{3,4}")
 
 
-def _us_tail(text: str, end: int) -> int:
-    """Extend a US street through its unit, city, state and ZIP as usaddress labels them."""
-    window = re.split(r"\n|[.;!?](?:\s|$)", text[end:end + 60], maxsplit=1)[0]
-    if not window.strip() or not re.match(r"^[,\s]", window):
+def _us_tail(text: str, start: int, end: int) -> int:
+    """Extend a US street through its unit, city, state and ZIP as usaddress labels the whole line."""
+    window = re.split(r"\n|[;!?](?:\s|$)|\.(?=\s+[A-Z]|$)", text[start:end + 60], maxsplit=1)[0]
+    if len(window) <= end - start or not re.match(r"^[,\s]", window[end - start:]):
         return end
     try:
         tokens = usaddress.parse(window)
@@ -105,13 +105,13 @@ def _us_tail(text: str, end: int) -> int:
         return end
     pos = last = 0
     for token, label in tokens:
-        pos = window.find(token, pos)
-        if label not in _TAIL_LABELS or pos < 0:
+        found = window.find(token, pos)
+        if found < 0 or label not in _ADDRESS_LABELS:
             break
-        pos += len(token)
-        last = pos
-    if last and re.search(r"\b\d{5}(?:-\d{4})?\b|\b[A-Z]{2}\b", window[:last]):
-        return end + len(window[:last].rstrip(" ,"))
+        pos = last = found + len(token)
+    tail = window[end - start:last]
+    if last > end - start and re.search(r"\b\d{5}(?:-\d{4})?\b|\b[A-Z]{2}\b", tail):
+        return start + len(window[:last].rstrip(" ,."))
     return end
 
 
@@ -144,7 +144,7 @@ def find_streets(text: str) -> Iterator[Hit]:
             if text[end - 1:end] == "." and rule != "military-or-post-box":
                 end -= 1 if not re.search(r"\b(?:[A-Z][a-z]{0,3}|\d+)\.$", m.group()) else 0
             if rule == "us-street-address-pub28":
-                end = _us_tail(text, end)
+                end = _us_tail(text, m.start(), end)
             if rule == "labelled-postal-code":
                 yield m.start(1), m.end(1), "ADDRESS", rule
                 continue
