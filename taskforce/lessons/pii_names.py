@@ -255,7 +255,7 @@ def _ordinary(word: str) -> bool:
 def _stop(word: str) -> bool:
     """Where a name after a cue ends: a function word, or an ordinary word in lowercase."""
     key = fold(word)
-    return key in _NEVER_NAMES or key in lexicon().common or (word.islower() and _ordinary(word))
+    return key in _NEVER_NAMES or (word.islower() and _ordinary(word))
 
 
 def _maybe_name(word: str) -> bool:
@@ -311,7 +311,7 @@ def find_names(text: str, layers: Iterable[str] = LAYERS) -> Iterator[Hit]:
                 yield hit
     for s, e, label in entities:
         if label == "PERSON":
-            hit = pii_people.accept_person(text, s, e, _ordinary, _classify)
+            hit = pii_people.accept_person(text, s, e, _ordinary, lexicon().is_ambiguous)
             if hit:
                 yield _with_particles(text, hit)
     if "context" in layers:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import phonenumbers
 from stdnum import iban, luhn
+from stdnum.in_ import aadhaar
 
 Hit = tuple[int, int, str, str]
 
@@ -70,7 +71,7 @@ _ID_SHAPES = (
     (re.compile(r"\b[A-Z]{2,4}-\d{2,4}-\d{3,7}\b"), "agency-file-shape"),
     (re.compile(r"\b[A-Z]{4}\d{6}[HM][A-Z]{5}[A-Z0-9]\d\b"), "mexican-curp-shape"),
     (re.compile(r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b"), "brazilian-cpf-shape"),
-    (re.compile(r"\b[2-9]\d{3} \d{4} \d{4}\b"), "indian-aadhaar-shape"),
+    (re.compile(r"(?<![\d ])[2-9]\d{3} \d{4} \d{4}(?! ?\d)"), "indian-aadhaar-shape"),
     (re.compile(r"\b[A-Z]{1,2}\d{6,9}\b"), "passport-like-token"),
 )
 _NOT_IDS = re.compile(r"^(?:I-\d{3}[A-Z]?|H-?2[AB]|J-?1|T-?\d|U-?\d|MS-?13|(?:19|20)\d\d|COVID-?19|\d{1,4})$", re.I)
@@ -205,6 +206,8 @@ def find_ids(text: str) -> Iterator[Hit]:
         for m in pattern.finditer(text):
             if rule == "passport-like-token" and _NOT_IDS.match(m.group()):
                 continue
+            if rule == "indian-aadhaar-shape" and not aadhaar.is_valid(m.group()):
+                continue  # Aadhaar numbers carry a Verhoeff check digit
             yield m.start(), m.end(), "ID", rule
 
 
@@ -222,8 +225,12 @@ def find_accounts(text: str) -> Iterator[Hit]:
         if 12 <= len(digits) <= 19 and cued and luhn.is_valid(digits) and len(set(digits)) > 1:
             yield m.start(), m.end(), "ID", "luhn-valid-card-number"
     for m in _IBAN.finditer(text):
-        if iban.is_valid(m.group().upper()):
-            yield m.start(), m.end(), "ID", "iban-with-valid-check-digits"
+        candidate = m.group()
+        while candidate:  # "GB82 WEST 1234 5698 7654 32 abroad": drop trailing groups until it checks
+            if iban.is_valid(candidate.upper()):
+                yield m.start(), m.start() + len(candidate), "ID", "iban-with-valid-check-digits"
+                break
+            candidate = candidate.rsplit(" ", 1)[0] if " " in candidate else ""
 
 
 def find_plates(text: str) -> Iterator[Hit]:

@@ -37,9 +37,12 @@ _LOWER_AFTER_NAMING = re.compile(
     rf"call\s+me|calls\s+me|i\s+am\s+called|what's\s+your\s+name\?))\s+[\"“']?"
     rf"({_NAME_WORD}\.?(?:\s+{_NAME_WORD}\.?){{0,3}})")
 _SPEAKER = re.compile(rf"(?m)^[ \t>*\-]*({_NAME_WORD}):[ \t]+\S")
+_CAP_NAME = r"(?-i:[A-ZÀ-ÞĀ-Ž])[\w'’-]*"
 _TITLE = re.compile(
     r"\b(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Officer|Det|Detective|Sgt|Sergeant|Agent|Judge|Nurse|Pastor|Rev)\.?"
-    rf"[ \t]+((?-i:[A-Z]){_NAME_WORD[1:]}(?:[ \t]+(?-i:[A-Z]){_NAME_WORD[1:]})?)", re.I)
+    rf"[ \t]+({_CAP_NAME}(?:[ \t]+{_CAP_NAME})?)", re.I)
+# A line that is only a name (a letter's or a form's heading, a signature): "William Hughes", "Janka M. Szász"
+_NAME_LINE = re.compile(rf"(?m)^[ \t>?*]*({_CAP_NAME}\.?(?:[ \t]+{_CAP_NAME}\.?){{1,3}})[ \t]*$")
 _FORM_LABEL = re.compile(
     rf"(?im)^[ \t>*\-]*(?:full\s+name|name|patient|client|customer|contact|victim|survivor|from|to|attn|"
     rf"recipient|sender|guest|passenger|employee|applicant)\s*:[ \t]*((?:{_NAME_WORD}\.?)(?:[ \t]+{_NAME_WORD}\.?){{0,3}})[ \t]*$")
@@ -79,11 +82,11 @@ def ner_chunks(text: str, maybe_name: Callable[[str], bool]) -> list[tuple[int, 
 
 
 def accept_person(text: str, start: int, end: int, ordinary: Callable[[str], bool],
-                  classify: Callable[[str], str] = lambda w: "unknown") -> Hit | None:
+                  word_name: Callable[[str], bool] = lambda w: False) -> Hit | None:
     """A model PERSON entity as a finding, trimmed and checked against the cues; None when vetoed."""
     span = text[start:end]
-    trimmed = re.sub(r"(?:['’]s|['’])$", "", span).rstrip(" .,;:")
-    lead = len(span) - len(span.lstrip(" \"“'(-"))
+    trimmed = re.sub(r"(?:['’]s|['’])$", "", span.rstrip()).rstrip(" .,;:\t\n")
+    lead = len(span) - len(span.lstrip(" \"“'(-\t\n"))
     start, end = start + lead, start + len(trimmed)
     if end <= start:
         return None
@@ -94,7 +97,7 @@ def accept_person(text: str, start: int, end: int, ordinary: Callable[[str], boo
     cued = bool(_NAMING_BEFORE.search(before))
     if not cued and (all(ordinary(w) for w in words) or text[start:end].islower()):
         return None
-    if not cued and len(words) == 1 and classify(words[0]) == "ambiguous" and not re.match(
+    if not cued and len(words) == 1 and word_name(words[0]) and not re.match(
             r"^\s*(?:,\s*\d|\(\d|\s+(?:said|told|asked|says|was\s+\d))", after):
         return None  # "Grace periods", "Hope was in short supply": a word-name alone needs a person cue
     if _ORG_AFTER.match(after):
@@ -119,6 +122,10 @@ def cue_people(text: str, stop: Callable[[str], bool], maybe_name: Callable[[str
                 kept.append(w)
             if kept:
                 yield m.start(1), m.start(1) + kept[-1].end(), "PERSON", rule
+    for m in _NAME_LINE.finditer(text):
+        words = _WORD.findall(m.group(1))
+        if any(maybe_name(w) for w in words if len(w) > 1) and not any(stop(w) for w in words):
+            yield m.start(1), m.end(1), "PERSON", "context:name-alone-on-a-line"
     for m in _SPEAKER.finditer(text):
         if maybe_name(m.group(1)):
             yield m.start(1), m.end(1), "PERSON", "context:speaker-label"

@@ -66,10 +66,10 @@ def _patterns() -> tuple[re.Pattern, ...]:
         rf"\b{_NUM}\s+(?:{_DIR}\s+)?(?:(?:{_CAPW}|\d{{1,3}}(?:st|nd|rd|th))\s+){{0,4}}(?i:{suffix})\b\.?"
         rf"(?:\s+{_DIR}(?!\w))?{unit}*")
     prefix = re.compile(
-        rf"(?:\b\d{{1,6}}\s+)?(?<![\w.])(?i:{_PREFIX_TYPES})\s+(?:{_W}\.?\s+){{0,5}}?(?:{_NUM}|s/n)\b{_UNIT}*"
-        rf"|(?:\b\d{{1,6}}\s+)?\b\d{{1,4}}\s+(?i:{_PREFIX_TYPES})\s+(?:{_W}\.?\s*){{1,5}}\b")
+        rf"(?:\b\d{{1,6}}[ \t]+)?(?<![\w.])(?i:{_PREFIX_TYPES})[ \t]+(?:{_W}\.?[ \t]+){{0,5}}?(?:{_NUM}|s/n)\b{_UNIT}*"
+        rf"|(?:\b\d{{1,6}}[ \t]+)?\b\d{{1,4}}[ \t]+(?i:{_PREFIX_TYPES})[ \t]+(?:{_W}\.?[ \t]*){{1,5}}\b")
     glued = re.compile(
-        rf"(?:\b\d{{1,6}}\s+)?\b(?:{_W}\s+){{0,2}}[A-Za-zÀ-ÿĀ-ž\-]*(?i:{_GLUED})\s+{_NUM}\b\.?{_UNIT}*")
+        rf"(?:\b\d{{1,6}}[ \t]+)?\b(?:{_CAPW}[ \t]+){{0,2}}[A-Za-zÀ-ÿĀ-ž\-]*(?i:{_GLUED})[ \t]+{_NUM}\b\.?{_UNIT}*")
     military = re.compile(
         r"(?i:\b(?:PSC|CMR|Unit)\s+\d{3,5},?\s+Box\s+\d{3,5}|\b(?:USNS|USNV|USS|USCGC)\s+[A-Z][a-z]+|"
         r"\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}|\b(?:P\.?\s?O\.?\s?Box|Postbox|Post\s+Office\s+Box|"
@@ -78,7 +78,7 @@ def _patterns() -> tuple[re.Pattern, ...]:
     # Name then number with a unit after it ("Edeby 55\n Apt. 297", "Brisas 6802, Suite 084"): any order
     # of street and number is an address once a unit designator follows.
     named_unit = re.compile(
-        rf"(?:\b\d{{1,6}}\s+)?\b(?:{_CAPW}\s+){{1,3}}\d{{1,5}}[A-Za-z]?(?=[ \t]*(?:,|\n)?[ \t]*(?i:{units}|apt)\.?\s*#?\d)"
+        rf"(?:\b\d{{1,6}}[ \t]+)?\b(?:{_CAPW}[ \t]+){{1,3}}\d{{1,5}}[A-Za-z]?(?=[ \t]*(?:,|\n)?[ \t]*(?i:{units}|apt)\.?\s*#?\d)"
         rf"{unit}+")
     postal = re.compile(r"(?i:\b(?:zip(?:\s*code)?|postal\s+code|post\s*code|postcode|c\.p\.|cep)\s*[:#]?\s*)"
                         r"([A-Z0-9]{2,5}(?:[ \-][A-Z0-9]{2,4})?)\b")
@@ -109,10 +109,23 @@ def _us_tail(text: str, start: int, end: int) -> int:
         if found < 0 or label not in _ADDRESS_LABELS:
             break
         pos = last = found + len(token)
+        if label == "ZipCode":
+            break  # the ZIP closes a US address; what the parser calls more after it is the sentence
     tail = window[end - start:last]
     if last > end - start and re.search(r"\b\d{5}(?:-\d{4})?\b|\b[A-Z]{2}\b", tail):
         return start + len(window[:last].rstrip(" ,."))
     return end
+
+
+def _block_line(line: str) -> bool:
+    return bool(line.strip()) and bool(_BLOCK_LINE.match(line)) and not _NOT_BLOCK.search(line) \
+        and len(line.split()) <= 6
+
+
+def _firm_block_line(line: str) -> bool:
+    """A line that can only be part of an address: a postal code, a unit, a region code, capitals."""
+    bare = line.strip(" \t>?*")
+    return bool(re.search(r"\d", bare) or bare.startswith(",") or (bare.isupper() and len(bare) > 2))
 
 
 def _block_end(text: str, end: int) -> int:
@@ -120,7 +133,7 @@ def _block_end(text: str, end: int) -> int:
     lines = 0
     while lines < 6:
         rest = text[end:end + 80]
-        same = re.match(r"^,[ \t]*[^\n,.;:!?]{1,40}", rest)  # ", OULU" on the same line
+        same = re.match(r"^,[ \t]*(?=[A-ZÀ-ÞĀ-ŽΑ-Ω0-9])[^\n,.;:!?]{1,40}", rest)  # ", OULU" on the same line
         if same and not _NOT_BLOCK.search(same.group()) and len(same.group().split()) <= 4:
             end, lines = end + len(same.group().rstrip()), lines + 1
             continue
@@ -131,8 +144,12 @@ def _block_end(text: str, end: int) -> int:
         line_end = text.find("\n", start)
         line_end = len(text) if line_end < 0 else line_end
         line = text[start:line_end]
-        if not line.strip() or not _BLOCK_LINE.match(line) or _NOT_BLOCK.search(line) or len(line.split()) > 6:
+        if not _block_line(line):
             return end
+        if not _firm_block_line(line):  # "Riisa": a bare name line belongs only if the block goes on after it
+            following = next((ln for ln in text[line_end + 1:line_end + 120].split("\n")[:2] if ln.strip()), "")
+            if not (_block_line(following) and _firm_block_line(following)):
+                return end
         end, lines = start + len(line.rstrip()), lines + 1
     return end
 
