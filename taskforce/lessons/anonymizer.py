@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from taskforce.lessons import pii_names, pii_patterns, pii_places
+from taskforce.lessons import pii_names, pii_patterns, pii_places, pii_suggest
 
 KINDS = ("PERSON", "PHONE", "EMAIL", "ADDRESS", "LOCATION", "DATE", "ID", "URL", "IP", "HANDLE", "PLATE")
 STRUCTURED_KINDS = ("PHONE", "EMAIL", "ID", "URL", "IP", "HANDLE", "PLATE")
@@ -25,21 +25,6 @@ NAME_LAYERS = pii_names.LAYERS
 # at equal length the more specific kind wins (an SSN shape over a phone that happens to validate).
 _RANK = {kind: rank for rank, kind in enumerate(
     ("EMAIL", "URL", "IP", "HANDLE", "ID", "PLATE", "PHONE", "DATE", "ADDRESS", "LOCATION", "PERSON"))}
-
-_NEUTRAL = {
-    "PERSON": "a person",
-    "PHONE": "a phone number",
-    "EMAIL": "an email address",
-    "ADDRESS": "an address",
-    "LOCATION": "a place",
-    "DATE": "a date",
-    "ID": "an identification number",
-    "URL": "a website",
-    "IP": "an internet address",
-    "HANDLE": "a social media account",
-    "PLATE": "a vehicle plate",
-}
-
 
 class Finding(NamedTuple):
     """One identifying detail: where it is, what kind, the text, and which rule or list fired."""
@@ -101,11 +86,14 @@ def redact(text: str) -> str:
     return "".join(out)
 
 
-def suggest_replacement(finding: Finding) -> str:
-    """A neutral phrase the author can accept in place of a finding ("a person", "a date")."""
-    return _NEUTRAL.get(finding.kind, "a detail")
+def suggest_replacement(finding: Finding, text: str = "") -> str:
+    """A replacement the author can accept that keeps the sentence readable: read in ``text`` (the whole
+    field the finding is in) it keeps a title ("Officer [name]", "Tío [name]"), uses the role the story
+    gave a person ("her brother"), else a neutral phrase ("a person", "A date" at a sentence start).
+    Without ``text`` it is the neutral phrase of the kind."""
+    return pii_suggest.suggest(finding.kind, finding.text, text, finding.start)
 
 
 def explain(finding: Finding) -> str:
     """One sentence for the author's highlight tooltip: why this was flagged."""
-    return f"{finding.text!r} looks like {suggest_replacement(finding)} (rule: {finding.rule or 'unknown'})."
+    return f"{finding.text!r} looks like {pii_suggest.NEUTRAL.get(finding.kind, 'a detail')} (rule: {finding.rule or 'unknown'})."

@@ -65,7 +65,7 @@ def findings_in(text: str) -> list[dict]:
     """Identifying details in a short text a person writes beside a lesson (a comment, the reason a detail
     is not identifying): such texts are refused with this list, never stored."""
     return [{"start": f.start, "end": f.end, "kind": f.kind, "rule": f.rule, "text": f.text,
-             "suggestion": anonymizer.suggest_replacement(f)} for f in anonymizer.scan(text)]
+             "suggestion": anonymizer.suggest_replacement(f, text)} for f in anonymizer.scan(text)]
 
 
 def check(fields: dict[str, str], decisions=()) -> dict[str, list[dict]]:
@@ -77,7 +77,7 @@ def check(fields: dict[str, str], decisions=()) -> dict[str, list[dict]]:
         for finding in anonymizer.scan(text):
             decision = next((d for d in decisions if covers(d, field, finding)), None)
             items.append({"start": finding.start, "end": finding.end, "kind": finding.kind, "rule": finding.rule,
-                          "text": finding.text, "suggestion": anonymizer.suggest_replacement(finding),
+                          "text": finding.text, "suggestion": anonymizer.suggest_replacement(finding, text),
                           "covered": decision is not None, "reason": decision.reason if decision else ""})
         report[field] = items
     return report
@@ -92,7 +92,7 @@ def apply_resolutions(field: str, text: str, findings, resolutions) -> tuple[str
     out, kept, pos, shift = [], [], 0, 0
     for finding, resolution in zip(findings, resolutions):
         out.append(text[pos:finding.start])
-        replacement = _replacement(finding, resolution)
+        replacement = _replacement(finding, resolution, text)
         if resolution.choice == "keep":
             start = finding.start + shift
             kept.append(Decision(field, start, start + len(finding.text), finding.text,
@@ -104,11 +104,11 @@ def apply_resolutions(field: str, text: str, findings, resolutions) -> tuple[str
     return "".join(out), kept
 
 
-def _replacement(finding, resolution: Resolution) -> str:
+def _replacement(finding, resolution: Resolution, text: str = "") -> str:
     if resolution.choice == "redact":
         return f"[{finding.kind}]"
     if resolution.choice == "suggest":
-        return anonymizer.suggest_replacement(finding)
+        return anonymizer.suggest_replacement(finding, text)
     if resolution.choice == "replace":
         phrase = " ".join(resolution.phrase.split())
         if not phrase:

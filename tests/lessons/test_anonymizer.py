@@ -209,3 +209,31 @@ def test_generated_set_is_reproducible_and_holds_out_names():
     records = generate.build()
     assert records == scoring.load(scoring.EVAL_SET)
     assert generate.held_out_share(records) >= 0.2
+
+
+def _accept_all(text: str) -> str:
+    out, pos = [], 0
+    for f in scan(text):
+        out += [text[pos:f.start], suggest_replacement(f, text)]
+        pos = f.end
+    return "".join(out + [text[pos:]])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Officer Mensah met the workers.", "Officer [name] met the workers."),
+    ("She was known as Tío Beto in the town.", "She was known as Tío [name] in the town."),
+    ("Her brother Juan paid the rent. Later Juan left town.",
+     "Her brother [name] paid the rent. Later her brother left town."),
+    ("Juan, the victim's brother, called. Juan said no.",
+     "[name], the victim's brother, called. The victim's brother said no."),
+    ("Nguyen said to call 832-555-0199.", "A person said to call a phone number."),
+])
+def test_suggestions_read_in_their_sentence(text, expected):
+    resolved = _accept_all(text)
+    assert resolved == expected
+    assert "Officer a person" not in resolved and "Tío a person" not in resolved
+    assert scan(resolved) == []  # what the author accepts passes the check
+
+
+def test_a_suggestion_without_its_text_is_the_neutral_phrase():
+    assert suggest_replacement(Finding(8, 14, "PERSON", "Mensah")) == "a person"
