@@ -42,7 +42,11 @@ _NAMING = (r"named|called|nicknamed|alias|aka|a\.k\.a\.|known\s+as|goes\s+by|wen
            r"introduced\s+(?:himself|herself|themselves)\s+as|calls\s+(?:herself|himself)|signed\s+as|"
            r"asked\s+for|pseudonym")
 _LEFT_CUE = re.compile(
-    rf"(?:\b(?:{_TITLES})\.?|(?i:\b(?:{_KIN_ROLE}|{_NAMING})),?)\s*[\"“‘']?\s*$")
+    rf"(?:\b(?:{_TITLES})\.?|(?i:\b(?:{_KIN_ROLE}|{_NAMING}|said|says|asked|told|replied|whispered|"
+    rf"shouted|heard|thanked|met|married|dear|hi|hello)),?)\s*[\"“‘']?\s*$")
+# Someone spoken to: "Cora, can I speak to your boss?", "Don't go to town, Mark!"
+_VOCATIVE = re.compile(r"^,\s+(?i:can|could|would|will|please|do|did|are|is|have|i|you|we|thank|thanks|sorry|"
+                       r"listen|look|remember|come|wait)\b|^\s*[!?]")
 _VERBS = (r"said|says|told|tells|asked|explained|recalled|reported|disclosed|testified|stated|admitted|"
           r"denied|agreed|refused|arrived|left|ran|escaped|fled|worked|lived|met|called|texted|messaged|"
           r"paid|owed|kept|took|began|started|wanted|needed|knew|cried|answered|returned|decided|moved|"
@@ -156,8 +160,15 @@ def _classify(word: str) -> str:
 
 
 def _english_word(key: str, lex) -> bool:
-    return key in lex.english or (key.endswith("s") and key[:-1] in lex.english) or (
-        key.endswith(("'s", "’s")) and key[:-2] in lex.english)
+    """In the dictionary, also inflected ("Capitalized", "Hobbits", "Royals'", "working", "studies")."""
+    key = key.removesuffix("'s").removesuffix("’s").rstrip("'’")
+    if key in lex.english:
+        return True
+    for suffix, repl in (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+                         ("ing", "e"), ("ly", ""), ("er", ""), ("ers", ""), ("est", "")):
+        if key.endswith(suffix) and len(key) - len(suffix) >= 3 and key[:-len(suffix)] + repl in lex.english:
+            return True
+    return False
 
 
 def _split_on_common(text: str, run: list[re.Match]) -> Iterator[list[re.Match]]:
@@ -199,16 +210,18 @@ def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str
     after_place_prep = bool(_PLACE_PREP.search(re.sub(r"(?i:\b(?:el|la|los|las|san|santa|new|de)\s+)+$", "", before)))
     listed = [k for k in kinds if k in ("name", "place-name", "ambiguous")]
     strong = [k for k in kinds if k == "name" or (k == "place-name" and not after_place_prep)]
-    if labels & pii_people.NOT_PEOPLE and "PERSON" not in labels:
-        strong = []
+    if labels & _NOT_A_PERSON_LIST and "PERSON" not in labels:
+        strong = []  # the model reads the listed word as a work, a product, an event or a building
     only_calendar = len(seg) == 1 and fold(seg[0].group()) in _MONTHS_DAYS
     left_cue = bool(_LEFT_CUE.search(before))
-    right_cue = bool(_RIGHT_CUE.match(after)) or bool(_SPEECH.match(after)) or _names_follow(after)
+    vocative = bool(_VOCATIVE.match(after)) and (initial or before.rstrip().endswith(","))
+    right_cue = (bool(_RIGHT_CUE.match(after)) or bool(_SPEECH.match(after)) or _names_follow(after)
+                 or vocative)
     if initial and all(k in ("ambiguous", "particle") for k in kinds):
         # "Hope was in short supply", "Grace, the word...": a word-name opening a sentence needs a strong cue
         right_cue = bool(_STRICT_SPEECH.match(after) or _AGE_CUE.match(after) or _names_follow(after)
                          or re.match(rf"^\s+and\s+(?:her|his|their)\s+(?:{_KIN_ROLE})\b", after)
-                         or re.match(r"^['’]s\b", after))
+                         or re.match(r"^['’]s\b", after) or vocative)
     if after_place_prep and all(k in ("place-name", "particle") for k in kinds):
         return None  # "from Georgia", "in Santiago": a place, not a person
     town_tail = re.match(r"^\s+(?:City|Town|Village|Springs|Beach|Heights|Falls|Creek)\b", after)
@@ -231,6 +244,11 @@ def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str
         english = all(k == "unknown" and _looks_english(t.group()) for t, k in zip(seg, kinds))
         if not english and (not only_calendar or _STRICT_SPEECH.match(after)):
             return start, end, "PERSON", "context:person-cue-after"
+    if "caps" in layers and initial and "PERSON" not in labels and all(k in ("unknown", "particle") for k in kinds) \
+            and re.match(r"^\s+(?-i:[a-z])", after) and not labels & _NOT_A_PERSON and not _ORG_AFTER.match(after):
+        # "Dexter lives on …", "Asya spent a year …": opening a sentence, a word no dictionary, list or
+        # place knows, followed by an ordinary lowercase word, is a name.
+        return start, end, "PERSON", "caps:not-an-english-word-opening-a-sentence"
     if "caps" in layers and not initial and "PERSON" not in labels:
         if only_calendar or all(k == "unknown" and _looks_english(t.group()) for t, k in zip(seg, kinds)):
             return None
@@ -245,6 +263,7 @@ def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str
 
 
 _NOT_A_PERSON = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "NORP", "GPE", "LOC", "FAC"))
+_NOT_A_PERSON_LIST = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "NORP", "FAC"))
 _TOWN_WORD = re.compile(r"(?i:\b(?:near|outside(?:\s+of)?|town\s+of|village\s+of))\s+((?-i:[A-Z])[a-z]+(?:\s+(?-i:[A-Z])[a-z]+)?)\b")
 
 

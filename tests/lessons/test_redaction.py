@@ -20,7 +20,7 @@ def test_apply_every_kind_of_choice_and_reanchor_kept_details():
 
 def test_suggested_phrase_is_the_anonymizers():
     text, _ = redaction.apply_resolutions("summary", "Ana", FINDINGS[:1], [redaction.Resolution("suggest")])
-    assert text == "a person"
+    assert text == "A person"  # the anonymizer's phrase, capitalized: it opens the text
 
 
 @pytest.mark.parametrize("resolution", [redaction.Resolution(""), redaction.Resolution("replace", phrase=" "),
