@@ -164,10 +164,25 @@ def _english_word(key: str, lex) -> bool:
     key = key.removesuffix("'s").removesuffix("’s").rstrip("'’")
     if key in lex.english:
         return True
+    if "-" in key:  # "Night-shift", "Built-in", "Cross-border"
+        return all(part and (len(part) <= 2 or _english_word(part, lex)) for part in key.split("-"))
+    if _inflected(key, lex):
+        return True
+    # a compound of two words ("Farmworkers", "Online")
+    return any(key[:i] in lex.english and _inflected(key[i:], lex) for i in range(4, len(key) - 3))
+
+
+def _inflected(key: str, lex) -> bool:
+    if key in lex.english:
+        return True
     for suffix, repl in (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
-                         ("ing", "e"), ("ly", ""), ("er", ""), ("ers", ""), ("est", "")):
+                         ("ing", "e"), ("ly", ""), ("er", ""), ("ers", ""), ("est", ""), ("ier", "y"),
+                         ("iest", "y"), ("ked", ""), ("king", "")):
         if key.endswith(suffix) and len(key) - len(suffix) >= 3 and key[:-len(suffix)] + repl in lex.english:
             return True
+    if key.endswith(("ed", "ing")):  # "stopped", "planning": a doubled consonant
+        stem = key[:-2] if key.endswith("ed") else key[:-3]
+        return len(stem) >= 4 and stem[-1] == stem[-2] and stem[:-1] in lex.english
     return False
 
 
@@ -245,6 +260,7 @@ def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str
         if not english and (not only_calendar or _STRICT_SPEECH.match(after)):
             return start, end, "PERSON", "context:person-cue-after"
     if "caps" in layers and initial and "PERSON" not in labels and all(k in ("unknown", "particle") for k in kinds) \
+            and all(len(t.group()) >= 3 for t in seg) \
             and re.match(r"^\s+(?-i:[a-z])", after) and not labels & _NOT_A_PERSON and not _ORG_AFTER.match(after):
         # "Dexter lives on …", "Asya spent a year …": opening a sentence, a word no dictionary, list or
         # place knows, followed by an ordinary lowercase word, is a name.
