@@ -280,7 +280,7 @@ def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str
 
 _NOT_A_PERSON = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "NORP", "GPE", "LOC", "FAC"))
 _NOT_A_PERSON_LIST = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "NORP", "FAC"))
-_TOWN_WORD = re.compile(r"(?i:\b(?:near|outside(?:\s+of)?|town\s+of|village\s+of))\s+((?-i:[A-Z])[a-z]+(?:\s+(?-i:[A-Z])[a-z]+)?)\b")
+_TOWN_WORD = re.compile(r"(?i:\b(?:near|outside(?:\s+of)?|town\s+of|village\s+of|moved\s+to|taken\s+to|brought\s+to|sent\s+to|lived\s+in|from|to|in))\s+((?-i:[A-Z])[a-z]+(?:\s+(?-i:[A-Z])[a-z]+)?)\b")
 
 
 def _ordinary(word: str) -> bool:
@@ -355,6 +355,6 @@ def find_names(text: str, layers: Iterable[str] = LAYERS) -> Iterator[Hit]:
         # "a packing plant near Lumpkin": a capitalized dictionary word after "near"/"outside" is a town
         for m in _TOWN_WORD.finditer(text):
             words = m.group(1).split()
-            if not any(fold(w) in _MONTHS_DAYS or _classify(w) == "place" or fold(w) in lexicon().common
-                       for w in words):
-                yield m.start(1), m.end(1), "LOCATION", "caps:capitalized-word-after-near-or-outside"
+            if not any(fold(w) in _MONTHS_DAYS or fold(w) in lexicon().places or fold(w) in lexicon().common
+                       or _classify(w) != "common" for w in words):  # only dictionary words: others have rules
+                yield m.start(1), m.end(1), "LOCATION", "caps:capitalized-word-after-a-place-preposition"
