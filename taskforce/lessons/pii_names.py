@@ -225,6 +225,9 @@ def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str
     after_place_prep = bool(_PLACE_PREP.search(re.sub(r"(?i:\b(?:el|la|los|las|san|santa|new|de)\s+)+$", "", before)))
     listed = [k for k in kinds if k in ("name", "place-name", "ambiguous")]
     strong = [k for k in kinds if k == "name" or (k == "place-name" and not after_place_prep)]
+    if labels & {"FAC", "GPE", "LOC"} and "PERSON" not in labels and _TOWN_PREP.search(before) \
+            and not all(k in ("place", "place-name", "particle") for k in kinds):
+        return start, end, "LOCATION", "ner:place-after-in-or-near"  # "near Zorblat Maria": a small place
     if labels & _NOT_A_PERSON_LIST and "PERSON" not in labels:
         strong = []  # the model reads the listed word as a work, a product, an event or a building
     only_calendar = len(seg) == 1 and fold(seg[0].group()) in _MONTHS_DAYS
