@@ -17,6 +17,7 @@ Why these rules: an address is a pointer to a door, so a lesson must not carry o
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,9 @@ import usaddress
 
 Hit = tuple[int, int, str, str]
 PUB28 = Path(__file__).with_name("namelists") / "usps_pub28.txt"
+# usaddress tags with one module-level python-crfsuite Tagger, whose tag() sets state on the object before
+# reading it back: calls from the server's threads take turns.
+_PARSER_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -100,7 +104,8 @@ def _us_tail(text: str, start: int, end: int) -> int:
     if len(window) <= end - start or not re.match(r"^[,\s]", window[end - start:]):
         return end
     try:
-        tokens = usaddress.parse(window)
+        with _PARSER_LOCK:
+            tokens = usaddress.parse(window)
     except Exception:  # noqa: BLE001 - the parser's own errors on odd input mean "no tail"
         return end
     pos = last = 0

@@ -27,7 +27,8 @@ def test_the_model_is_on_by_default_with_only_the_components_ner_needs():
 
 def test_many_threads_get_the_results_of_one_thread():
     texts = [f"Case {i}: Maureen Thibault met Paul van der Voet and Ken N. Fukuda near Lumpkin; "
-             f"call 1-908-427-8492x{i:03d}. Zorblat Maria stayed at Auerstrasse {i}." for i in range(40)]
+             f"call 1-908-427-8492x{i:03d}. Zorblat Maria stayed at Auerstrasse {i}, then at {i} White "
+             f"Canyon Apt. {i}, Edwardhaven, ME 9197{i % 10}." for i in range(40)]
     expected = [scan(t) for t in texts]
     results: dict[int, list] = {}
     errors: list[BaseException] = []
