@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from taskforce.lessons import pii_names, pii_patterns, pii_places
+from taskforce.lessons import pii_names, pii_patterns, pii_places, pii_suggest
 
 KINDS = ("PERSON", "PHONE", "EMAIL", "ADDRESS", "LOCATION", "DATE", "ID", "URL", "IP", "HANDLE", "PLATE")
 STRUCTURED_KINDS = ("PHONE", "EMAIL", "ID", "URL", "IP", "HANDLE", "PLATE")
@@ -25,21 +25,6 @@ NAME_LAYERS = pii_names.LAYERS
 # at equal length the more specific kind wins (an SSN shape over a phone that happens to validate).
 _RANK = {kind: rank for rank, kind in enumerate(
     ("EMAIL", "URL", "IP", "HANDLE", "ID", "PLATE", "PHONE", "DATE", "ADDRESS", "LOCATION", "PERSON"))}
-
-_NEUTRAL = {
-    "PERSON": "a person",
-    "PHONE": "a phone number",
-    "EMAIL": "an email address",
-    "ADDRESS": "an address",
-    "LOCATION": "a place",
-    "DATE": "a date",
-    "ID": "an identification number",
-    "URL": "a website",
-    "IP": "an internet address",
-    "HANDLE": "a social media account",
-    "PLATE": "a vehicle plate",
-}
-
 
 class Finding(NamedTuple):
     """One identifying detail: where it is, what kind, the text, and which rule or list fired."""
@@ -52,13 +37,15 @@ class Finding(NamedTuple):
 
 
 def _merge(text: str, hits: Iterable[tuple[int, int, str, str]]) -> list[Finding]:
-    candidates = sorted({h for h in hits if h[1] > h[0]}, key=lambda h: (h[0] - h[1], _RANK[h[2]], h[0]))
-    taken: list[tuple[int, int]] = []
+    # At equal span and kind a rule's explanation ("namelist:…", "context:…") reads better than the model's.
+    candidates = sorted({h for h in hits if h[1] > h[0]},
+                        key=lambda h: (h[0] - h[1], _RANK[h[2]], h[3].startswith("ner:"), h[0], h[3]))
+    taken = bytearray(len(text))  # one flag a character: linear, where a list of spans was quadratic
     chosen: list[Finding] = []
     for start, end, kind, rule in candidates:
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        if any(taken[start:end]):
             continue
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         chosen.append(Finding(start, end, kind, text[start:end], rule))
     return sorted(chosen)
 
@@ -99,11 +86,14 @@ def redact(text: str) -> str:
     return "".join(out)
 
 
-def suggest_replacement(finding: Finding) -> str:
-    """A neutral phrase the author can accept in place of a finding ("a person", "a date")."""
-    return _NEUTRAL.get(finding.kind, "a detail")
+def suggest_replacement(finding: Finding, text: str = "") -> str:
+    """A replacement the author can accept that keeps the sentence readable: read in ``text`` (the whole
+    field the finding is in) it keeps a title ("Officer [name]", "Tío [name]"), uses the role the story
+    gave a person ("her brother"), else a neutral phrase ("a person", "A date" at a sentence start).
+    Without ``text`` it is the neutral phrase of the kind."""
+    return pii_suggest.suggest(finding.kind, finding.text, text, finding.start)
 
 
 def explain(finding: Finding) -> str:
     """One sentence for the author's highlight tooltip: why this was flagged."""
-    return f"{finding.text!r} looks like {suggest_replacement(finding)} (rule: {finding.rule or 'unknown'})."
+    return f"{finding.text!r} looks like {pii_suggest.NEUTRAL.get(finding.kind, 'a detail')} (rule: {finding.rule or 'unknown'})."

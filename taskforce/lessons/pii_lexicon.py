@@ -33,6 +33,7 @@ class Lexicon:
     names: dict[str, str]          # folded name -> "namelist:<file>/<given|surname>"
     common: frozenset[str]         # capitalized words that are not names on their own
     places: frozenset[str]         # countries, states, major cities, demonyms, languages: never flagged
+    english: frozenset[str] = frozenset()  # ordinary English words (Webster's 2nd, lowercase entries)
 
     def is_name(self, word: str) -> bool:
         return fold(word) in self.names
@@ -69,4 +70,15 @@ def lexicon() -> Lexicon:
         _read_names(stem, names)
     common = frozenset(fold(w) for line in _words("common_words.txt") for w in line.split())
     places = frozenset(fold(w) for line in _words("places.txt") for w in line.split())
-    return Lexicon(names=names, common=common, places=places)
+    return Lexicon(names=names, common=common, places=places, english=_english())
+
+
+def _english() -> frozenset[str]:
+    """Every lowercase headword of Webster's Second (the english-words package): what a capitalized word
+    is when it is not a name ("Royal", "Discipline", "Tales"). Proper nouns are capitalized there, so
+    they are left out. Empty when the package is missing (the rules then lean on the model and cues)."""
+    try:
+        from english_words import get_english_words_set  # noqa: PLC0415 - data, loaded once
+    except ImportError:
+        return frozenset()
+    return frozenset(fold(w) for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower())

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+import bisect
 
+from taskforce.lessons import pii_ner, pii_people
 from taskforce.lessons.pii_lexicon import fold, lexicon
 
 Hit = tuple[int, int, str, str]
@@ -41,7 +42,11 @@ _NAMING = (r"named|called|nicknamed|alias|aka|a\.k\.a\.|known\s+as|goes\s+by|wen
            r"introduced\s+(?:himself|herself|themselves)\s+as|calls\s+(?:herself|himself)|signed\s+as|"
            r"asked\s+for|pseudonym")
 _LEFT_CUE = re.compile(
-    rf"(?:\b(?:{_TITLES})\.?|(?i:\b(?:{_KIN_ROLE}|{_NAMING})),?)\s*[\"“‘']?\s*$")
+    rf"(?:\b(?:{_TITLES})\.?|(?i:\b(?:{_KIN_ROLE}|{_NAMING}|said|says|asked|told|replied|whispered|"
+    rf"shouted|heard|thanked|met|married|dear|hi|hello)),?)\s*[\"“‘']?\s*$")
+# Someone spoken to: "Cora, can I speak to your boss?", "Don't go to town, Mark!"
+_VOCATIVE = re.compile(r"^,\s+(?i:can|could|would|will|please|do|did|are|is|have|i|you|we|thank|thanks|sorry|"
+                       r"listen|look|remember|come|wait)\b|^\s*[!?]")
 _VERBS = (r"said|says|told|tells|asked|explained|recalled|reported|disclosed|testified|stated|admitted|"
           r"denied|agreed|refused|arrived|left|ran|escaped|fled|worked|lived|met|called|texted|messaged|"
           r"paid|owed|kept|took|began|started|wanted|needed|knew|cried|answered|returned|decided|moved|"
@@ -79,7 +84,7 @@ _MONTHS_DAYS = frozenset(
 _ENGLISH_SUFFIXES = ("tion", "sion", "ment", "ness", "ity", "ing", "ies", "ers", "ed", "ly", "ance", "ence",
                      "ism", "ist", "ists", "ful", "less", "ous", "ive", "able", "ible", "ship", "hood", "ward",
                      "wards", "ize", "ise", "ical", "ery", "ics", "als", "ors")
-_SENTENCE_END = re.compile(r"[.!?:;\n\"“(\[]\s*[\"“‘']?\s*$")
+_SENTENCE_END = re.compile(r"[.!?;\n\"“(\[]\s*[\"“‘']?\s*$")
 _ABBREV_BEFORE = frozenset(fold(w) for w in "Dr Mr Mrs Ms Mx Det Sgt Lt Capt Ofc St Prof Rev Jr Sr vs No".split())
 
 
@@ -113,14 +118,16 @@ def _segments(text: str) -> Iterator[list[re.Match]]:
     pending: list[re.Match] = []
     for tok in toks:
         word = tok.group()
-        if run and text[run[-1].end():tok.start()] not in (" ", "-") and not pending:
+        gap = text[run[-1].end():tok.start()] if run else ""
+        initial = run and len(run[-1].group()) == 1 and gap in (". ", ".")  # "Ken N. Fukuda"
+        if run and gap not in (" ", "-") and not pending and not initial:
             yield run
             run = []
         if word[0].isupper() and not (word.isupper() and len(word) > 1):
             run.extend(pending)
             pending = []
             run.append(tok)
-        elif run and fold(word) in _PARTICLES and text[run[-1].end():tok.start()] == " ":
+        elif run and fold(word) in _PARTICLES and text[(pending or run)[-1].end():tok.start()] == " ":
             pending.append(tok)
         else:
             if run:
@@ -133,17 +140,50 @@ def _segments(text: str) -> Iterator[list[re.Match]]:
 def _classify(word: str) -> str:
     lex = lexicon()
     key = fold(word)
-    if key in _NEVER_NAMES or len(key) == 1:
+    if key in _NEVER_NAMES:
         return "common"
+    if len(key) == 1:
+        return "particle" if word.isupper() else "common"  # an initial lives inside a name, never alone
     if key in _PARTICLES:
         return "particle"
     if key in lex.names:
-        return "ambiguous" if key in lex.common else ("place-name" if key in lex.places else "name")
+        if key in lex.common or _english_word(key, lex):
+            return "ambiguous"  # Grace, Key, White, Destiny: a name only with context or the model
+        return "place-name" if key in lex.places else "name"
     if key in lex.common or ("-" in key and all(len(p) == 1 or p in lex.common for p in key.split("-"))):
         return "common"
     if key in lex.places:
         return "place"
+    if _english_word(key, lex):
+        return "common"
     return "unknown"
+
+
+def _english_word(key: str, lex) -> bool:
+    """In the dictionary, also inflected ("Capitalized", "Hobbits", "Royals'", "working", "studies")."""
+    key = key.removesuffix("'s").removesuffix("’s").rstrip("'’")
+    if key in lex.english:
+        return True
+    if "-" in key:  # "Night-shift", "Built-in", "Cross-border"
+        return all(part and (len(part) <= 2 or _english_word(part, lex)) for part in key.split("-"))
+    if _inflected(key, lex):
+        return True
+    # a compound of two words ("Farmworkers", "Online")
+    return any(key[:i] in lex.english and _inflected(key[i:], lex) for i in range(4, len(key) - 3))
+
+
+def _inflected(key: str, lex) -> bool:
+    if key in lex.english:
+        return True
+    for suffix, repl in (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+                         ("ing", "e"), ("ly", ""), ("er", ""), ("ers", ""), ("est", ""), ("ier", "y"),
+                         ("iest", "y"), ("ked", ""), ("king", "")):
+        if key.endswith(suffix) and len(key) - len(suffix) >= 3 and key[:-len(suffix)] + repl in lex.english:
+            return True
+    if key.endswith(("ed", "ing")):  # "stopped", "planning": a doubled consonant
+        stem = key[:-2] if key.endswith("ed") else key[:-3]
+        return len(stem) >= 4 and stem[-1] == stem[-2] and stem[:-1] in lex.english
+    return False
 
 
 def _split_on_common(text: str, run: list[re.Match]) -> Iterator[list[re.Match]]:
@@ -172,7 +212,11 @@ def _trimmed(part: list[re.Match]) -> Iterator[list[re.Match]]:
         yield part
 
 
-def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str]) -> Hit | None:
+def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str],
+            labels: frozenset[str] = frozenset()) -> Hit | None:
+    """A capitalized segment as PERSON or LOCATION, or None. ``labels`` are the model's entity labels over
+    the segment: a listed word the model reads as an organization, a place or a work ("Jordan Valley
+    Farms", "Metallica") needs a cue to be a person."""
     kinds = [_classify(t.group()) for t in seg]
     start, end = seg[0].start(), seg[-1].end()
     before, after = text[max(0, start - 60):start], text[end:end + 40]
@@ -181,21 +225,29 @@ def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str
     after_place_prep = bool(_PLACE_PREP.search(re.sub(r"(?i:\b(?:el|la|los|las|san|santa|new|de)\s+)+$", "", before)))
     listed = [k for k in kinds if k in ("name", "place-name", "ambiguous")]
     strong = [k for k in kinds if k == "name" or (k == "place-name" and not after_place_prep)]
+    if labels & {"FAC", "GPE", "LOC"} and "PERSON" not in labels and _TOWN_PREP.search(before) \
+            and not all(k in ("place", "place-name", "particle") for k in kinds):
+        return start, end, "LOCATION", "ner:place-after-in-or-near"  # "near Zorblat Maria": a small place
+    if labels & _NOT_A_PERSON_LIST and "PERSON" not in labels:
+        strong = []  # the model reads the listed word as a work, a product, an event or a building
     only_calendar = len(seg) == 1 and fold(seg[0].group()) in _MONTHS_DAYS
     left_cue = bool(_LEFT_CUE.search(before))
-    right_cue = bool(_RIGHT_CUE.match(after)) or bool(_SPEECH.match(after)) or _names_follow(after)
+    vocative = bool(_VOCATIVE.match(after)) and (initial or before.rstrip().endswith(","))
+    right_cue = (bool(_RIGHT_CUE.match(after)) or bool(_SPEECH.match(after)) or _names_follow(after)
+                 or vocative)
     if initial and all(k in ("ambiguous", "particle") for k in kinds):
         # "Hope was in short supply", "Grace, the word...": a word-name opening a sentence needs a strong cue
         right_cue = bool(_STRICT_SPEECH.match(after) or _AGE_CUE.match(after) or _names_follow(after)
                          or re.match(rf"^\s+and\s+(?:her|his|their)\s+(?:{_KIN_ROLE})\b", after)
-                         or re.match(r"^['’]s\b", after))
+                         or re.match(r"^['’]s\b", after) or vocative)
     if after_place_prep and all(k in ("place-name", "particle") for k in kinds):
         return None  # "from Georgia", "in Santiago": a place, not a person
     town_tail = re.match(r"^\s+(?:City|Town|Village|Springs|Beach|Heights|Falls|Creek)\b", after)
     if town_tail and _TOWN_PREP.search(before):
         end += town_tail.end()
     if "lists" in layers and strong and _TOWN_PREP.search(before) and not after.startswith(("'", "’")):
-        return start, end, "LOCATION", "namelist-word-after-in-or-near:" + lexicon().names[fold(seg[0].group())]
+        listed_word = next(t.group() for t, k in zip(seg, kinds) if k in ("name", "place-name"))
+        return start, end, "LOCATION", "namelist-word-after-in-or-near:" + lexicon().names[fold(listed_word)]
     if "lists" in layers and strong and not only_calendar:
         if "caps" in layers or all(k in ("name", "place-name", "ambiguous", "particle") for k in kinds):
             first = next(t.group() for t, k in zip(seg, kinds) if k in ("name", "place-name"))
@@ -210,50 +262,102 @@ def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str
         english = all(k == "unknown" and _looks_english(t.group()) for t, k in zip(seg, kinds))
         if not english and (not only_calendar or _STRICT_SPEECH.match(after)):
             return start, end, "PERSON", "context:person-cue-after"
-    if "caps" in layers and not initial:
+    if "caps" in layers and initial and "PERSON" not in labels and all(k in ("unknown", "particle") for k in kinds) \
+            and all(len(t.group()) >= 3 for t in seg) \
+            and re.match(r"^\s+(?-i:[a-z])", after) and not labels & _NOT_A_PERSON and not _ORG_AFTER.match(after):
+        # "Dexter lives on …", "Asya spent a year …": opening a sentence, a word no dictionary, list or
+        # place knows, followed by an ordinary lowercase word, is a name.
+        return start, end, "PERSON", "caps:not-an-english-word-opening-a-sentence"
+    if "caps" in layers and not initial and "PERSON" not in labels:
         if only_calendar or all(k == "unknown" and _looks_english(t.group()) for t, k in zip(seg, kinds)):
             return None
-        if all(k in ("unknown", "particle") for k in kinds) and _TOWN_PREP.search(before):
+        if all(k in ("unknown", "particle") for k in kinds) and _TOWN_PREP.search(before) \
+                and not labels & {"ORG", "WORK_OF_ART", "PRODUCT", "NORP", "EVENT"}:
             return start, end, "LOCATION", "caps:unknown-place-after-in-or-near"
-        if listed or "unknown" in kinds:
-            return start, end, "PERSON", "caps:capitalized-mid-sentence"
+        if "unknown" in kinds and not labels & _NOT_A_PERSON:
+            # No dictionary, list or place knows the word and the model does not call it a place or a
+            # work: mid-sentence, that is a name ("she trusted Ixchel").
+            return start, end, "PERSON", "caps:not-an-english-word"
     return None
 
 
-def _spacy_people(text: str) -> Iterator[Hit]:
-    nlp = _spacy_model()
-    if nlp is None:
-        return
-    for ent in nlp(text).ents:
-        if ent.label_ == "PERSON" and any(_classify(w) not in ("common", "place") for w in ent.text.split()):
-            yield ent.start_char, ent.end_char, "PERSON", "ner:spacy-en_core_web_sm"
+_NOT_A_PERSON = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "NORP", "GPE", "LOC", "FAC"))
+_NOT_A_PERSON_LIST = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "NORP", "FAC"))
+_TOWN_WORD = re.compile(r"(?i:\b(?:near|outside(?:\s+of)?|town\s+of|village\s+of|moved\s+to|taken\s+to|brought\s+to|sent\s+to|lived\s+in|from|to|in))\s+((?-i:[A-Z])[a-z]+(?:\s+(?-i:[A-Z])[a-z]+)?)\b")
 
 
-@lru_cache(maxsize=1)
-def _spacy_model():
-    """Optional statistical layer: used when installed, silently skipped otherwise (not a requirement)."""
-    try:
-        import spacy  # noqa: PLC0415 - optional dependency
+def _ordinary(word: str) -> bool:
+    return _classify(word) in ("common", "place") or fold(word) in _MONTHS_DAYS
 
-        return spacy.load("en_core_web_sm", disable=["lemmatizer"])
-    except Exception:  # noqa: BLE001 - any failure (no package, no model, bad version) means "no NER"
-        return None
+
+def _stop(word: str) -> bool:
+    """Where a name after a cue ends: a function word, or an ordinary word in lowercase."""
+    key = fold(word)
+    return key in _NEVER_NAMES or (word.islower() and _ordinary(word))
+
+
+def _maybe_name(word: str) -> bool:
+    return word[0].isupper() and not (word.isupper() and len(word) > 1) and _classify(word) not in (
+        "common", "place", "particle")
+
+
+def _needs_model(word: str) -> bool:
+    """A word the lists cannot decide alone: capitalized and in no list, or a name that is also a word."""
+    return word[0].isupper() and not (word.isupper() and len(word) > 1) and _classify(word) in (
+        "unknown", "ambiguous")
+
+
+def _entities(text: str) -> list[tuple[int, int, str]]:
+    """The model's entities over the sentences that may hold a name, at their offsets in ``text``."""
+    chunks = pii_people.ner_chunks(text, _maybe_name)
+    found = []
+    for (offset, _), ents in zip(chunks, pii_ner.entities([c for _, c in chunks])):
+        found.extend((offset + s, offset + e, label) for s, e, label in ents)
+    return found
+
+
+def _with_particles(text: str, hit: Hit) -> Hit:
+    """ "Paul van" + " der Voet": the model stops at a particle the rules know belongs to the name."""
+    m = _PARTICLE_TAIL.match(text, hit[1])
+    return (hit[0], m.end(), hit[2], hit[3]) if m else hit
+
+
+_PARTICLE_TAIL = re.compile(rf"(?:\s+(?:{'|'.join(sorted(_PARTICLES))}))+\s+[A-ZÀ-Ý][\w'’-]+")
 
 
 def ner_available() -> bool:
-    return _spacy_model() is not None
+    return pii_ner.available()
 
 
 def find_names(text: str, layers: Iterable[str] = LAYERS) -> Iterator[Hit]:
-    """PERSON findings (and LOCATION for unknown small places) from the chosen layers."""
+    """PERSON findings (and LOCATION for unknown small places): the rules and the model decide together."""
     layers = frozenset(layers)
     tokens = list(_TOKEN.finditer(text))
     index = {t.start(): i for i, t in enumerate(tokens)}
+    entities = _entities(text) if "ner" in layers else []
+    label_at: dict[int, set[str]] = {}
+    starts = [t.start() for t in tokens]
+    for s, e, label in entities:
+        for i in range(bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)):
+            label_at.setdefault(starts[i], set()).add(label)
     for run in _segments(text):
         for seg in _split_on_common(text, run):
             initial = _sentence_initial(text, tokens, index[seg[0].start()])
-            hit = _decide(text, seg, initial, layers)
+            labels = frozenset().union(*(label_at.get(t.start(), ()) for t in seg))
+            hit = _decide(text, seg, initial, layers, labels)
             if hit:
                 yield hit
-    if "ner" in layers:
-        yield from _spacy_people(text)
+    for s, e, label in entities:
+        if label == "PERSON":
+            hit = pii_people.accept_person(text, s, e, _ordinary, lexicon().is_ambiguous)
+            if hit:
+                yield _with_particles(text, hit)
+    if "context" in layers:
+        yield from pii_people.cue_people(text, _stop, _maybe_name)
+    if "caps" in layers:
+        # "a packing plant near Lumpkin": a capitalized dictionary word after "near"/"outside" is a town
+        for m in _TOWN_WORD.finditer(text):
+            words = m.group(1).split()
+            if not any(fold(w) in _MONTHS_DAYS or fold(w) in lexicon().places or fold(w) in lexicon().common
+                       or _classify(w) != "common" for w in words):  # only dictionary words: others have rules
+                yield m.start(1), m.end(1), "LOCATION", "caps:capitalized-word-after-a-place-preposition"

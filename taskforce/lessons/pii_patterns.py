@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterator
 
 import phonenumbers
+from stdnum import iban, luhn
+from stdnum.in_ import aadhaar
 
 Hit = tuple[int, int, str, str]
 
@@ -22,7 +24,7 @@ Hit = tuple[int, int, str, str]
 PHONE_REGIONS = ("US", "MX", "GT", "HN", "SV", "BR", "CO", "NG", "GH", "IN", "RO", "PL", "UA", "ID",
                  "VN", "CN", "JP", "PH", "TH", "GB")
 
-_PHONE_CANDIDATE = re.compile(r"(?<![\w@.\-/])(?:\+|00)?\(?\d[\d \t().\-/]{5,}\d(?![\w@])")
+_PHONE_CANDIDATE = re.compile(r"(?<![\w@.\-/])(?:\+|00)?\(?\d[\d \t().\-/]{5,}\d(?!(?!x\d)[\w@])")
 _PHONE_SHAPE = re.compile(
     r"^(?:\+\d{1,3}[ .\-]?)?(?:\(\d{2,4}\)|\d{2,4})[ .\-]\d{3,4}[ .\-]?\d{3,4}$|^\+\d{8,14}$|^\+\d{1,3}(?:[ .\-]\d{1,5}){2,5}$")
 
@@ -69,7 +71,7 @@ _ID_SHAPES = (
     (re.compile(r"\b[A-Z]{2,4}-\d{2,4}-\d{3,7}\b"), "agency-file-shape"),
     (re.compile(r"\b[A-Z]{4}\d{6}[HM][A-Z]{5}[A-Z0-9]\d\b"), "mexican-curp-shape"),
     (re.compile(r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b"), "brazilian-cpf-shape"),
-    (re.compile(r"\b[2-9]\d{3} \d{4} \d{4}\b"), "indian-aadhaar-shape"),
+    (re.compile(r"(?<![\d ])[2-9]\d{3} \d{4} \d{4}(?! ?\d)"), "indian-aadhaar-shape"),
     (re.compile(r"\b[A-Z]{1,2}\d{6,9}\b"), "passport-like-token"),
 )
 _NOT_IDS = re.compile(r"^(?:I-\d{3}[A-Z]?|H-?2[AB]|J-?1|T-?\d|U-?\d|MS-?13|(?:19|20)\d\d|COVID-?19|\d{1,4})$", re.I)
@@ -77,7 +79,7 @@ _NOT_IDS = re.compile(r"^(?:I-\d{3}[A-Z]?|H-?2[AB]|J-?1|T-?\d|U-?\d|MS-?13|(?:19
 _PLATE = re.compile(
     r"(?i:\b(?:license\s+plates?|licence\s+plates?|plates?|tags?|placas?|matr[íi]cula))"
     r"(?:\s+(?i:number|no\.|#|reading|reads|read|that\s+read|of|was|is|were)){0,2}\s*[:#,]?\s*[\"“']?"
-    r"([A-Z0-9]{1,4}(?:[- ][A-Z0-9]{1,4}){0,2}|[A-Z0-9]{5,8})\b")
+    r"([A-Z0-9]{1,4}(?:[- ][A-Z0-9]{1,5}){0,2}|[A-Z0-9]{5,8})\b")
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
@@ -90,14 +92,33 @@ _DATES = (
     (re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\b(?!:)"), "month-day"),
     (re.compile(rf"\b{_WEEKDAY}(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?(?![\w])"), "day-month"),
     (re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b"), "month-year"),
-    (re.compile(rf"\b{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"), "iso-date"),
+    (re.compile(rf"\b{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[ T]\d{{2}}:\d{{2}}(?::\d{{2}})?)?\b"),
+     "iso-date"),
     (re.compile(r"(?<![\d/.\-])(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?![\d/\-]|\.\d)"), "numeric-date"),
     (re.compile(rf"(?<![\d/])(?:0?[1-9]|1[0-2])/{_YEAR}\b"), "numeric-month-year"),
     (re.compile(rf"(?i:\b{_DAY}\s+de\s+{_MES}(?:\s+(?:de|del)\s+{_YEAR})?\b)"), "spanish-portuguese-date"),
 )
 
 
+_EXTENSION = re.compile(r"^\s*(?:x|ext\.?|extension|#)\s*\d{1,6}\b", re.I)
+_PHONE_CUE = re.compile(
+    r"(?i:\b(?:phone|tel|telephone|mobile|cell|desk|fax|whatsapp|call(?:ed)?(?:\s+me)?(?:\s+at|\s+on)?|text(?:ed)?|"
+    r"number|registered|reach\s+(?:me|her|him)\s+(?:at|on)|contact)\b)\s*(?:is|was|number|no\.?)?\s*[:#]?\s*$")
+_LOCAL_SHAPE = re.compile(r"^\(?\d{2,4}\)?(?:[ .\-]\d{2,4}){1,4}$|^\d{7,12}$")
+
+
+def _with_extension(text: str, end: int) -> int:
+    """ "1-908-427-8492x012": the extension belongs to the number."""
+    m = _EXTENSION.match(text[end:end + 16])
+    return end + m.end() if m else end
+
+
 def find_phones(text: str) -> Iterator[Hit]:
+    for hit in _phones(text):
+        yield hit[0], _with_extension(text, hit[1]), hit[2], hit[3]
+
+
+def _phones(text: str) -> Iterator[Hit]:
     """Phone numbers valid in some task-force region, else shaped like one (fictional 555 numbers too)."""
     for cand in _PHONE_CANDIDATE.finditer(text):
         raw = cand.group().rstrip(" -./(")
@@ -105,6 +126,9 @@ def find_phones(text: str) -> Iterator[Hit]:
         if not 7 <= digits <= 15:
             continue
         found = False
+        if "(0)" in raw and _PHONE_SHAPE.match(raw.strip().replace("(0)", "")):
+            yield cand.start(), cand.start() + len(raw.rstrip()), "PHONE", "international-with-trunk-zero"
+            continue  # "+41 (0)96 471 07 95": the "(0)" is dialled only from inside the country
         for region in PHONE_REGIONS:
             for m in phonenumbers.PhoneNumberMatcher(raw, region, leniency=phonenumbers.Leniency.VALID):
                 where = phonenumbers.region_code_for_number(m.number) or region
@@ -112,8 +136,13 @@ def find_phones(text: str) -> Iterator[Hit]:
                 found = True
             if found:
                 break
-        if not found and _PHONE_SHAPE.match(raw.strip()) and digits >= (9 if raw.startswith("+") else 10):
+        bare = raw.strip()
+        if found:
+            continue
+        if _PHONE_SHAPE.match(bare.replace("(0)", "")) and digits >= (9 if raw.startswith("+") else 10):
             yield cand.start(), cand.start() + len(raw.rstrip()), "PHONE", "phone-shaped-digits"
+        elif _LOCAL_SHAPE.match(bare) and _PHONE_CUE.search(text, max(0, cand.start() - 40), cand.start()):
+            yield cand.start(), cand.start() + len(raw.rstrip()), "PHONE", "digits-after-a-phone-cue"
 
 
 def find_emails(text: str) -> Iterator[Hit]:
@@ -177,7 +206,31 @@ def find_ids(text: str) -> Iterator[Hit]:
         for m in pattern.finditer(text):
             if rule == "passport-like-token" and _NOT_IDS.match(m.group()):
                 continue
+            if rule == "indian-aadhaar-shape" and not aadhaar.is_valid(m.group()):
+                continue  # Aadhaar numbers carry a Verhoeff check digit
             yield m.start(), m.end(), "ID", rule
+
+
+_CARD = re.compile(r"(?<![\w\-.])\d(?:[ \-]?\d){11,18}(?![\w\-]|\.\d)")
+_IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}\b")
+_CARD_CUE = re.compile(r"(?i:\b(?:card|cc|visa|mastercard|maestro|amex|debit|credit)\b[^\n\d]{0,12})$")
+
+
+def find_accounts(text: str) -> Iterator[Hit]:
+    """Payment card numbers that pass the Luhn check and IBANs whose ISO 7064 check digits hold
+    (python-stdnum): a checksum tells an account number from any long run of digits."""
+    for m in _CARD.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        cued = len(digits) >= 13 or _CARD_CUE.search(text, max(0, m.start() - 30), m.start())
+        if 12 <= len(digits) <= 19 and cued and luhn.is_valid(digits) and len(set(digits)) > 1:
+            yield m.start(), m.end(), "ID", "luhn-valid-card-number"
+    for m in _IBAN.finditer(text):
+        candidate = m.group()
+        while candidate:  # "GB82 WEST 1234 5698 7654 32 abroad": drop trailing groups until it checks
+            if iban.is_valid(candidate.upper()):
+                yield m.start(), m.start() + len(candidate), "ID", "iban-with-valid-check-digits"
+                break
+            candidate = candidate.rsplit(" ", 1)[0] if " " in candidate else ""
 
 
 def find_plates(text: str) -> Iterator[Hit]:
@@ -199,4 +252,5 @@ def find_dates(text: str) -> Iterator[Hit]:
             yield m.start(), m.end(), "DATE", rule
 
 
-STRUCTURED_DETECTORS = (find_emails, find_urls, find_ips, find_handles, find_ids, find_plates, find_phones)
+STRUCTURED_DETECTORS = (find_emails, find_urls, find_ips, find_handles, find_ids, find_accounts, find_plates,
+                        find_phones)

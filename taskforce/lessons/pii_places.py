@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from taskforce.lessons import pii_streets
 from taskforce.lessons.pii_lexicon import fold, lexicon
 
 Hit = tuple[int, int, str, str]
@@ -95,6 +96,7 @@ def _venues(text: str) -> Iterator[Hit]:
 
 def find_places(text: str) -> Iterator[Hit]:
     """Street addresses (US and Latin-American), PO boxes, neighborhoods and named venues."""
+    yield from pii_streets.find_streets(text)
     for m in _US_ADDRESS.finditer(text):
         found = m.group()
         if found.endswith(".") and found[:-1].rsplit(None, 1)[-1] not in _ABBREVIATIONS:

@@ -94,7 +94,7 @@ def findings_in(text: str) -> list[dict]:
     """Identifying details in a short text a person writes beside a lesson (a comment, the reason a detail
     is not identifying): such texts are refused with this list, never stored."""
     return [{"start": f.start, "end": f.end, "kind": f.kind, "rule": f.rule, "text": f.text,
-             "suggestion": anonymizer.suggest_replacement(f)} for f in anonymizer.scan(text)]
+             "suggestion": anonymizer.suggest_replacement(f, text)} for f in anonymizer.scan(text)]
 
 
 def check(fields: dict[str, str], decisions=()) -> dict[str, list[dict]]:
@@ -107,7 +107,7 @@ def check_field(field: str, text: str, decisions=()) -> list[dict]:
     items = []
     for finding in (anonymizer.scan(text) if text else ()):
         items.append({"start": finding.start, "end": finding.end, "kind": finding.kind, "rule": finding.rule,
-                      "text": finding.text, "suggestion": anonymizer.suggest_replacement(finding),
+                      "text": finding.text, "suggestion": anonymizer.suggest_replacement(finding, text),
                       "covered": False, "reason": ""})
     return cover(field, items, decisions)
 
@@ -141,7 +141,7 @@ def apply_resolutions(field: str, text: str, findings, resolutions,
     out, kept, replaced, edits, pos, shift = [], [], [], [], 0, 0
     for finding, resolution in zip(findings, resolutions):
         out.append(text[pos:finding.start])
-        replacement = _replacement(finding, resolution)
+        replacement = _replacement(finding, resolution, text)
         start = finding.start + shift
         if resolution.choice == "keep":
             kept.append(Decision(field, start, start + len(finding.text), finding.text,
@@ -177,11 +177,11 @@ def suggestions(items: list[dict]) -> list[Resolution]:
             for item in items]
 
 
-def _replacement(finding, resolution: Resolution) -> str:
+def _replacement(finding, resolution: Resolution, text: str = "") -> str:
     if resolution.choice == "redact":
         return f"[{finding.kind}]"
     if resolution.choice == "suggest":
-        return anonymizer.suggest_replacement(finding)
+        return anonymizer.suggest_replacement(finding, text)
     if resolution.choice == "replace":
         phrase = " ".join(resolution.phrase.split())
         if not phrase:

@@ -66,7 +66,7 @@ def test_apply_all_shows_the_result_then_the_author_saves_it(client, login, memb
     for raw in ("Gonzalez", "555-867-5309", "maria.g@gmail.com"):
         assert raw not in shown
     findings = anonymizer.scan(RAW)
-    assert all(anonymizer.suggest_replacement(f) in shown for f in findings)
+    assert all(anonymizer.suggest_replacement(f, RAW) in shown for f in findings)
     assert json.loads(PostedForm(page).data["replacements"][0])  # carried to the save
 
     saved = client.post("/lessons/resolve", data=check_page_form(applied, action="submit"))

