@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from taskforce import audit
 from taskforce.auth import members
 from taskforce.dbtypes import utcnow
-from taskforce.directory import validation
+from taskforce.directory import conflicts, validation
 from taskforce.directory.models import Location, Service, ServiceCategory, ServiceHours, ServiceLanguage
 from taskforce.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from taskforce.extensions import db
@@ -30,6 +30,10 @@ class EditConflict(Conflict):
         self.yours = yours
         self.current = current
         self.current_version = current_version
+
+    def rows(self) -> list[tuple[str, str, str, bool]]:
+        """(field, yours, current, differs) as the conflict page shows them."""
+        return conflicts.compare_versions(self.yours, self.current, validation.STATUSES)
 
 
 def may_see_address(viewer, service: Service) -> bool:
@@ -200,7 +204,8 @@ def update_service(actor, service_id, version, fields: dict) -> Service:
 
 
 def _comparable(values: dict, hidden: bool) -> dict:
-    """The fields of a version, as text, for the side-by-side conflict page."""
+    """The fields of a version for the side-by-side conflict page (lists stay lists: `conflicts` compares them
+    as sets and shows their labels)."""
     shown = {key: value for key, value in values.items() if key != "hours"}
     if "hours" in values:
         for day in range(7):
@@ -210,8 +215,7 @@ def _comparable(values: dict, hidden: bool) -> dict:
             shown.pop(field, None)
     if str(shown.get("phone", "")).startswith("+"):
         shown["phone"] = validation.display_phone(shown["phone"])
-    return {key: ", ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else value)
-            for key, value in shown.items()}
+    return shown
 
 
 def verify_service(actor, service_id) -> Service:
