@@ -151,7 +151,7 @@ def audit_log():
     if not current_user.is_coordinator:
         raise PermissionDenied("Only coordinators read the audit log.")
     events = audit.query_events(**_audit_filters(), limit=500)
-    return render_template("auth/audit.html", events=events, args=request.args)
+    return render_template("auth/audit.html", events=events, args=request.args, names=audit.target_names(events))
 
 
 @bp.get("/audit.csv")
@@ -161,10 +161,13 @@ def audit_csv():
         raise PermissionDenied("Only coordinators read the audit log.")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["at", "actor", "action", "target_type", "target_id", "outcome", "source_ip"])
-    for event in audit.query_events(**_audit_filters(), limit=None):
+    writer.writerow(["at", "actor", "action", "target_type", "target_id", "outcome", "source_ip", "target_name"])
+    events = audit.query_events(**_audit_filters(), limit=None)
+    names = audit.target_names(events)
+    for event in events:
         writer.writerow([event.at.isoformat(), _csv_safe(event.actor_label), event.action, event.target_type,
-                         event.target_id, event.outcome, event.source_ip])
+                         event.target_id, event.outcome, event.source_ip,
+                         _csv_safe(names.get((event.target_type, event.target_id), ""))])
     return Response(buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=audit-log.csv"})
 
