@@ -97,10 +97,15 @@ def index():
 @bp.get("/services/<int:service_id>")
 @login_required
 def show(service_id):
+    return _service_page(service_id)
+
+
+def _service_page(service_id, capacity_form: CapacityForm | None = None):
+    """The service page; after a refused Set, with the numbers typed and the reason beside the field."""
     now = utcnow()
     service = presenting.present(services.get_service(service_id), current_user, now)
     return render_template("directory/show.html", service=service, weekdays=WEEKDAYS,
-                           capacity_form=CapacityForm(), action_form=ActionForm(),
+                           capacity_form=capacity_form or CapacityForm(), action_form=ActionForm(),
                            following=follows.is_following(current_user, service_id))
 
 
@@ -182,10 +187,17 @@ def update_capacity(service_id):
     data = request.get_json(silent=True) if request.is_json else request.form
     if not isinstance(data, dict) and not hasattr(data, "get"):
         raise ValidationError("Send available and total.")
-    if "delta" in data:  # − / +: a change added in SQL, so simultaneous presses all count
-        service = capacity.change_capacity(current_user, service_id, data.get("delta"))
-    else:
-        service = capacity.update_capacity(current_user, service_id, data.get("available"), data.get("total"))
+    try:
+        if "delta" in data:  # − / +: a change added in SQL, so simultaneous presses all count
+            service = capacity.change_capacity(current_user, service_id, data.get("delta"))
+        else:
+            service = capacity.update_capacity(current_user, service_id, data.get("available"), data.get("total"))
+    except ValidationError as error:
+        if request.is_json:
+            raise
+        form = CapacityForm()  # the page again, with what was typed and the reason beside the field
+        getattr(form, error.field if error.field in ("available", "total") else "available").errors = [error.message]
+        return _service_page(service_id, form), 400
     payload = capacity.capacity_event(service)
     socketio.emit("capacity_updated", payload, namespace="/channels", to="task_force")
     if request.is_json:
