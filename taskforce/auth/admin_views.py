@@ -15,6 +15,11 @@ from taskforce.errors import PermissionDenied, ValidationError
 bp = Blueprint("admin", __name__, url_prefix="/partners")
 
 
+def _role_choices():
+    """Only the roles the signed-in coordinator may give: the list never offers what would be refused."""
+    return [(role.value, role.label) for role in members.grantable_roles(current_user)]
+
+
 def _organization_choices():
     return [(o.id, o.name) for o in members.list_organizations(current_user)]
 
@@ -44,8 +49,11 @@ def organization(organization_id):
     people = members.list_members(current_user, org.id) if (
         current_user.is_coordinator or org.id == current_user.organization_id) else []
     form = OrganizationForm(obj=org, sector=org.sector.value, vetted=org.is_vetted)
-    return render_template("auth/organization.html", org=org, people=people, form=form,
-                           role_form=RoleForm(), action_form=ActionForm(), now=utcnow())
+    role_form = RoleForm()
+    role_form.role.choices = _role_choices()
+    return render_template("auth/organization.html", org=org, people=people, form=form, role_form=role_form,
+                           manageable={p.id for p in people if members.may_manage(current_user, p)},
+                           action_form=ActionForm(), now=utcnow())
 
 
 @bp.post("/<int:organization_id>")
@@ -99,6 +107,7 @@ def invitations_page():
         raise PermissionDenied("Only coordinators invite people.")
     form = InvitationForm(organization_id=request.args.get("organization_id", type=int))
     form.organization_id.choices = _organization_choices()
+    form.role.choices = _role_choices()
     link = None
     status = 200
     if request.method == "POST":
@@ -116,6 +125,7 @@ def invitations_page():
                       ". Send them the link below; it is shown only now."), "info")
                 form = InvitationForm(formdata=None)
                 form.organization_id.choices = _organization_choices()
+                form.role.choices = _role_choices()
                 status = 201
     return render_template("auth/invitations.html", form=form, link=link, action_form=ActionForm(),
                            invitations=invitations.list_invitations(current_user), now=utcnow()), status
