@@ -55,6 +55,15 @@ def check_may_import(actor) -> None:
         raise PermissionDenied("Only coordinators import directory data.")
 
 
+def may_import(actor) -> bool:
+    """Whether `check_may_import` lets `actor` through: the directory then links the exchange page as "Import"."""
+    try:
+        check_may_import(actor)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def can_edit(actor, service: Service) -> bool:
     """The offering organization's members keep their own entries; coordinators may correct any."""
     return actor is not None and (actor.is_coordinator or actor.organization_id == service.organization_id)

@@ -75,10 +75,26 @@ def _cards(presented: list[dict]) -> list[Markup]:
     return each("directory/_card.html", "service_card", [(ByContent(service),) for service in presented])
 
 
+def _page_filters(args) -> tuple[finder.Filters, list[str]]:
+    """The page's filters from its URL, an unknown or malformed value left out with a note saying so: an old
+    bookmark or a hand-edited link still shows results (the JSON API keeps its clear 400)."""
+    args = args.copy()
+    notes = []
+    for _ in range(len(args) + 1):
+        try:
+            return finder.parse_filters(args), notes
+        except ValidationError as error:
+            if not error.field or error.field not in args:
+                raise
+            notes.append(f"{error.message} That filter was left out.")
+            args.poplist(error.field)
+    raise ValidationError("These filters cannot be read.")
+
+
 @bp.get("/")
 @login_required
 def index():
-    filters = finder.parse_filters(request.args)
+    filters, ignored = _page_filters(request.args)
     now = utcnow()
     viewer = current_user._get_current_object()  # one proxy lookup, not two per card
     found = finder.find_services(filters, now)
@@ -90,7 +106,8 @@ def index():
         "directory/index.html", filters=filters, total=found.total, total_capped=found.capped, pages=pages,
         cards=_cards([presenting.present(s, viewer, now, found.details.get(s.id)) for s in found.services]),
         stale=stale, chips=_chips(filters), action_form=ActionForm() if stale else None,
-        options=_filter_options(filters), language_name=language_name,
+        options=_filter_options(filters), language_name=language_name, ignored=ignored,
+        may_import=services.may_import(viewer),
         page_url=lambda page: remembered_url_for("directory.index", **filters.args(page=page)))
 
 
