@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from taskforce.dbtypes import utcnow
-from taskforce.directory import capacity, finder, follows, presenting, services
+from taskforce.directory import capacity, finder, follows, presenting, services, validation
 from taskforce.directory.forms import LIST_FIELDS, ActionForm, CapacityForm, ServiceForm
 from taskforce.directory.languages import COMMON, language_name, picker_choices
 from taskforce.directory.taxonomy import CATEGORIES, GENDERS, TRAFFICKING_TYPES, WEEKDAYS
@@ -143,11 +143,27 @@ def _submitted_fields() -> dict:
 
 
 def _form_error(form: ServiceForm, error: ValidationError) -> None:
-    target = getattr(form, error.field or "", None)
-    if target is not None and hasattr(target, "errors"):
-        target.errors = list(target.errors) + [error.message]
-    else:
-        flash(error.message, "error")
+    """Every problem of the submission beside its field (a field the form already flagged keeps its message)."""
+    for field, message in error.details.get("errors") or [(error.field, error.message)]:
+        target = getattr(form, field or "", None)
+        if target is not None and hasattr(target, "errors"):
+            if not target.errors:
+                target.errors = list(target.errors) + [message]
+        else:
+            flash(message, "error")
+
+
+def _checked(form: ServiceForm) -> bool:
+    """Whether the form passed, so the service may save it. When a field failed the form (too long), the
+    directory's own checks still run on the submission — writing nothing — so every problem shows at once."""
+    if form.validate_on_submit():
+        return True
+    if form.is_submitted() and not form.csrf_token.errors:
+        try:
+            validation.clean_service(_submitted_fields())
+        except ValidationError as error:
+            _form_error(form, error)
+    return False
 
 
 def _organization_choices(form: ServiceForm) -> None:
@@ -161,7 +177,7 @@ def create():
                              "organization_id": str(current_user.organization_id)})
     _organization_choices(form)
     if request.method == "POST":
-        if form.validate_on_submit():
+        if _checked(form):
             try:
                 service = services.create_service(current_user, _submitted_fields(), request.form.get("organization_id"))
             except ValidationError as error:
@@ -182,7 +198,7 @@ def edit(service_id):
         form = ServiceForm(data={**services.form_values(current_user, service), "version": service.version})
         return render_template("directory/edit.html", form=form, service=service, hide_address=hide_address)
     form = ServiceForm()
-    if form.validate_on_submit():
+    if _checked(form):
         try:
             services.update_service(current_user, service_id, form.version.data, _submitted_fields())
         except services.EditConflict as conflict:

@@ -166,3 +166,20 @@ def test_conflict_page_compares_lists_as_sets_and_shows_labels_not_codes(client,
     assert "emergency_shelter" not in page and "True" not in page and "False" not in page
     assert rows["Open 24 hours, 7 days"] == (False, rows["Open 24 hours, 7 days"][1])
     assert "Yes" in rows["Open 24 hours, 7 days"][1]
+
+
+def test_every_mistake_of_the_service_form_is_shown_at_once_with_the_input_kept(client, login, member):
+    login(member)
+    response = client.post("/directory/services/new", data={
+        **FORM, "name": "", "categories": [], "phone": "call me maybe", "website": "javascript:alert(1)",
+        "hours_1": "whenever", "min_age": "40", "max_age": "18", "description": "Kept description text",
+        "hours_3": "9" * 90})  # too long for the form's own Length check: the directory's checks still run
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    errors = page.count('class="field-error"')
+    assert errors >= 7, page
+    for words in ("Name is required", "at least one category", "phone number", "http", "minimum age is above",
+                  "Tuesday"[:3]):
+        assert words.lower() in page.lower(), words
+    assert "Kept description text" in page and 'value="call me maybe"' in page and 'value="whenever"' in page
+    assert db.session.scalar(select(func.count()).select_from(Service)) == 0
