@@ -158,3 +158,17 @@ def test_the_filter_form_shows_the_chosen_filters(signed_in):
     assert page.split('name="language"', 1)[1].count('<option value="es"') == 1  # common group only
     plain = signed_in.get("/directory/").get_data(as_text=True)
     assert " selected>" not in plain.split('role="search"', 1)[1].split("</form>", 1)[0]
+
+
+def test_cards_say_until_when_a_service_is_open_or_when_it_opens(signed_in, make_service):
+    """Served page: the card reads the service's hours against the viewer's now (Los Angeles time)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    local = datetime.now(ZoneInfo("America/Los_Angeles"))
+    day = local.weekday()
+    make_service(name="Open Till Late", hours=[(day, "00:00", "23:59")])  # 23:59 → "11:59 pm"
+    make_service(name="Opens Tomorrow", hours=[((day + 1) % 7, "09:00", "17:00")])
+    page = signed_in.get("/directory/").get_data(as_text=True)
+    if local.strftime("%H:%M") < "23:58":
+        assert "Open until 11:59 pm" in page
+    assert "Closed now · opens tomorrow 9 am" in page
