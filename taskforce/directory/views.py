@@ -48,6 +48,17 @@ def _chip_items(script_root: str, filters: finder.Filters) -> tuple[tuple[str, s
     return tuple(chips)
 
 
+_MORE_FILTERS = ("category", "serves", "gender", "trafficking", "area", "open_now", "always_open", "has_capacity")
+
+
+def _more_filters_open(filters: finder.Filters) -> bool:
+    """"More filters" opens only for a search set by hand there: after a quick-need chip it stays closed, so a
+    phone shows the results on its first screen (the active chip already says what is filtered)."""
+    if any(active for _label, _url, active in _chip_items(request.script_root, filters)):
+        return False
+    return any(getattr(filters, name) for name in _MORE_FILTERS)
+
+
 def _chips(filters: finder.Filters) -> Markup:
     return fragment("directory/_chips.html", "chips", _chip_items(request.script_root, filters))
 
@@ -107,7 +118,7 @@ def index():
         cards=_cards([presenting.present(s, viewer, now, found.details.get(s.id)) for s in found.services]),
         stale=stale, chips=_chips(filters), action_form=ActionForm() if stale else None,
         options=_filter_options(filters), language_name=language_name, ignored=ignored,
-        may_import=services.may_import(viewer),
+        may_import=services.may_import(viewer), more_open=_more_filters_open(filters),
         page_url=lambda page: remembered_url_for("directory.index", **filters.args(page=page)))
 
 
