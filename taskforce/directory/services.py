@@ -7,13 +7,13 @@ JSON API and the edit form).
 """
 import uuid
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from taskforce import audit
 from taskforce.auth import members
 from taskforce.dbtypes import utcnow
-from taskforce.directory import conflicts, validation
+from taskforce.directory import conflicts, distance, validation
 from taskforce.directory.models import Location, Service, ServiceCategory, ServiceHours, ServiceLanguage
 from taskforce.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from taskforce.extensions import db
@@ -62,6 +62,23 @@ def may_import(actor) -> bool:
     except PermissionDenied:
         return False
     return True
+
+
+def home_point(viewer) -> tuple[float, float] | None:
+    """Where the viewer's organization works from, for "how far" on the directory's cards: the first of its
+    own sites with coordinates or a US ZIP (its own confidential site too: the point never leaves the server,
+    only distances to other services do)."""
+    organization_id = getattr(viewer, "organization_id", None)
+    if organization_id is None:
+        return None
+    for latitude, longitude, postal_code, country in db.session.execute(
+            select(Location.latitude, Location.longitude, Location.postal_code, Location.country)
+            .where(Location.organization_id == organization_id).order_by(Location.id).limit(10)):
+        point = distance.place_of({"latitude": latitude, "longitude": longitude, "postal_code": postal_code,
+                                   "country": country})
+        if point is not None:
+            return point
+    return None
 
 
 def can_edit(actor, service: Service) -> bool:

@@ -3,6 +3,7 @@
 Views translate HTTP into the directory's services; the live `capacity_updated` push happens here, after the
 service committed (store, then broadcast).
 """
+import dataclasses
 import importlib
 from functools import lru_cache
 
@@ -11,7 +12,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from taskforce.dbtypes import utcnow
-from taskforce.directory import capacity, finder, follows, presenting, services, validation
+from taskforce.directory import capacity, distance, finder, follows, presenting, services, validation
 from taskforce.directory.forms import LIST_FIELDS, ActionForm, CapacityForm, ServiceForm
 from taskforce.directory.languages import COMMON, language_name, picker_choices
 from taskforce.directory.taxonomy import CATEGORIES, GENDERS, TRAFFICKING_TYPES, WEEKDAYS
@@ -102,24 +103,63 @@ def _page_filters(args) -> tuple[finder.Filters, list[str]]:
     raise ValidationError("These filters cannot be read.")
 
 
+NEAREST_POOL = 500  # "nearest first" sorts this many of the best matches: a city's directory, not a nation's
+
+
+def _origin(viewer, ignored: list[str]) -> tuple[str, tuple[float, float] | None, str]:
+    """Where distances are measured from: the ZIP typed in "Near ZIP", else the member's own organization."""
+    near = (request.args.get("near") or "").strip()[:10]
+    if near:
+        point = distance.zip_point(near[:5])
+        if point is not None:
+            return near[:5], point, f"from ZIP {near[:5]}"
+        ignored.append(f"“{near[:10]}” is not a US ZIP code we know. Distances are from your organization.")
+        near = ""
+    point = services.home_point(viewer)
+    return near, point, "from your organization" if point else ""
+
+
+def _add_distances(presented: list[dict], origin) -> None:
+    """Each card's distance from `origin`, for services whose place the viewer may see (never a confidential
+    site outside its organization: `present` gave no coordinates or postal code for it)."""
+    for service in presented:
+        place = distance.place_of(service["location"]) if origin else None
+        service["miles"] = round(distance.miles_between(origin, place), 1) if place else None
+        service["distance"] = distance.distance_words(service["miles"]) if place else None
+
+
 @bp.get("/")
 @login_required
 def index():
     filters, ignored = _page_filters(request.args)
     now = utcnow()
     viewer = current_user._get_current_object()  # one proxy lookup, not two per card
-    found = finder.find_services(filters, now)
+    near, origin, origin_note = _origin(viewer, ignored)
+    nearest = request.args.get("sort") == "nearest" and origin is not None
+    if nearest:  # the closest of the first NEAREST_POOL matches, paged here
+        found = finder.find_services(dataclasses.replace(filters, page=1), now, page_size=NEAREST_POOL)
+    else:
+        found = finder.find_services(filters, now)
     pages = max(1, -(-found.total // finder.PAGE_SIZE))
     # The reminder about the member's own unverified entries belongs on the directory's front page, where
     # providers look after them; above search results it would push tonight's options down a phone screen.
     stale = [] if filters.any else finder.stale_services(viewer, now)
+    presented = [presenting.present(s, viewer, now, found.details.get(s.id)) for s in found.services]
+    _add_distances(presented, origin)
+    if nearest:
+        presented.sort(key=lambda service: (service["miles"] is None, service["miles"] or 0))
+        start = (filters.page - 1) * finder.PAGE_SIZE
+        presented = presented[start:start + finder.PAGE_SIZE]
+        pages = max(1, -(-min(found.total, NEAREST_POOL) // finder.PAGE_SIZE))
+    kept = {key: value for key, value in (("near", near), ("sort", "nearest" if nearest else "")) if value}
     return render_template(
         "directory/index.html", filters=filters, total=found.total, total_capped=found.capped, pages=pages,
-        cards=_cards([presenting.present(s, viewer, now, found.details.get(s.id)) for s in found.services]),
+        cards=_cards(presented), near=near, origin_note=origin_note, nearest=nearest, has_origin=origin is not None,
         stale=stale, chips=_chips(filters), action_form=ActionForm() if stale else None,
         options=_filter_options(filters), language_name=language_name, ignored=ignored,
         may_import=services.may_import(viewer), more_open=_more_filters_open(filters),
-        page_url=lambda page: remembered_url_for("directory.index", **filters.args(page=page)))
+        nearest_url=remembered_url_for("directory.index", **filters.args(page=1), **(kept | {"sort": "nearest"})),
+        page_url=lambda page: remembered_url_for("directory.index", **filters.args(page=page), **kept))
 
 
 @bp.get("/services/<int:service_id>")
