@@ -69,3 +69,15 @@ def test_nearest_first_orders_every_match_by_distance_across_pages(client, login
     assert len(re.findall(r'<h2><a href="/directory/services/\d+">', second)) == 3
     next_link = re.search(r'rel="next" href="([^"]+)"', page).group(1)
     assert "sort=nearest" in next_link and "page=2" in next_link
+
+
+def test_zip_lookups_are_the_same_from_many_threads():
+    """Request threads share the ZIP table and its cache: results from 8 threads match one thread's."""
+    from concurrent.futures import ThreadPoolExecutor
+    codes = [f"{n:05d}" for n in range(90001, 90200)] + ["94110", "00000", "10001"]
+    alone = {code: zip_point.__wrapped__(code) for code in codes}
+    zip_point.cache_clear()
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(zip_point, codes * 5))
+    assert together == [alone[code] for code in codes * 5]
+    assert alone["94110"] is not None and alone["00000"] is None
