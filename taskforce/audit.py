@@ -59,6 +59,31 @@ def record(actor, action: str, target=None, outcome: str = "ok", source_ip: str 
     return event
 
 
+# How a target is named on the audit page, by model class name: audit is a platform module and imports no
+# domain, so the class is found in the model registry. Types not listed (messages, channels, referrals) keep
+# "Type id": their names are private to a channel or carry user text.
+TARGET_NAMES = {"User": lambda u: f"{u.display_name} ({u.email})", "Invitation": lambda i: f"invitation for {i.email}",
+                "Organization": lambda o: o.name, "Service": lambda s: s.name, "Lesson": lambda l: l.title}
+
+
+def target_names(events) -> dict[tuple[str, str], str]:
+    """(target_type, target_id) → a name a coordinator recognises, one query per target type on the page;
+    targets since deleted are simply missing (the page falls back to "Type id")."""
+    wanted: dict[str, set[int]] = {}
+    for event in events:
+        if event.target_type in TARGET_NAMES and event.target_id.isdigit() and len(event.target_id) < 19:
+            wanted.setdefault(event.target_type, set()).add(int(event.target_id))
+    classes = {mapper.class_.__name__: mapper.class_ for mapper in db.Model.registry.mappers}
+    names = {}
+    for type_name, ids in wanted.items():
+        model = classes.get(type_name)
+        if model is None:
+            continue
+        for row in db.session.scalars(select(model).where(model.id.in_(ids))):
+            names[(type_name, str(row.id))] = TARGET_NAMES[type_name](row)
+    return names
+
+
 def query_events(*, action: str | None = None, actor: str | None = None, since: datetime | None = None,
                  until: datetime | None = None, limit: int | None = 200):
     """Filtered audit events, newest first (used by the coordinator's audit page and CSV export)."""

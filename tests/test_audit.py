@@ -49,7 +49,7 @@ def test_coordinator_reads_the_log_and_exports_csv(client, login, coordinator):
     assert export.status_code == 200 and export.mimetype == "text/csv"
     assert "attachment" in export.headers["Content-Disposition"]
     rows = csv_rows(export)
-    assert rows[0] == ["at", "actor", "action", "target_type", "target_id", "outcome", "source_ip"]
+    assert rows[0] == ["at", "actor", "action", "target_type", "target_id", "outcome", "source_ip", "target_name"]
     assert any(r[1] == coordinator.email and r[2] == "auth.sign_in" and r[5] == "ok" for r in rows[1:])
 
 
@@ -176,3 +176,22 @@ def test_no_password_is_stored_anywhere(client, login, coordinator, make_user, a
                         assert secret.lower() not in text, f"{secret} stored in {table.name}.{column.name}"
     assert scanned > 50
     assert db.session.scalars(select(AuditEvent.action)).all()  # the log did record those actions
+
+
+def test_targets_show_by_name_on_the_page_and_keep_their_ids_in_the_csv(client, login, coordinator, make_user):
+    person = make_user(Role.MEMBER, display_name="Robin Quillfeather")
+    login(coordinator)
+    client.post(f"/partners/members/{person.id}/unlock")
+    client.post("/partners/invitations", data={"email": "marlo.invitee@example.org", "display_name": "Marlo",
+                                               "organization_id": person.organization_id, "role": "member"})
+    invitation = db.session.scalar(select(Invitation))
+    add_event("member.unlocked", datetime(2024, 3, 1, tzinfo=timezone.utc))  # no target at all
+    db.session.add(AuditEvent(action="member.unlocked", target_type="User", target_id="999999", outcome="ok"))
+    db.session.commit()
+    page = client.get("/partners/audit").get_data(as_text=True)
+    assert f"Robin Quillfeather ({person.email})" in page and f"User {person.id}<" not in page
+    assert "invitation for marlo.invitee@example.org" in page and f"Invitation {invitation.id}<" not in page
+    assert "User 999999" in page  # a deleted target still shows what it was
+    rows = csv_rows(client.get("/partners/audit.csv"))
+    unlocked = next(r for r in rows[1:] if r[2] == "member.unlocked" and r[4] == str(person.id))
+    assert unlocked[3:5] == ["User", str(person.id)] and unlocked[7] == f"Robin Quillfeather ({person.email})"

@@ -15,6 +15,11 @@ from taskforce.errors import PermissionDenied, ValidationError
 bp = Blueprint("admin", __name__, url_prefix="/partners")
 
 
+def _role_choices():
+    """Only the roles the signed-in coordinator may give: the list never offers what would be refused."""
+    return [(role.value, role.label) for role in members.grantable_roles(current_user)]
+
+
 def _organization_choices():
     return [(o.id, o.name) for o in members.list_organizations(current_user)]
 
@@ -44,8 +49,11 @@ def organization(organization_id):
     people = members.list_members(current_user, org.id) if (
         current_user.is_coordinator or org.id == current_user.organization_id) else []
     form = OrganizationForm(obj=org, sector=org.sector.value, vetted=org.is_vetted)
-    return render_template("auth/organization.html", org=org, people=people, form=form,
-                           role_form=RoleForm(), action_form=ActionForm(), now=utcnow())
+    role_form = RoleForm()
+    role_form.role.choices = _role_choices()
+    return render_template("auth/organization.html", org=org, people=people, form=form, role_form=role_form,
+                           manageable={p.id for p in people if members.may_manage(current_user, p)},
+                           action_form=ActionForm(), now=utcnow())
 
 
 @bp.post("/<int:organization_id>")
@@ -99,6 +107,7 @@ def invitations_page():
         raise PermissionDenied("Only coordinators invite people.")
     form = InvitationForm(organization_id=request.args.get("organization_id", type=int))
     form.organization_id.choices = _organization_choices()
+    form.role.choices = _role_choices()
     link = None
     status = 200
     if request.method == "POST":
@@ -116,6 +125,7 @@ def invitations_page():
                       ". Send them the link below; it is shown only now."), "info")
                 form = InvitationForm(formdata=None)
                 form.organization_id.choices = _organization_choices()
+                form.role.choices = _role_choices()
                 status = 201
     return render_template("auth/invitations.html", form=form, link=link, action_form=ActionForm(),
                            invitations=invitations.list_invitations(current_user), now=utcnow()), status
@@ -151,7 +161,7 @@ def audit_log():
     if not current_user.is_coordinator:
         raise PermissionDenied("Only coordinators read the audit log.")
     events = audit.query_events(**_audit_filters(), limit=500)
-    return render_template("auth/audit.html", events=events, args=request.args)
+    return render_template("auth/audit.html", events=events, args=request.args, names=audit.target_names(events))
 
 
 @bp.get("/audit.csv")
@@ -161,10 +171,13 @@ def audit_csv():
         raise PermissionDenied("Only coordinators read the audit log.")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["at", "actor", "action", "target_type", "target_id", "outcome", "source_ip"])
-    for event in audit.query_events(**_audit_filters(), limit=None):
+    writer.writerow(["at", "actor", "action", "target_type", "target_id", "outcome", "source_ip", "target_name"])
+    events = audit.query_events(**_audit_filters(), limit=None)
+    names = audit.target_names(events)
+    for event in events:
         writer.writerow([event.at.isoformat(), _csv_safe(event.actor_label), event.action, event.target_type,
-                         event.target_id, event.outcome, event.source_ip])
+                         event.target_id, event.outcome, event.source_ip,
+                         _csv_safe(names.get((event.target_type, event.target_id), ""))])
     return Response(buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=audit-log.csv"})
 

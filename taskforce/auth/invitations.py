@@ -41,8 +41,9 @@ def invite_member(actor: User, email, display_name, organization_id, role) -> tu
     organization = db.session.get(Organization, organization_id) if 0 < organization_id < 2**31 else None
     if organization is None:
         raise ValidationError("Choose an organization.", field="organization_id")
-    if find_user_by_email(email):
-        raise Conflict("Someone with this email already has an account.")
+    if find_user_by_email(email):  # a typing mistake or a colleague already in: the form says so beside the field
+        raise ValidationError("Someone with this email already has an account; find them on their organization's "
+                              "page.", field="email")
     now = utcnow()
     for pending in db.session.scalars(select(Invitation).where(
             Invitation.email == email, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))):

@@ -112,6 +112,22 @@ def list_members(actor: User, organization_id: int | None = None, query: str = "
     return db.session.scalars(stmt).all()
 
 
+def grantable_roles(actor: User) -> list[Role]:
+    """The roles `actor` may give (invite with, or change a member to): the lists offer only these."""
+    if actor is None or not actor.is_coordinator:
+        return []
+    return [role for role in Role if role is not Role.ADMIN or actor.is_admin]
+
+
+def may_manage(actor: User, member: User) -> bool:
+    """Whether the Manage controls for `member` are offered to `actor` (the same rule `_check_can_manage` keeps)."""
+    try:
+        _check_can_manage(actor, member)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def _check_can_manage(actor: User, member: User) -> None:
     _require_coordinator(actor, "manage members")
     if member.id == actor.id:

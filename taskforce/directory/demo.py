@@ -5,6 +5,7 @@ languages reflect the region (es, en, vi, zh, pt, ar, tl, ru, ko, fr, hi…), so
 Esperanza runs a Spanish-speaking, 24/7 emergency shelter for adult women — the entry the task force's
 "find it in two clicks on a phone" check looks for. Every name, address and number is invented (555-01xx).
 """
+import re
 import uuid
 from datetime import timedelta
 
@@ -152,6 +153,12 @@ FLAGSHIP = ("Refugio Esperanza – Emergency Shelter for Women", ["emergency_she
             "week. Call first — staff meet you at a safe place.", True, [], (18, None), "female", 18, True)
 
 
+def _domain(organization) -> str:
+    """A valid host label from the organization's first word ("U.S. Attorney" -> "us"): the export must re-import,
+    and "intake@u.s..example.org" is no email address."""
+    return re.sub(r"[^a-z0-9]", "", organization.name.split()[0].lower()) or "partner"
+
+
 def _phone(rng) -> str:
     return f"+1{rng.choice(['213', '310', '415', '510', '619', '909'])}5550{rng.randint(100, 199)}"
 
@@ -175,8 +182,8 @@ def _service(rng, organization, template, now, *, languages, stale: bool) -> Ser
         trafficking_types=rng.choice(["", "", "sex", "labor", "both"]),
         eligibility_notes="Call ahead; a referral from a task-force partner speeds intake." if rng.random() < 0.4 else "",
         open_24_7=always, timezone="America/Los_Angeles", service_area=f"{organization.jurisdiction} and nearby",
-        phone=_phone(rng), email=f"intake{rng.randint(1, 99)}@{organization.name.split()[0].lower()}.example.org",
-        website=f"https://{organization.name.split()[0].lower()}.example.org/services", last_verified_at=verified,
+        phone=_phone(rng), email=f"intake{rng.randint(1, 99)}@{_domain(organization)}.example.org",
+        website=f"https://{_domain(organization)}.example.org/services", last_verified_at=verified,
         created_at=verified, updated_at=verified)
     service.location = _location(rng, organization, confidential, f"{short} site")
     service.categories = [ServiceCategory(category=c) for c in categories]

@@ -32,7 +32,13 @@ def _uploads(name: str) -> list[tuple[str, bytes]]:
 @bp.get("/")
 @login_required
 def index():
-    return render_template("directory/exchange/index.html", form=ActionForm(),
+    return _exchange_page()
+
+
+def _exchange_page(errors: dict[str, str] | None = None):
+    """The exchange page; after a refused upload, with the reason beside the file field (a browser cannot
+    refill a file input, so the page says what to pick instead)."""
+    return render_template("directory/exchange/index.html", form=ActionForm(), errors=errors or {},
                            may_import=current_user.is_coordinator)
 
 
@@ -58,8 +64,14 @@ def csv_template():
 def import_hsds():
     services.check_may_import(current_user)  # before reading the upload
     ActionForm().require_valid()
-    report = exchange.import_hsds(current_user, _uploads("files"))
-    if request.accept_mimetypes.best == "application/json":
+    wants_json = request.accept_mimetypes.best == "application/json"
+    try:
+        report = exchange.import_hsds(current_user, _uploads("files"))
+    except ValidationError as error:
+        if wants_json:
+            raise
+        return _exchange_page({"files": error.message}), 400
+    if wants_json:
         return jsonify(report)
     return render_template("directory/exchange/hsds_report.html", report=report)
 
@@ -72,9 +84,12 @@ def upload_csv():
     ActionForm().require_valid()
     uploads = _uploads("file")
     if not uploads:
-        raise ValidationError("Choose a CSV file to import.", field="file")
+        return _exchange_page({"file": "Choose a CSV file to import."}), 400
     name, content = uploads[0]
-    job = csv_jobs.preview_csv(current_user, name, content)
+    try:
+        job = csv_jobs.preview_csv(current_user, name, content)
+    except ValidationError as error:
+        return _exchange_page({"file": error.message}), 400
     return redirect(url_for("directory_exchange.job_page", job_id=job.id))
 
 

@@ -7,7 +7,7 @@ Service or a result page's Listing (`listings`) the same way.
 from datetime import datetime
 from functools import lru_cache
 
-from taskforce.directory import search, validation
+from taskforce.directory import opening, search, validation
 from taskforce.directory.languages import language_name
 from taskforce.directory.listings import ServiceDetails
 from taskforce.directory.models import Service
@@ -70,6 +70,7 @@ def present(service: Service, viewer, now: datetime, details: ServiceDetails | N
         "languages": _languages_shown(details.languages),
         "open_24_7": service.open_24_7,
         "open_now": search.is_open_now(details.hours, service.open_24_7, service.timezone, now),
+        "opening": opening.opening_note(details.hours, service.open_24_7, service.timezone, now),
         "timezone": service.timezone,
         "hours": _hours_shown(details.hours),
         "eligibility": {"min_age": service.min_age, "max_age": service.max_age,

@@ -7,13 +7,13 @@ JSON API and the edit form).
 """
 import uuid
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from taskforce import audit
 from taskforce.auth import members
 from taskforce.dbtypes import utcnow
-from taskforce.directory import validation
+from taskforce.directory import conflicts, distance, validation
 from taskforce.directory.models import Location, Service, ServiceCategory, ServiceHours, ServiceLanguage
 from taskforce.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from taskforce.extensions import db
@@ -30,6 +30,10 @@ class EditConflict(Conflict):
         self.yours = yours
         self.current = current
         self.current_version = current_version
+
+    def rows(self) -> list[tuple[str, str, str, bool]]:
+        """(field, yours, current, differs) as the conflict page shows them."""
+        return conflicts.compare_versions(self.yours, self.current, validation.STATUSES)
 
 
 def may_see_address(viewer, service: Service) -> bool:
@@ -49,6 +53,32 @@ def check_may_import(actor) -> None:
     run by whoever operates the server."""
     if actor is not None and not actor.is_coordinator:
         raise PermissionDenied("Only coordinators import directory data.")
+
+
+def may_import(actor) -> bool:
+    """Whether `check_may_import` lets `actor` through: the directory then links the exchange page as "Import"."""
+    try:
+        check_may_import(actor)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def home_point(viewer) -> tuple[float, float] | None:
+    """Where the viewer's organization works from, for "how far" on the directory's cards: the first of its
+    own sites with coordinates or a US ZIP (its own confidential site too: the point never leaves the server,
+    only distances to other services do)."""
+    organization_id = getattr(viewer, "organization_id", None)
+    if organization_id is None:
+        return None
+    for latitude, longitude, postal_code, country in db.session.execute(
+            select(Location.latitude, Location.longitude, Location.postal_code, Location.country)
+            .where(Location.organization_id == organization_id).order_by(Location.id).limit(10)):
+        point = distance.place_of({"latitude": latitude, "longitude": longitude, "postal_code": postal_code,
+                                   "country": country})
+        if point is not None:
+            return point
+    return None
 
 
 def can_edit(actor, service: Service) -> bool:
@@ -200,7 +230,8 @@ def update_service(actor, service_id, version, fields: dict) -> Service:
 
 
 def _comparable(values: dict, hidden: bool) -> dict:
-    """The fields of a version, as text, for the side-by-side conflict page."""
+    """The fields of a version for the side-by-side conflict page (lists stay lists: `conflicts` compares them
+    as sets and shows their labels)."""
     shown = {key: value for key, value in values.items() if key != "hours"}
     if "hours" in values:
         for day in range(7):
@@ -210,8 +241,7 @@ def _comparable(values: dict, hidden: bool) -> dict:
             shown.pop(field, None)
     if str(shown.get("phone", "")).startswith("+"):
         shown["phone"] = validation.display_phone(shown["phone"])
-    return {key: ", ".join(map(str, value)) if isinstance(value, list) else ("" if value is None else value)
-            for key, value in shown.items()}
+    return shown
 
 
 def verify_service(actor, service_id) -> Service:

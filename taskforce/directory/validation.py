@@ -146,63 +146,95 @@ def format_day_hours(intervals) -> str:
     return ", ".join(f"{opens}-{closes}" for _day, opens, closes in intervals)
 
 
+class _Problems:
+    """Runs each field's check, keeping every refusal: a provider sees all the form's mistakes at once, not one
+    per save."""
+
+    def __init__(self):
+        self.found: list[tuple[str | None, str]] = []
+
+    def check(self, clean, *args, fallback=None, **kwargs):
+        try:
+            return clean(*args, **kwargs)
+        except ValidationError as error:
+            self.found.append((error.field, error.message))
+            return fallback
+
+    def add(self, field: str, message: str) -> None:
+        self.found.append((field, message))
+
+    def raise_any(self) -> None:
+        """One ValidationError naming the first problem; `details["errors"]` holds every (field, message)."""
+        if self.found:
+            field, message = self.found[0]
+            raise ValidationError(message, field=field, details={"errors": list(self.found)})
+
+
 def clean_service(fields: dict) -> dict:
-    """Every field of a service, checked and normalised; the first problem raises ValidationError."""
+    """Every field of a service, checked and normalised. Any problem raises one ValidationError whose
+    `details["errors"]` lists every problem of the submission, field by field."""
     if not isinstance(fields, dict):
         raise ValidationError("Send the service as a set of fields.")
-    min_age = clean_age(fields.get("min_age"), "min_age", "Minimum age")
-    max_age = clean_age(fields.get("max_age"), "max_age", "Maximum age")
+    problems = _Problems()
+    check = problems.check
+    min_age = check(clean_age, fields.get("min_age"), "min_age", "Minimum age")
+    max_age = check(clean_age, fields.get("max_age"), "max_age", "Maximum age")
     if min_age is not None and max_age is not None and min_age > max_age:
-        raise ValidationError("The minimum age is above the maximum age.", field="min_age")
-    timezone = clean_text(fields.get("timezone") or "America/Los_Angeles", "timezone", "Time zone", max_length=64)
-    if search.zone(timezone) is None:
-        raise ValidationError("Time zone must be an IANA name such as America/Los_Angeles.", field="timezone")
+        problems.add("min_age", "The minimum age is above the maximum age.")
+    timezone = check(clean_text, fields.get("timezone") or "America/Los_Angeles", "timezone", "Time zone",
+                     max_length=64)
+    if timezone is not None and search.zone(timezone) is None:
+        problems.add("timezone", "Time zone must be an IANA name such as America/Los_Angeles.")
     status = fields.get("status") or "active"
-    if status not in STATUSES:
-        raise ValidationError("Status: choose from the list.", field="status")
-    categories = _choices(fields.get("categories"), CATEGORIES, "categories", "Categories")
+    if not isinstance(status, str) or status not in STATUSES:
+        problems.add("status", "Status: choose from the list.")
+    categories = check(_choices, fields.get("categories"), CATEGORIES, "categories", "Categories", fallback=[None])
     if not categories:
-        raise ValidationError("Choose at least one category, so people can find the service.", field="categories")
-    country = clean_text(fields.get("country") or "US", "country", "Country", max_length=2).upper()
+        problems.add("categories", "Choose at least one category, so people can find the service.")
+    country = check(clean_text, fields.get("country") or "US", "country", "Country", max_length=2, fallback="US")
+    country = country.upper()
     if not (len(country) == 2 and country.isalpha()):
-        raise ValidationError("Country must be a two-letter code such as US.", field="country")
+        problems.add("country", "Country must be a two-letter code such as US.")
     email = fields.get("email")
     hours = [] if fields.get("open_24_7") else [
-        interval for day in range(7) for interval in parse_day_hours(fields.get(f"hours_{day}"), day)]
-    return {
-        "name": clean_text(fields.get("name"), "name", "Name", max_length=200),
-        "description": clean_text(fields.get("description"), "description", "Description", max_length=5000,
-                                  required=False),
+        interval for day in range(7)
+        for interval in check(parse_day_hours, fields.get(f"hours_{day}"), day, fallback=[])]
+    cleaned = {
+        "name": check(clean_text, fields.get("name"), "name", "Name", max_length=200),
+        "description": check(clean_text, fields.get("description"), "description", "Description", max_length=5000,
+                             required=False),
         "status": status,
         "categories": categories,
-        "languages": clean_languages(fields.get("languages")),
+        "languages": check(clean_languages, fields.get("languages")),
         "min_age": min_age,
         "max_age": max_age,
-        "genders": _choices(fields.get("genders"), GENDERS, "genders", "Genders served"),
-        "trafficking_types": _choices(fields.get("trafficking_types"), TRAFFICKING_TYPES, "trafficking_types",
-                                      "Trafficking types"),
-        "eligibility_notes": clean_text(fields.get("eligibility_notes"), "eligibility_notes", "Eligibility notes",
-                                        max_length=2000, required=False),
+        "genders": check(_choices, fields.get("genders"), GENDERS, "genders", "Genders served"),
+        "trafficking_types": check(_choices, fields.get("trafficking_types"), TRAFFICKING_TYPES, "trafficking_types",
+                                   "Trafficking types"),
+        "eligibility_notes": check(clean_text, fields.get("eligibility_notes"), "eligibility_notes",
+                                   "Eligibility notes", max_length=2000, required=False),
         "open_24_7": bool(fields.get("open_24_7")),
         "timezone": timezone,
         "hours": hours,
-        "service_area": clean_text(fields.get("service_area"), "service_area", "Service area", max_length=200,
-                                   required=False),
-        "phone": clean_phone(fields.get("phone")),
-        "email": clean_email(email, "email") if isinstance(email, str) and email.strip() else "",
-        "website": clean_website(fields.get("website")),
-        "location_name": clean_text(fields.get("location_name"), "location_name", "Site name", max_length=200,
-                                    required=False),
-        "address_1": clean_text(fields.get("address_1"), "address_1", "Street address", max_length=200,
-                                required=False),
-        "city": clean_text(fields.get("city"), "city", "City", max_length=120, required=False),
-        "state_province": clean_text(fields.get("state_province"), "state_province", "State", max_length=120,
-                                     required=False),
-        "postal_code": clean_text(fields.get("postal_code"), "postal_code", "Postal code", max_length=20,
-                                  required=False),
+        "service_area": check(clean_text, fields.get("service_area"), "service_area", "Service area",
+                              max_length=200, required=False),
+        "phone": check(clean_phone, fields.get("phone")),
+        "email": check(clean_email, email, "email") if isinstance(email, str) and email.strip() else "",
+        "website": check(clean_website, fields.get("website")),
+        "location_name": check(clean_text, fields.get("location_name"), "location_name", "Site name",
+                               max_length=200, required=False),
+        "address_1": check(clean_text, fields.get("address_1"), "address_1", "Street address", max_length=200,
+                           required=False),
+        "city": check(clean_text, fields.get("city"), "city", "City", max_length=120, required=False),
+        "state_province": check(clean_text, fields.get("state_province"), "state_province", "State",
+                                max_length=120, required=False),
+        "postal_code": check(clean_text, fields.get("postal_code"), "postal_code", "Postal code", max_length=20,
+                             required=False),
         "country": country,
         "is_confidential": bool(fields.get("is_confidential")),
     }
+    problems.raise_any()
+    return cleaned
 
 
 def clean_capacity(available, total) -> tuple[int, int]:

@@ -3,6 +3,7 @@
 Views translate HTTP into the directory's services; the live `capacity_updated` push follows the service's
 `capacity_changed` signal (directory/live.py), after it committed (store, then broadcast).
 """
+import dataclasses
 import importlib
 from functools import lru_cache
 
@@ -11,7 +12,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from taskforce.dbtypes import utcnow
-from taskforce.directory import capacity, finder, follows, presenting, services
+from taskforce.directory import capacity, distance, finder, follows, presenting, services, validation
 from taskforce.directory.forms import LIST_FIELDS, ActionForm, CapacityForm, ServiceForm
 from taskforce.directory.languages import COMMON, language_name, picker_choices
 from taskforce.directory.taxonomy import CATEGORIES, GENDERS, TRAFFICKING_TYPES, WEEKDAYS
@@ -47,6 +48,17 @@ def _chip_items(script_root: str, filters: finder.Filters) -> tuple[tuple[str, s
     return tuple(chips)
 
 
+_MORE_FILTERS = ("category", "serves", "gender", "trafficking", "area", "open_now", "always_open", "has_capacity")
+
+
+def _more_filters_open(filters: finder.Filters) -> bool:
+    """"More filters" opens only for a search set by hand there: after a quick-need chip it stays closed, so a
+    phone shows the results on its first screen (the active chip already says what is filtered)."""
+    if any(active for _label, _url, active in _chip_items(request.script_root, filters)):
+        return False
+    return any(getattr(filters, name) for name in _MORE_FILTERS)
+
+
 def _chips(filters: finder.Filters) -> Markup:
     return fragment("directory/_chips.html", "chips", _chip_items(request.script_root, filters))
 
@@ -74,32 +86,93 @@ def _cards(presented: list[dict]) -> list[Markup]:
     return each("directory/_card.html", "service_card", [(ByContent(service),) for service in presented])
 
 
+def _page_filters(args) -> tuple[finder.Filters, list[str]]:
+    """The page's filters from its URL, an unknown or malformed value left out with a note saying so: an old
+    bookmark or a hand-edited link still shows results (the JSON API keeps its clear 400)."""
+    args = args.copy()
+    notes = []
+    for _ in range(len(args) + 1):
+        try:
+            return finder.parse_filters(args), notes
+        except ValidationError as error:
+            if not error.field or error.field not in args:
+                raise
+            notes.append(f"{error.message} That filter was left out.")
+            args.poplist(error.field)
+    raise ValidationError("These filters cannot be read.")
+
+
+NEAREST_POOL = 500  # "nearest first" sorts this many of the best matches: a city's directory, not a nation's
+
+
+def _origin(viewer, ignored: list[str]) -> tuple[str, tuple[float, float] | None, str]:
+    """Where distances are measured from: the ZIP typed in "Near ZIP", else the member's own organization."""
+    near = (request.args.get("near") or "").strip()[:10]
+    if near:
+        point = distance.zip_point(near[:5])
+        if point is not None:
+            return near[:5], point, f"from ZIP {near[:5]}"
+        ignored.append(f"“{near[:10]}” is not a US ZIP code we know. Distances are from your organization.")
+        near = ""
+    point = services.home_point(viewer)
+    return near, point, "from your organization" if point else ""
+
+
+def _add_distances(presented: list[dict], origin) -> None:
+    """Each card's distance from `origin`, for services whose place the viewer may see (never a confidential
+    site outside its organization: `present` gave no coordinates or postal code for it)."""
+    for service in presented:
+        place = distance.place_of(service["location"]) if origin else None
+        service["miles"] = round(distance.miles_between(origin, place), 1) if place else None
+        service["distance"] = distance.distance_words(service["miles"]) if place else None
+
+
 @bp.get("/")
 @login_required
 def index():
-    filters = finder.parse_filters(request.args)
+    filters, ignored = _page_filters(request.args)
     now = utcnow()
     viewer = current_user._get_current_object()  # one proxy lookup, not two per card
-    found = finder.find_services(filters, now)
+    near, origin, origin_note = _origin(viewer, ignored)
+    nearest = request.args.get("sort") == "nearest" and origin is not None
+    if nearest:  # the closest of the first NEAREST_POOL matches, paged here
+        found = finder.find_services(dataclasses.replace(filters, page=1), now, page_size=NEAREST_POOL)
+    else:
+        found = finder.find_services(filters, now)
     pages = max(1, -(-found.total // finder.PAGE_SIZE))
     # The reminder about the member's own unverified entries belongs on the directory's front page, where
     # providers look after them; above search results it would push tonight's options down a phone screen.
     stale = [] if filters.any else finder.stale_services(viewer, now)
+    presented = [presenting.present(s, viewer, now, found.details.get(s.id)) for s in found.services]
+    _add_distances(presented, origin)
+    if nearest:
+        presented.sort(key=lambda service: (service["miles"] is None, service["miles"] or 0))
+        start = (filters.page - 1) * finder.PAGE_SIZE
+        presented = presented[start:start + finder.PAGE_SIZE]
+        pages = max(1, -(-min(found.total, NEAREST_POOL) // finder.PAGE_SIZE))
+    kept = {key: value for key, value in (("near", near), ("sort", "nearest" if nearest else "")) if value}
     return render_template(
         "directory/index.html", filters=filters, total=found.total, total_capped=found.capped, pages=pages,
-        cards=_cards([presenting.present(s, viewer, now, found.details.get(s.id)) for s in found.services]),
+        cards=_cards(presented), near=near, origin_note=origin_note, nearest=nearest, has_origin=origin is not None,
         stale=stale, chips=_chips(filters), action_form=ActionForm() if stale else None,
-        options=_filter_options(filters), language_name=language_name,
-        page_url=lambda page: remembered_url_for("directory.index", **filters.args(page=page)))
+        options=_filter_options(filters), language_name=language_name, ignored=ignored,
+        may_import=services.may_import(viewer), more_open=_more_filters_open(filters),
+        nearest_url=remembered_url_for("directory.index", **filters.args(page=1), **(kept | {"sort": "nearest"})),
+        page_url=lambda page: remembered_url_for("directory.index", **filters.args(page=page), **kept))
 
 
 @bp.get("/services/<int:service_id>")
 @login_required
 def show(service_id):
+    return _service_page(service_id)
+
+
+def _service_page(service_id, capacity_form: CapacityForm | None = None):
+    """The service page; after a refused Set, with the numbers typed and the reason beside the field."""
     now = utcnow()
     service = presenting.present(services.get_service(service_id), current_user, now)
     return render_template("directory/show.html", service=service, weekdays=WEEKDAYS,
-                           capacity_form=CapacityForm(), action_form=ActionForm(),
+                           capacity_form=capacity_form or CapacityForm(), action_form=ActionForm(),
                            following=follows.is_following(current_user, service_id))
 
 
@@ -120,11 +193,27 @@ def _submitted_fields() -> dict:
 
 
 def _form_error(form: ServiceForm, error: ValidationError) -> None:
-    target = getattr(form, error.field or "", None)
-    if target is not None and hasattr(target, "errors"):
-        target.errors = list(target.errors) + [error.message]
-    else:
-        flash(error.message, "error")
+    """Every problem of the submission beside its field (a field the form already flagged keeps its message)."""
+    for field, message in error.details.get("errors") or [(error.field, error.message)]:
+        target = getattr(form, field or "", None)
+        if target is not None and hasattr(target, "errors"):
+            if not target.errors:
+                target.errors = list(target.errors) + [message]
+        else:
+            flash(message, "error")
+
+
+def _checked(form: ServiceForm) -> bool:
+    """Whether the form passed, so the service may save it. When a field failed the form (too long), the
+    directory's own checks still run on the submission — writing nothing — so every problem shows at once."""
+    if form.validate_on_submit():
+        return True
+    if form.is_submitted() and not form.csrf_token.errors:
+        try:
+            validation.clean_service(_submitted_fields())
+        except ValidationError as error:
+            _form_error(form, error)
+    return False
 
 
 def _organization_choices(form: ServiceForm) -> None:
@@ -138,7 +227,7 @@ def create():
                              "organization_id": str(current_user.organization_id)})
     _organization_choices(form)
     if request.method == "POST":
-        if form.validate_on_submit():
+        if _checked(form):
             try:
                 service = services.create_service(current_user, _submitted_fields(), request.form.get("organization_id"))
             except ValidationError as error:
@@ -159,7 +248,7 @@ def edit(service_id):
         form = ServiceForm(data={**services.form_values(current_user, service), "version": service.version})
         return render_template("directory/edit.html", form=form, service=service, hide_address=hide_address)
     form = ServiceForm()
-    if form.validate_on_submit():
+    if _checked(form):
         try:
             services.update_service(current_user, service_id, form.version.data, _submitted_fields())
         except services.EditConflict as conflict:
@@ -181,10 +270,17 @@ def update_capacity(service_id):
     data = request.get_json(silent=True) if request.is_json else request.form
     if not isinstance(data, dict) and not hasattr(data, "get"):
         raise ValidationError("Send available and total.")
-    if "delta" in data:  # − / +: a change added in SQL, so simultaneous presses all count
-        service = capacity.change_capacity(current_user, service_id, data.get("delta"))
-    else:
-        service = capacity.update_capacity(current_user, service_id, data.get("available"), data.get("total"))
+    try:
+        if "delta" in data:  # − / +: a change added in SQL, so simultaneous presses all count
+            service = capacity.change_capacity(current_user, service_id, data.get("delta"))
+        else:
+            service = capacity.update_capacity(current_user, service_id, data.get("available"), data.get("total"))
+    except ValidationError as error:
+        if request.is_json:
+            raise
+        form = CapacityForm()  # the page again, with what was typed and the reason beside the field
+        getattr(form, error.field if error.field in ("available", "total") else "available").errors = [error.message]
+        return _service_page(service_id, form), 400
     payload = capacity.capacity_event(service)
     if request.is_json:
         return jsonify(payload)

@@ -76,10 +76,16 @@ def test_members_and_trainers_cannot_invite(client, login, make_user, make_organ
 
 def test_only_admins_grant_admin(client, login, coordinator, make_user, make_organization):
     login(coordinator)
-    response, _ = invite(client, make_organization(), role="admin")
-    assert response.status_code == 403 and count(Invitation) == 0
+    offered = client.get("/partners/invitations").get_data(as_text=True)
+    assert '<option value="coordinator">' in offered and '<option value="admin"' not in offered
+    response, _ = invite(client, make_organization(), email="kept.address@example.org", role="admin")
+    assert response.status_code == 400 and count(Invitation) == 0  # a forged choice: the form again, input kept
+    page = response.get_data(as_text=True)
+    assert 'value="kept.address@example.org"' in page and "Not a valid choice" in page
+    assert "Back to the start page" not in page
     client.post("/auth/logout")
     login(make_user(Role.ADMIN))
+    assert '<option value="admin"' in client.get("/partners/invitations").get_data(as_text=True)
     response, _ = invite(client, make_organization(), role="admin")
     assert response.status_code == 201
 
@@ -103,7 +109,11 @@ def test_existing_account_cannot_be_invited_again(client, login, coordinator, ma
     member = make_user(email="taken@example.org")
     login(coordinator)
     response, _ = invite(client, member.organization, email=member.email)
-    assert response.status_code == 409 and count(Invitation) == 0
+    assert response.status_code == 400 and count(Invitation) == 0
+    page = response.get_data(as_text=True)
+    assert "Changed meanwhile" not in page and 'value="taken@example.org"' in page
+    assert '<p class="field-error" role="alert">Someone with this email already has an account' in page
+    assert 'value="New Person"' in page  # the rest of the input is kept too
 
 
 def test_forged_or_garbage_tokens_are_404(client):

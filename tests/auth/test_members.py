@@ -315,3 +315,16 @@ def test_changing_an_organizations_sector_signs_its_people_in_afresh(client, oth
     assert client.post(f"/partners/{clinic.id}", data={**data, "sector": "social_services"}).status_code == 302
     assert db.session.get(Organization, clinic.id).sector is Sector.SOCIAL_SERVICES
     assert not signed_in(other_client)
+
+
+def test_the_role_list_offers_only_roles_the_coordinator_may_give(client, login, coordinator, make_user):
+    admin = make_user(Role.ADMIN, organization=coordinator.organization, email="the.admin@example.test")
+    person = make_user(Role.MEMBER, organization=coordinator.organization)
+    login(coordinator)
+    page = client.get(f"/partners/{coordinator.organization_id}").get_data(as_text=True)
+    assert f'id="role-{person.id}"' in page and '<option value="admin"' not in page
+    assert f'id="role-{admin.id}"' not in page  # an administrator's account is not theirs to manage
+    client.post("/auth/logout")
+    login(admin)
+    page = client.get(f"/partners/{coordinator.organization_id}").get_data(as_text=True)
+    assert f'id="role-{person.id}"' in page and '<option value="admin"' in page

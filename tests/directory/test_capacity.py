@@ -224,3 +224,14 @@ def test_simultaneous_presses_from_two_staff_all_count(live_server, make_user, m
         thread.join(timeout=60)
     assert answers == [200] * (2 * presses)
     assert reload(shelter).capacity_available == 30 - 2 * presses
+
+
+def test_available_above_total_re_renders_the_service_page_with_the_numbers_typed(client, login, provider, shelter):
+    login(provider)
+    response = client.post(f"/directory/services/{shelter.id}/capacity", data={"available": "14", "total": "12"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Harbor Shelter" in page and "Back to the start page" not in page
+    assert 'name="available" min="0" max="10000" value="14"' in page and 'value="12"' in page
+    assert '<p class="field-error" id="capacity-available-error" role="alert">Available must be between 0 and the total.' in page
+    assert (reload(shelter).capacity_available, reload(shelter).capacity_total) == (2, 10)

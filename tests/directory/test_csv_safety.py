@@ -116,3 +116,19 @@ def test_control_characters_nan_and_huge_cells_are_row_errors(client, login, coo
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     for column in ("name", "organization", "min_age", "capacity_total", "categories"):
         assert f'data-label="Column">{column}<' in page, column
+
+
+def test_a_binary_upload_comes_back_to_the_exchange_page_with_the_reason_beside_the_field(client, login, coordinator):
+    login(coordinator)
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
+    response = client.post("/directory/exchange/csv", data={"file": (io.BytesIO(png), "beds.csv")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Back to the start page" not in page
+    assert '<h1>Directory exchange</h1>' in page and 'aria-describedby="csv-file-error"' in page
+    assert 'id="csv-file-error" role="alert">' in page and "CSV UTF-8" in page
+    hsds = client.post("/directory/exchange/hsds", data={"files": (io.BytesIO(png), "services.json")},
+                       content_type="multipart/form-data")
+    page = hsds.get_data(as_text=True)
+    assert hsds.status_code == 400 and 'id="hsds-files-error" role="alert">Nothing was imported' in page
+    assert db.session.scalar(select(func.count()).select_from(DirectoryImportJob)) == 0

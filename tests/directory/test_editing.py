@@ -138,3 +138,48 @@ def test_unknown_service_is_404(client, login, member):
     assert client.get("/directory/services/999999").status_code == 404
     assert client.get("/api/directory/services/999999").status_code == 404
     assert client.post("/directory/services/999999/capacity", json={"available": 1, "total": 1}).status_code == 404
+
+
+def _conflict_rows(page: str) -> dict[str, tuple[bool, str]]:
+    """Field label → (marked changed, row text) from the conflict page's table."""
+    import re
+    rows = {}
+    for css, label, cells in re.findall(r'<tr class="(\w*)">\s*<th scope="row">([^<]+)</th>(.*?)</tr>', page, re.S):
+        rows[label.strip()] = (css == "differs", re.sub(r"<[^>]+>", "|", cells))
+    return rows
+
+
+def test_conflict_page_compares_lists_as_sets_and_shows_labels_not_codes(client, login, make_user, make_service):
+    service = make_service(name="Shared Shelter")
+    login(make_user(Role.MEMBER, organization=service.organization))
+    saved = {**FORM, "categories": ["emergency_shelter", "legal_aid"], "languages": ["en", "es"], "open_24_7": "y"}
+    assert client.post(f"/directory/services/{service.id}/edit", data={**saved, "version": 1}).status_code == 302
+    late = {**saved, "categories": ["legal_aid", "emergency_shelter"], "languages": ["es", "en"], "name": "Late"}
+    response = client.post(f"/directory/services/{service.id}/edit", data={**late, "version": 1})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    rows = _conflict_rows(page)
+    assert rows["Service name"][0] is True
+    assert rows["Categories"][0] is False and rows["Languages spoken (ISO 639-1)"][0] is False
+    assert "English, Spanish" in rows["Languages spoken (ISO 639-1)"][1]
+    assert "Emergency shelter" in rows["Categories"][1] or "emergency shelter" in rows["Categories"][1].lower()
+    assert "emergency_shelter" not in page and "True" not in page and "False" not in page
+    assert rows["Open 24 hours, 7 days"] == (False, rows["Open 24 hours, 7 days"][1])
+    assert "Yes" in rows["Open 24 hours, 7 days"][1]
+
+
+def test_every_mistake_of_the_service_form_is_shown_at_once_with_the_input_kept(client, login, member):
+    login(member)
+    response = client.post("/directory/services/new", data={
+        **FORM, "name": "", "categories": [], "phone": "call me maybe", "website": "javascript:alert(1)",
+        "hours_1": "whenever", "min_age": "40", "max_age": "18", "description": "Kept description text",
+        "hours_3": "9" * 90})  # too long for the form's own Length check: the directory's checks still run
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    errors = page.count('class="field-error"')
+    assert errors >= 7, page
+    for words in ("Name is required", "at least one category", "phone number", "http", "minimum age is above",
+                  "Tuesday"[:3]):
+        assert words.lower() in page.lower(), words
+    assert "Kept description text" in page and 'value="call me maybe"' in page and 'value="whenever"' in page
+    assert db.session.scalar(select(func.count()).select_from(Service)) == 0

@@ -111,3 +111,12 @@ def test_exchange_page_offers_download_to_members_and_imports_to_coordinators(ap
     page = other.get("/directory/exchange/").get_data(as_text=True)
     assert "Import a spreadsheet" in page and "Import HSDS files" in page
     assert other.get("/directory/exchange/template.csv").data.startswith(b"organization,name,")
+
+
+def test_the_directory_links_the_exchange_page_by_what_each_may_do_there(app, client, login, member, coordinator):
+    login(member)
+    page = client.get("/directory/").get_data(as_text=True)
+    assert 'href="/directory/exchange/">Download (HSDS)</a>' in page and "Import or export" not in page
+    other = CsrfClient(app.test_client())
+    login(coordinator, the_client=other)
+    assert 'href="/directory/exchange/">Import or export</a>' in other.get("/directory/").get_data(as_text=True)

@@ -6,6 +6,7 @@ import time
 from sqlalchemy import func, select
 
 from taskforce.auth.models import Organization, Role, Sector
+from taskforce.cli import seed_demo_data
 from taskforce.directory import exchange
 from taskforce.directory.models import Location, Service
 from taskforce.extensions import db
@@ -210,3 +211,12 @@ def test_members_cannot_import_through_the_service_either(app, make_user):
         assert "coordinators" in str(error)
     else:
         raise AssertionError("a member imported")
+
+
+def test_the_demo_directory_export_reimports_with_no_problems(app, tmp_path):
+    """The app's own export must come back in: demo emails like intake1@u.s..example.org were refused."""
+    seed_demo_data(7, "demo-password-1")
+    exchange.export_hsds(None, tmp_path)
+    report = exchange.import_hsds(None, [(p.name, p.read_bytes()) for p in sorted(tmp_path.glob("*.json"))])
+    assert report["problems"] == []
+    assert report["services"]["created"] == 0 and report["services"]["unchanged"] == count(Service)

@@ -110,10 +110,23 @@ def test_paging_returns_25_and_the_total(signed_in, make_service):
     {"category": "spa"}, {"language": "klingon"}, {"page": "0"}, {"page": "x"}, {"page": "99999"},
     {"q": "x" * 201}, {"gender": "robots"}, {"serves": "everyone"}, {"per_page": "1000"}, {"trafficking": "organ"},
 ])
-def test_bad_parameters_are_a_clear_400(signed_in, params):
+def test_bad_parameters_are_a_clear_400_from_the_api_and_a_note_on_the_page(signed_in, make_service, params):
+    make_service(name="Harbor Shelter")
     response = signed_in.get(API, query_string=params)
     assert response.status_code == 400 and response.get_json()["error"]
-    assert signed_in.get("/directory/", query_string=params).status_code == 400 or "per_page" in params
+    page = signed_in.get("/directory/", query_string=params)
+    assert page.status_code == 200  # an old bookmark or a hand-edited link still shows results
+    html = page.get_data(as_text=True)
+    assert "Harbor Shelter" in html
+    assert ("That filter was left out." in html) is ("per_page" not in params)
+
+
+def test_an_unknown_filter_is_left_out_and_the_others_kept(signed_in, make_service):
+    make_service(name="Casa Luz", languages=["es"])
+    make_service(name="Harbor Shelter", languages=["en"])
+    html = signed_in.get("/directory/", query_string={"category": "spa", "language": "es"}).get_data(as_text=True)
+    assert "Unknown category: choose one from the list. That filter was left out." in html
+    assert "Casa Luz" in html and "Harbor Shelter" not in html
 
 
 def test_result_cards_are_usable_on_a_phone(signed_in, make_service):
@@ -145,3 +158,17 @@ def test_the_filter_form_shows_the_chosen_filters(signed_in):
     assert page.split('name="language"', 1)[1].count('<option value="es"') == 1  # common group only
     plain = signed_in.get("/directory/").get_data(as_text=True)
     assert " selected>" not in plain.split('role="search"', 1)[1].split("</form>", 1)[0]
+
+
+def test_cards_say_until_when_a_service_is_open_or_when_it_opens(signed_in, make_service):
+    """Served page: the card reads the service's hours against the viewer's now (Los Angeles time)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    local = datetime.now(ZoneInfo("America/Los_Angeles"))
+    day = local.weekday()
+    make_service(name="Open Till Late", hours=[(day, "00:00", "23:59")])  # 23:59 → "11:59 pm"
+    make_service(name="Opens Tomorrow", hours=[((day + 1) % 7, "09:00", "17:00")])
+    page = signed_in.get("/directory/").get_data(as_text=True)
+    if local.strftime("%H:%M") < "23:58":
+        assert "Open until 11:59 pm" in page
+    assert "Closed now · opens tomorrow 9 am" in page
