@@ -28,6 +28,9 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The client address nginx saw (X-Forwarded-For) is trusted only from these proxies.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = os.environ.get("GUNICORN_PROC_NAME", "taskforce")
+# gunicorn's control socket sits at one path per user (~/.gunicorn/gunicorn.ctl): several processes on a host
+# would fight over it. Processes are managed by signals (TERM, HUP) and the service manager instead.
+control_socket_disable = True
 
 
 def on_starting(server):

@@ -38,7 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     socketio.init_app(app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"], manage_session=False,
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # None: same origin only
-                      max_http_buffer_size=64 * 1024)
+                      max_http_buffer_size=64 * 1024,
+                      transports=["websocket"] if app.config["SOCKETIO_WEBSOCKET_ONLY"] else None)
 
     from taskforce import audit, cli, transactions, urls, web  # noqa: F401  (models of the audit log)
     from taskforce.auth.session_store import DatabaseSessionInterface

@@ -33,6 +33,10 @@ def _secret_key(instance_dir: Path) -> str:
     raise RuntimeError(f"{key_file} is empty; delete it or set SECRET_KEY")
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _normalise_database_url(url: str) -> str:
     """Accept the common `postgres://` and `postgresql://` spellings and use psycopg 3 for them."""
     for prefix in ("postgres://", "postgresql://"):
@@ -49,6 +53,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "INSTANCE_DIR": str(instance_dir),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance_dir / 'taskforce.db'}"),
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        # Websockets only (no HTTP long-polling): a connection is one TCP stream, so a proxy needs no sticky
+        # sessions; browsers behind a proxy that cannot pass websockets then get no live updates.
+        "SOCKETIO_WEBSOCKET_ONLY": _flag("SOCKETIO_WEBSOCKET_ONLY"),
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
         "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=12),
         "SESSION_COOKIE_NAME": "taskforce_session",

@@ -5,7 +5,10 @@
   "use strict";
   if (typeof window.io !== "function" || window.taskforceLive) return;
 
-  const socket = window.io("/channels", { transports: ["websocket", "polling"], withCredentials: true });
+  // SOCKETIO_WEBSOCKET_ONLY (README): no long-polling fallback, so a proxy in front needs no sticky sessions.
+  const websocketOnly = document.documentElement.dataset.liveTransports === "websocket";
+  const socket = window.io("/channels", { transports: websocketOnly ? ["websocket"] : ["websocket", "polling"],
+                                          withCredentials: true });
   const handlers = {};
 
   socket.onAny((event, payload) => {

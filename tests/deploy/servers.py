@@ -81,3 +81,66 @@ def nginx_binary() -> str | None:
         if candidate and os.path.exists(candidate):
             return candidate
     return None
+
+
+class NginxProcess:
+    """nginx with deploy/nginx.conf rendered for these upstreams, its prefix (logs, temp, pid) in `prefix`."""
+
+    def __init__(self, binary: str, upstream_ports: list[int], prefix: Path, port: int | None = None,
+                 sticky: bool = True):
+        self.binary, self.prefix = binary, Path(prefix)
+        self.port = port or free_port()
+        for sub in ("logs", "temp"):
+            (self.prefix / sub).mkdir(parents=True, exist_ok=True)
+        servers = " ".join(f"server 127.0.0.1:{p};" for p in upstream_ports)
+        template = (ROOT / "deploy" / "nginx.conf").read_text()
+        if not sticky:  # websocket-only clients (README): the config without its sticky line
+            template = "\n".join(line for line in template.splitlines() if "hash $cookie" not in line)
+        assert "@UPSTREAM_SERVERS@" in template and "@LISTEN@" in template
+        self.config = self.prefix / "nginx.conf"
+        self.config.write_text(template.replace("@UPSTREAM_SERVERS@", servers)
+                               .replace("@LISTEN@", f"127.0.0.1:{self.port}"))
+        self.access_log = self.prefix / "logs" / "access.log"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def argv(self) -> list[str]:
+        # As root nginx would run its workers as `nobody`, who cannot enter a private tmp dir.
+        globals_ = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
+        return [self.binary, "-p", str(self.prefix) + "/", "-c", str(self.config), "-g", globals_]
+
+    def check_config(self) -> subprocess.CompletedProcess:
+        return subprocess.run(self.argv() + ["-t"], capture_output=True, text=True, timeout=30)
+
+    def start(self) -> "NginxProcess":
+        from tests.channels.multiprocess_helpers import port_open, wait_for
+        log = open(self.prefix / "logs" / "stderr.log", "ab")
+        self.process = subprocess.Popen(self.argv(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                        start_new_session=True)
+        log.close()
+        wait_for(lambda: self.process.poll() is None and port_open(self.port), timeout=15,
+                 what=f"nginx on port {self.port}")
+        return self
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        import signal
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)  # fast shutdown of the master and its workers
+            self.process.wait(timeout=10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def upstream_of_last(self, path_prefix: str) -> int | None:
+        """The upstream port of the last logged request whose path starts with `path_prefix`."""
+        for line in reversed(self.access_log.read_text().splitlines()):
+            if f" {path_prefix}" in line and "upstream=127.0.0.1:" in line:
+                return int(line.rsplit("upstream=127.0.0.1:", 1)[1].split()[0].rstrip(","))
+        return None
