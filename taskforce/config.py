@@ -37,6 +37,31 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+AUDIT_MINIMUM_DAYS = 365  # the audit log answers "who did what" for at least a year, whatever is configured
+
+
+def _optional_days(name: str) -> int | None:
+    """A retention in days from the environment; unset or empty means keep for ever."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a whole number of days (leave it unset to keep for ever).") from None
+
+
+def _check_retention(config: dict) -> None:
+    """Refuse a retention that would lose what must be kept: the app does not start with it."""
+    messages, audit = config.get("RETENTION_MESSAGE_DAYS"), config.get("RETENTION_AUDIT_DAYS")
+    if messages is not None and (not isinstance(messages, int) or messages < 1):
+        raise ValueError(f"RETENTION_MESSAGE_DAYS={messages!r}: give at least 1 day, or leave it unset to keep "
+                         "messages for ever.")
+    if audit is not None and (not isinstance(audit, int) or audit < AUDIT_MINIMUM_DAYS):
+        raise ValueError(f"RETENTION_AUDIT_DAYS={audit!r} is below the minimum of {AUDIT_MINIMUM_DAYS} days: the "
+                         "audit log is kept at least a year. Set 365 or more, or leave it unset to keep it for ever.")
+
+
 def _normalise_database_url(url: str) -> str:
     """Accept the common `postgres://` and `postgresql://` spellings and use psycopg 3 for them."""
     for prefix in ("postgres://", "postgresql://"):
@@ -78,9 +103,13 @@ def load_config(overrides: dict | None = None) -> dict:
             "Authorized task-force partners only. Activity is logged. Never enter a survivor's name, "
             "contact details, birth date or case number.",
         ),
+        # Retention (`flask --app app purge`): unset keeps for ever; the audit log never less than a year.
+        "RETENTION_MESSAGE_DAYS": _optional_days("RETENTION_MESSAGE_DAYS"),
+        "RETENTION_AUDIT_DAYS": _optional_days("RETENTION_AUDIT_DAYS"),
         "TESTING": False,
     }
     config.update(overrides)
+    _check_retention(config)
     config["DATABASE_URL"] = _normalise_database_url(config["DATABASE_URL"])
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     if not config.get("SECRET_KEY"):

@@ -15,6 +15,8 @@ log = logging.getLogger("taskforce.operations")
 
 
 def register(app):
+    register_purge(app)
+
     @app.cli.command("backup")
     @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
     def backup_command(out):
@@ -42,3 +44,24 @@ def register(app):
         log.info("database restored from %s (force=%s)", source, force)
         click.echo(f"Database restored from {source}. Run `flask --app app db upgrade` if the backup is older "
                    "than this version of Taskforce.")
+
+
+def register_purge(app):
+    @app.cli.command("purge")
+    @click.option("--apply", "apply_", is_flag=True, help="Delete (without it, only list what would go).")
+    def purge_command(apply_):
+        """Delete messages and audit events past their retention (RETENTION_*_DAYS); a dry run by default."""
+        from taskforce import retention
+        from taskforce.dbtypes import utcnow
+        now = utcnow()
+        if not apply_:
+            for line in retention.plan(app.config, now).lines():
+                click.echo(line)
+            click.echo("Dry run: nothing deleted. Run with --apply to delete.")
+            return
+        result = retention.purge(app.config, now)
+        log.info("retention purge: %d messages in %d channels, %d audit events deleted",
+                 result.messages, len(result.messages_by_channel), result.audit_events)
+        for line in result.lines():
+            click.echo(line)
+        click.echo(f"Deleted {result.messages} messages and {result.audit_events} audit events.")
