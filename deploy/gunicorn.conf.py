@@ -10,8 +10,9 @@ Every value comes from the environment so an operator configures processes as th
 The access log goes through the same redaction as the development server's (taskforce.web.AccessLogRedaction):
 invitation tokens and query strings (searches may hold names) never reach it.
 """
-import logging
 import os
+
+from gunicorn.glogging import Logger
 
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = 1  # never more: see the docstring (Flask-SocketIO's deployment notes)
@@ -25,6 +26,8 @@ keepalive = 5
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# gunicorn's default line plus the request id the app echoed (X-Request-ID), to match it with the app's lines.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" rid=%({x-request-id}o)s'
 # The client address nginx saw (X-Forwarded-For) is trusted only from these proxies.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = os.environ.get("GUNICORN_PROC_NAME", "taskforce")
@@ -33,9 +36,21 @@ proc_name = os.environ.get("GUNICORN_PROC_NAME", "taskforce")
 control_socket_disable = True
 
 
-def on_starting(server):
-    """Before any worker forks: the access log's redaction, the very rule of the development server."""
-    from taskforce.web import AccessLogRedaction
-    access_log = logging.getLogger("gunicorn.access")
-    if not any(isinstance(f, AccessLogRedaction) for f in access_log.filters):
-        access_log.addFilter(AccessLogRedaction())
+class TaskforceLogger(Logger):
+    """gunicorn's logger, set up so that its access log goes through the development server's redaction
+    rule (taskforce.web.AccessLogRedaction) and, with LOG_FORMAT=json, every line of its own is JSON with the
+    request id the app echoed. A subclass, so it holds from the first line and after a reload (HUP)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        from taskforce.web import AccessLogRedaction
+        if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
+            from taskforce.request_ids import RequestIdFilter, install_json_logging
+            if not any(isinstance(f, RequestIdFilter) for f in self.access_log.filters):
+                self.access_log.addFilter(RequestIdFilter())  # before the redaction, which drops the atoms
+            install_json_logging(self.error_log.handlers + self.access_log.handlers)
+        if not any(isinstance(f, AccessLogRedaction) for f in self.access_log.filters):
+            self.access_log.addFilter(AccessLogRedaction())
+
+
+logger_class = TaskforceLogger

@@ -52,6 +52,8 @@ def create_app(config: dict | None = None) -> Flask:
         enable_sqlite_pragmas(db.engine)
         check_connections_at_checkout(db.engine)
     web.register(app)
+    from taskforce import request_ids  # X-Request-ID on every response; LOG_FORMAT=json
+    request_ids.register(app)
     from taskforce.notifications import views as notification_views  # platform: the bell, page, digests
     notification_views.register(app)
     urls.register(app)

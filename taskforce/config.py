@@ -106,6 +106,8 @@ def load_config(overrides: dict | None = None) -> dict:
         # Retention (`flask --app app purge`): unset keeps for ever; the audit log never less than a year.
         "RETENTION_MESSAGE_DAYS": _optional_days("RETENTION_MESSAGE_DAYS"),
         "RETENTION_AUDIT_DAYS": _optional_days("RETENTION_AUDIT_DAYS"),
+        # "json": one JSON object per log line with the request id (taskforce.request_ids); else plain text.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text").strip().lower(),
         "TESTING": False,
     }
     config.update(overrides)
