@@ -62,4 +62,8 @@ def create_app(config: dict | None = None) -> Flask:
     cli.register(app)
     from taskforce.wiring import connect_signals
     connect_signals(app)
+    if app.config.get("TRUSTED_PROXY_COUNT"):  # behind nginx: the member's address and scheme, not the proxy's
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = int(app.config["TRUSTED_PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app

@@ -40,6 +40,20 @@ def _flag(name: str) -> bool:
 AUDIT_MINIMUM_DAYS = 365  # the audit log answers "who did what" for at least a year, whatever is configured
 
 
+def _positive(name: str, default: float, kind=int):
+    """A positive number from the environment, or a clear error naming the variable (the app does not start)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a {'whole ' if kind is int else ''}number.") from None
+    if value <= 0:
+        raise ValueError(f"{name}={raw!r} must be more than 0.")
+    return value
+
+
 def _optional_days(name: str) -> int | None:
     """A retention in days from the environment; unset or empty means keep for ever."""
     raw = os.environ.get(name, "").strip()
@@ -81,16 +95,20 @@ def load_config(overrides: dict | None = None) -> dict:
         # Websockets only (no HTTP long-polling): a connection is one TCP stream, so a proxy needs no sticky
         # sessions; browsers behind a proxy that cannot pass websockets then get no live updates.
         "SOCKETIO_WEBSOCKET_ONLY": _flag("SOCKETIO_WEBSOCKET_ONLY"),
-        "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
-        "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=12),
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=_positive("SESSION_IDLE_TIMEOUT_MINUTES", 30)),
+        "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=_positive("SESSION_ABSOLUTE_TIMEOUT_HOURS", 12)),
         "SESSION_COOKIE_NAME": "taskforce_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true"),
         "PREFER_HTTPS": False,
-        "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
-        "INVITATION_LIFETIME": timedelta(hours=72),
+        "LOGIN_MAX_FAILURES": _positive("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_FAILURE_WINDOW": timedelta(minutes=_positive("LOGIN_FAILURE_WINDOW_MINUTES", 15)),
+        "INVITATION_LIFETIME": timedelta(hours=_positive("INVITATION_LIFETIME_HOURS", 72)),
+        # Flood limit per member and process: a burst of N channel messages, then N per S seconds.
+        "CHANNELS_SEND_RATE": (_positive("CHANNEL_SEND_BURST", 20), _positive("CHANNEL_SEND_PER_SECONDS", 10, float)),
+        # Proxies in front that set X-Forwarded-For/-Proto (deploy/nginx.conf: 1); 0 trusts none of them.
+        "TRUSTED_PROXY_COUNT": int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0),
         # Bytes per request (taskforce.limits): any request, and a file upload (HSDS/CSV imports).
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
         "MAX_UPLOAD_LENGTH": int(os.environ.get("MAX_UPLOAD_LENGTH", 60 * 1024 * 1024)),
@@ -98,6 +116,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "taskforce@localhost"),
+        "MAIL_TIMEOUT": _positive("MAIL_TIMEOUT", 10, float),
         "USE_BANNER": os.environ.get(
             "USE_BANNER",
             "Authorized task-force partners only. Activity is logged. Never enter a survivor's name, "

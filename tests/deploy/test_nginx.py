@@ -42,7 +42,8 @@ def front(request, tmp_path):
     log_dir = tempfile.mkdtemp(prefix="taskforce-nginx-", dir=tmp_path)
     redis = RedisProcess(redis_binary, log_dir=log_dir)
     servers = [gunicorn_server(name, database_url=database_url, secret_key=secret_key, log_dir=log_dir,
-                               redis_url=redis.url, **({"SOCKETIO_WEBSOCKET_ONLY": "1"} if websocket_only else {}))
+                               redis_url=redis.url, TRUSTED_PROXY_COUNT="1",
+                               **({"SOCKETIO_WEBSOCKET_ONLY": "1"} if websocket_only else {}))
                for name in ("process-a", "process-b")]
     proxy = NginxProcess(nginx, [s.port for s in servers], tmp_path / "nginx", sticky=not websocket_only)
     clients = []
