@@ -3,6 +3,8 @@ into an EMPTY database, and every table compared (row count and a checksum of it
 restore over a database that holds data is refused without --force and leaves it as it was."""
 import hashlib
 
+import pytest
+
 from sqlalchemy import create_engine, inspect, select, MetaData
 
 from taskforce import create_app
@@ -76,3 +78,27 @@ def test_restore_refuses_a_database_holding_data_unless_forced(app, database_url
     forced = app.test_cli_runner().invoke(args=["restore", str(out), "--force"])
     assert forced.exit_code == 0, forced.output
     assert table_fingerprints(database_url) == before
+
+
+@pytest.mark.slow
+def test_the_readme_commands_back_up_and_restore(tmp_path):
+    """`flask --app app backup` / `restore` / `purge` exactly as an operator types them (SQLite here; the
+    PostgreSQL path of the same functions is proved above)."""
+    from tests.deploy.servers import flask_command, migrate, server_env
+    source, target = tmp_path / "live.db", tmp_path / "restored.db"
+    source_url, target_url = f"sqlite:///{source}", f"sqlite:///{target}"
+    migrate(source_url, "k")
+    env = server_env(source_url, "k")
+    assert flask_command(["seed-demo", "--seed", "5"], env).returncode == 0
+    out = tmp_path / "taskforce-backup.db"
+    backed = flask_command(["backup", str(out)], env)
+    assert backed.returncode == 0 and "Backup written" in backed.stdout, backed.stderr
+    restored = flask_command(["restore", str(out)], server_env(target_url, "k"))
+    assert restored.returncode == 0, restored.stderr
+    assert table_fingerprints(target_url) == table_fingerprints(source_url)
+    refused = flask_command(["restore", str(out)], server_env(target_url, "k"))
+    assert refused.returncode == 1 and "--force" in refused.stderr
+    dry = flask_command(["purge"], dict(env, RETENTION_MESSAGE_DAYS="1", RETENTION_AUDIT_DAYS="365"))
+    assert dry.returncode == 0 and "Dry run: nothing deleted" in dry.stdout, dry.stderr
+    too_short = flask_command(["purge"], dict(env, RETENTION_AUDIT_DAYS="90"))
+    assert too_short.returncode != 0 and "below the minimum of 365 days" in too_short.stderr
