@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY      = $(VENV)/bin/python
 FLASK   = $(VENV)/bin/flask --app app
 
-.PHONY: install run test test-fast bench migrate clean
+.PHONY: install run serve test test-fast bench migrate clean
 
 install: $(VENV)/.installed
 
@@ -20,6 +20,11 @@ run: install
 	$(FLASK) seed-demo --if-empty
 	@echo "Serving http://127.0.0.1:$${PORT:-5000}  (Ctrl-C to stop)"
 	$(PY) app.py
+
+# Production: one gunicorn process (PORT, default 8000); more processes share rooms through SOCKETIO_MESSAGE_QUEUE.
+serve: install
+	$(FLASK) db upgrade
+	$(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py app:app
 
 test: install
 	$(PY) -m pytest -q -rs

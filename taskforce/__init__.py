@@ -50,6 +50,8 @@ def create_app(config: dict | None = None) -> Flask:
         enable_sqlite_pragmas(db.engine)
         check_connections_at_checkout(db.engine)
     web.register(app)
+    from taskforce import request_ids  # X-Request-ID on every response; LOG_FORMAT=json
+    request_ids.register(app)
     from taskforce.notifications import views as notification_views  # platform: the bell, page, digests
     notification_views.register(app)
     urls.register(app)
@@ -59,4 +61,8 @@ def create_app(config: dict | None = None) -> Flask:
     web.redact_access_log(app)  # after every blueprint: it learns the routes that carry a secret
     from taskforce.wiring import connect_signals
     connect_signals(app)
+    if app.config.get("TRUSTED_PROXY_COUNT"):  # behind nginx: the member's address and scheme, not the proxy's
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = int(app.config["TRUSTED_PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app

@@ -84,14 +84,15 @@ def _cut_secret_groups(match: re.Match) -> str:
     return text
 
 
-def redact_access_log(app=None) -> AccessLogRedaction:
-    """Install the one filter on werkzeug's logger (the development and `python app.py` server's access
-    log), teaching it the secret routes of `app`. Called by `create_app` once every blueprint is in."""
-    werkzeug_log = logging.getLogger("werkzeug")
-    installed = next((f for f in werkzeug_log.filters if isinstance(f, AccessLogRedaction)), None)
+def redact_access_log(app=None, logger: str = "werkzeug") -> AccessLogRedaction:
+    """Install the one filter on an access logger — werkzeug's (the development and `python app.py`
+    server's) or gunicorn's (`gunicorn.access`, deploy/gunicorn.conf.py) — teaching it the secret routes of
+    `app`. Called by `create_app` once every blueprint is in, and by gunicorn once its worker loaded the app."""
+    access_log = logging.getLogger(logger)
+    installed = next((f for f in access_log.filters if isinstance(f, AccessLogRedaction)), None)
     if installed is None:
         installed = AccessLogRedaction()
-        werkzeug_log.addFilter(installed)
+        access_log.addFilter(installed)
     if app is not None:
         installed.learn_routes(rule.rule for rule in app.url_map.iter_rules())
     return installed

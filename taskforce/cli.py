@@ -49,6 +49,9 @@ def _print_fixed_accounts(seed: int) -> None:
 
 
 def register(app):
+    from taskforce import operations  # backup, restore, purge
+    operations.register(app)
+
     @app.cli.command("seed-demo")
     @click.option("--seed", default=7, show_default=True, type=int, help="Same seed, same demo data.")
     @click.option("--password", default="taskforce-demo", show_default=True, help="Password of every demo account.")

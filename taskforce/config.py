@@ -33,6 +33,49 @@ def _secret_key(instance_dir: Path) -> str:
     raise RuntimeError(f"{key_file} is empty; delete it or set SECRET_KEY")
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+AUDIT_MINIMUM_DAYS = 365  # the audit log answers "who did what" for at least a year, whatever is configured
+
+
+def _positive(name: str, default: float, kind=int):
+    """A positive number from the environment, or a clear error naming the variable (the app does not start)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a {'whole ' if kind is int else ''}number.") from None
+    if value <= 0:
+        raise ValueError(f"{name}={raw!r} must be more than 0.")
+    return value
+
+
+def _optional_days(name: str) -> int | None:
+    """A retention in days from the environment; unset or empty means keep for ever."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a whole number of days (leave it unset to keep for ever).") from None
+
+
+def _check_retention(config: dict) -> None:
+    """Refuse a retention that would lose what must be kept: the app does not start with it."""
+    messages, audit = config.get("RETENTION_MESSAGE_DAYS"), config.get("RETENTION_AUDIT_DAYS")
+    if messages is not None and (not isinstance(messages, int) or messages < 1):
+        raise ValueError(f"RETENTION_MESSAGE_DAYS={messages!r}: give at least 1 day, or leave it unset to keep "
+                         "messages for ever.")
+    if audit is not None and (not isinstance(audit, int) or audit < AUDIT_MINIMUM_DAYS):
+        raise ValueError(f"RETENTION_AUDIT_DAYS={audit!r} is below the minimum of {AUDIT_MINIMUM_DAYS} days: the "
+                         "audit log is kept at least a year. Set 365 or more, or leave it unset to keep it for ever.")
+
+
 def _normalise_database_url(url: str) -> str:
     """Accept the common `postgres://` and `postgresql://` spellings and use psycopg 3 for them."""
     for prefix in ("postgres://", "postgresql://"):
@@ -57,8 +100,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "INSTANCE_DIR": str(instance_dir),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{instance_dir / 'taskforce.db'}"),
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
-        "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
-        "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=12),
+        # Websockets only (no HTTP long-polling): a connection is one TCP stream, so a proxy needs no sticky
+        # sessions; browsers behind a proxy that cannot pass websockets then get no live updates.
+        "SOCKETIO_WEBSOCKET_ONLY": _flag("SOCKETIO_WEBSOCKET_ONLY"),
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=_positive("SESSION_IDLE_TIMEOUT_MINUTES", 30)),
+        "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=_positive("SESSION_ABSOLUTE_TIMEOUT_HOURS", 12)),
         # seconds between sweeps of sockets whose session ended (taskforce/live/sweep.py)
         "LIVE_SWEEP_INTERVAL": _positive_float(os.environ.get("LIVE_SWEEP_INTERVAL"), 30.0),
         "SESSION_COOKIE_NAME": "taskforce_session",
@@ -66,9 +112,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true"),
         "PREFER_HTTPS": False,
-        "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
-        "INVITATION_LIFETIME": timedelta(hours=72),
+        "LOGIN_MAX_FAILURES": _positive("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_FAILURE_WINDOW": timedelta(minutes=_positive("LOGIN_FAILURE_WINDOW_MINUTES", 15)),
+        "INVITATION_LIFETIME": timedelta(hours=_positive("INVITATION_LIFETIME_HOURS", 72)),
+        # Flood limit per member and process: a burst of N channel messages, then N per S seconds.
+        "CHANNELS_SEND_RATE": (_positive("CHANNEL_SEND_BURST", 20), _positive("CHANNEL_SEND_PER_SECONDS", 10, float)),
+        # Proxies in front that set X-Forwarded-For/-Proto (deploy/nginx.conf: 1); 0 trusts none of them.
+        "TRUSTED_PROXY_COUNT": int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0),
         # Bytes per request (taskforce.limits): any request, and a file upload (HSDS/CSV imports).
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
         "MAX_UPLOAD_LENGTH": int(os.environ.get("MAX_UPLOAD_LENGTH", 60 * 1024 * 1024)),
@@ -76,14 +126,21 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "taskforce@localhost"),
+        "MAIL_TIMEOUT": _positive("MAIL_TIMEOUT", 10, float),
         "USE_BANNER": os.environ.get(
             "USE_BANNER",
             "Authorized task-force partners only. Activity is logged. Never enter a survivor's name, "
             "contact details, birth date or case number.",
         ),
+        # Retention (`flask --app app purge`): unset keeps for ever; the audit log never less than a year.
+        "RETENTION_MESSAGE_DAYS": _optional_days("RETENTION_MESSAGE_DAYS"),
+        "RETENTION_AUDIT_DAYS": _optional_days("RETENTION_AUDIT_DAYS"),
+        # "json": one JSON object per log line with the request id (taskforce.request_ids); else plain text.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text").strip().lower(),
         "TESTING": False,
     }
     config.update(overrides)
+    _check_retention(config)
     config["DATABASE_URL"] = _normalise_database_url(config["DATABASE_URL"])
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     if not config.get("SECRET_KEY"):

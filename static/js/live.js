@@ -7,7 +7,9 @@
   "use strict";
   if (typeof window.io !== "function" || window.taskforceLive) return;
 
-  const OPTIONS = { transports: ["websocket", "polling"], withCredentials: true };
+  // SOCKETIO_WEBSOCKET_ONLY (README): no long-polling fallback, so a proxy in front needs no sticky sessions.
+  const websocketOnly = document.documentElement.dataset.liveTransports === "websocket";
+  const OPTIONS = { transports: websocketOnly ? ["websocket"] : ["websocket", "polling"], withCredentials: true };
   const socket = window.io("/live", OPTIONS);
   const handlers = {};
   const subscriptions = new Set();  // per-object rooms this page follows; asked again after a reconnect

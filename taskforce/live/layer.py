@@ -46,7 +46,8 @@ def register(app) -> None:
     # manage_session=False: socket events read the same server-side session as HTTP (a logout ends both)
     socketio.init_app(app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"], manage_session=False,
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # None: same origin only
-                      max_http_buffer_size=64 * 1024)
+                      max_http_buffer_size=64 * 1024,
+                      transports=["websocket"] if app.config.get("SOCKETIO_WEBSOCKET_ONLY") else None)
     from taskforce.live.packets import TolerantSocketPacket
     socketio.server.packet_class = TolerantSocketPacket  # unreadable JSON becomes a `malformed` event, not a crash
     live = LiveState()
