@@ -32,7 +32,8 @@ def trainings_block(user) -> dict:
         if session is None:
             continue
         url = url_for("training.show", training_id=training.id)
-        starts = session.starts_at.astimezone(zone).strftime(WHEN)
+        # the zone is named: it stays UTC until a training page has told the server the browser's zone
+        starts = f"{session.starts_at.astimezone(zone).strftime(WHEN)} ({zone.key})"
         if registration.state is R.OFFERED:
             if registration.offer_expires_at is None or registration.offer_expires_at <= now:
                 continue  # lapsed: the next page read of the training passes it on

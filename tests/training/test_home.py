@@ -1,17 +1,22 @@
 """Home's "Your next trainings" block (taskforce/training/home_views.py), through served requests: confirmed
 seats with their start in the viewer's zone, open offers with their deadline and an Accept button that works,
-waitlist places, the empty state — and nobody sees anyone else's registrations."""
+waitlist places, the empty state, the live pushes it refreshes on — and nobody sees anyone else's
+registrations."""
+import contextvars
 import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from taskforce.auth.models import Sector
 from taskforce.dbtypes import utcnow
-from taskforce.extensions import db
+from taskforce.extensions import db, socketio
+from taskforce.live.rooms import NAMESPACE as NS
 from taskforce.training import registration, scheduling
 from taskforce.training.models import Registration, RegistrationState as R
+from tests.conftest import CsrfClient
 from tests.notifications.test_home import block
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -22,6 +27,24 @@ def _home(client, zone="Asia/Tokyo") -> str:
     response = client.get("/")
     assert response.status_code == 200
     return block(response.get_data(as_text=True), "my_trainings")
+
+
+@pytest.fixture
+def socket_for(app, login):
+    """A member's real Socket.IO client on the live layer's namespace (what static/js/live.js holds)."""
+    sockets = []
+
+    def make(user):
+        http = CsrfClient(app.test_client())
+        login(user, the_client=http)
+        sio = contextvars.Context().run(socketio.test_client, app, namespace=NS, flask_test_client=http.raw())
+        assert sio.is_connected(NS)
+        sockets.append(sio)
+        return sio
+    yield make
+    for sio in sockets:
+        if sio.is_connected(NS):
+            contextvars.Context().run(sio.disconnect, namespace=NS)
 
 
 def _people(make_user, make_organization, count):
@@ -127,3 +150,26 @@ def test_the_empty_state_says_what_to_do_and_the_block_refreshes_on_my_training_
         < page.index('data-home-block="new_lessons"')
     again = client.get("/home/blocks/my_trainings")
     assert again.status_code == 200 and "No trainings booked" in again.get_data(as_text=True)
+
+
+def test_the_pushes_my_trainings_send_me_are_the_ones_the_block_refreshes_on(client, login, make_training,
+                                                                             make_user, make_organization, socket_for):
+    """The wiring home.js relies on: each push the member's own socket receives when their seat changes is
+    named in the block's data-live-events, and the block fetched after it shows the change."""
+    training = make_training(title="Evidence and prosecution", capacity="1")
+    first, second = _people(make_user, make_organization, 2)
+    registration.register(first, training.id)
+    registration.register(second, training.id)
+    login(second)
+    listened = re.search(r'data-live-events="([^"]*)"', _home(client)).group(1).split()
+    sio = socket_for(second)
+    sio.get_received(NS)
+    registration.cancel(first, training.id)  # the seat is offered to `second`
+    offered = {p["name"] for p in sio.get_received(NS)}
+    assert "training_offer" in offered and offered & set(listened)
+    assert "Seat offered: Evidence and prosecution" in client.get("/home/blocks/my_trainings").get_data(as_text=True)
+    registration.accept_offer(second, training.id)
+    confirmed = {p["name"] for p in sio.get_received(NS)}
+    assert confirmed & set(listened)
+    fresh = client.get("/home/blocks/my_trainings").get_data(as_text=True)
+    assert "Seat offered" not in fresh and "Evidence and prosecution" in fresh
