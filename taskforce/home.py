@@ -2,7 +2,8 @@
 domain). Each domain's `views.register(app)` calls `register_block(name, order, provider, …)`; the provider
 takes the signed-in member and returns what the block shows, or None when the block is not for them.
 
-A provider returns a dict: `items` — a list of `{"text", "url", "meta"?, "unread"?}` (no case details);
+A provider returns a dict: `items` — a list of `{"text", "url", "meta"?, "unread"?, "action"?}` (no case
+details; `action` `{"url", "label"}` is a one-button POST form carrying the CSRF token, e.g. accept a seat);
 `empty` — what the member can do when there is nothing (every block says it); `more` — optional
 `{"url", "label"}`. `live_events` names the pushes after which the page fetches the block again
 (`GET /home/blocks/<name>`, static/js/home.js). "New since your last visit" reads `previous_visit(user)`:

@@ -277,3 +277,5 @@ def register(app):
     app.register_blueprint(api.bp)
     app.register_blueprint(evaluation_views.bp)
     cli.register(app)
+    from taskforce.training import home_views  # its block on Home (taskforce/home.py)
+    home_views.register(app)
