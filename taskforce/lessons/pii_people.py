@@ -4,8 +4,8 @@ pii_names asks here for three things:
 
 - which sentences deserve the model (``ner_chunks``): only those holding a word that could be a name
   (a capitalized word that is no ordinary word, or a naming cue). Lesson prose is mostly "the victim told
-  the officer", and the model costs ~30 µs a character, so a lesson at its field limits stays well under a
-  second; the rules still see every sentence.
+  the officer", and the model costs ~20 µs a character it reads, so a lesson at its field limits stays
+  around a second even in name-dense prose; the rules still see every sentence.
 - which of the model's PERSON entities to keep (``accept_person``): the model alone flags "Zoolander",
   "Oh" or an all-lowercase phrase now and then, and every highlight costs an author a decision, so an
   entity made only of ordinary words, places or calendar words, or written all in lowercase, needs a

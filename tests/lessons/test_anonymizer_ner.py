@@ -12,6 +12,7 @@ import pytest
 
 from taskforce.lessons import pii_ner
 from taskforce.lessons.anonymizer import scan
+from tests.lessons.anonymizer_eval import outside
 
 
 def kinds_of(text: str) -> dict[str, str]:
@@ -21,8 +22,22 @@ def kinds_of(text: str) -> dict[str, str]:
 def test_the_model_is_on_by_default_with_only_the_components_ner_needs():
     nlp = pii_ner.model()
     assert nlp is not None, pii_ner.MISSING_WARNING
-    assert nlp.pipe_names == ["tok2vec", "ner"]
+    assert nlp.pipe_names == ["ner"]
     assert any(f.rule.startswith("ner:") for f in scan("Follow up with Erica Sultygov next week."))
+
+
+def test_leaving_out_the_shared_tok2vec_changes_no_entity():
+    """The recognizer embeds its own tok2vec; the shared one (loaded before) fed only tagger and parser."""
+    import spacy  # noqa: PLC0415 - the model is present (test above)
+
+    with_shared = spacy.load(pii_ner.MODEL, exclude=[c for c in pii_ner._EXCLUDE if c != "tok2vec"])
+    assert with_shared.pipe_names == ["tok2vec", "ner"]
+    texts = [r["text"] for r in outside.load()[:300]] + [
+        "Follow up with Erica Sultygov next week.", "Zorblat Maria stayed near Lumpkin with Paul van der Voet.",
+        "We watched Zoolander at the Hope House; Maureen Thibault (34) said Officer Mensah knew her."]
+    ours = pii_ner.entities(texts)
+    theirs = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in with_shared.pipe(texts)]
+    assert sum(map(len, ours)) > 100 and ours == theirs
 
 
 def test_many_threads_get_the_results_of_one_thread():
