@@ -7,6 +7,7 @@ import pytest
 from taskforce.directory import csv_jobs
 from taskforce.extensions import db, socketio
 from taskforce.network import history
+from tests.conftest import CsrfClient
 from tests.network.conftest import month_text, referral_rows
 
 
@@ -163,3 +164,28 @@ def test_logging_a_referral_pushes_to_coordinators_and_both_organizations(app, c
     assert rooms == ("coordinators", f"org:{pathway_map['police'].id}", f"org:{pathway_map['ngo'].id}")
     assert payload == {"kind": "referral", "from": pathway_map["police"].id, "to": pathway_map["ngo"].id}
     assert namespace == "/channels"
+
+
+@pytest.mark.parametrize("via_ngo, via_legal", [(1, 4), (4, 1)])
+def test_route_order_never_tells_a_member_which_hidden_count_is_larger(app, login, orgs, add_referral, make_service,
+                                                                      make_organization, make_user, police_member,
+                                                                      network_coordinator, via_ngo, via_legal):
+    """Two equally long routes whose last hand-offs are hidden from police ("1–4" each): police sees them in
+    the same order whichever hidden count is larger; a coordinator sees the busier one first."""
+    from taskforce.auth.models import Sector
+    shelter = make_organization("Dawn Shelter", sector=Sector.VICTIM_SERVICES_NGO)
+    add_referral(orgs["police"], orgs["ngo"], 6)
+    add_referral(orgs["police"], orgs["legal"], 6)
+    add_referral(orgs["ngo"], shelter, via_ngo)
+    add_referral(orgs["legal"], shelter, via_legal)
+    make_service(shelter, "Dawn Night Beds", categories=("emergency_shelter",))
+    question = f"from_organization={orgs['police'].id}&category=emergency_shelter"
+
+    def middles(user):
+        browser = CsrfClient(app.test_client())
+        login(user, the_client=browser)
+        body = browser.get(f"/network/pathways?{question}", headers={"Accept": "application/json"}).get_json()
+        return [route["steps"][1]["name"] for route in body["routes"]]
+    assert middles(police_member) == ["Bridge NGO", "Lantern Legal"]  # by name/id, never by the hidden counts
+    busier_first = ["Bridge NGO", "Lantern Legal"] if via_ngo > via_legal else ["Lantern Legal", "Bridge NGO"]
+    assert middles(network_coordinator) == busier_first
