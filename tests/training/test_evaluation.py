@@ -139,3 +139,30 @@ def test_report_counts_attendance_by_sector_no_shows_and_exports_csv(app, login,
     member_client = CsrfClient(app.test_client())
     login(make_user(Role.MEMBER), the_client=member_client)
     assert member_client.get("/training/report").status_code == 403
+
+
+def test_a_topic_leaves_out_a_session_too_small_to_show_so_nothing_is_recovered_by_subtraction(
+        app, login, attendees, make_training, make_user, make_organization, trainer):
+    """Five answers in one session, two in a small one of the same topic: the topic row shows only the big
+    session's figures (the small one's would be the topic's minus the big one's), and the page says so."""
+    big, people = attendees
+    for person in people[:5]:
+        evaluation.submit(person, big.id, "reaction", REACTION)
+    small = make_training(capacity="10", title="Indicators refresher")
+    few = [make_user(Role.MEMBER, organization=make_organization(sector=Sector.HEALTHCARE)) for _ in range(2)]
+    for person in few:
+        registration.register(person, small.id)
+    _started(small)
+    for person in few:
+        attendance.check_in(trainer, small.id, person.id)
+        evaluation.submit(person, small.id, "reaction", {**REACTION, "relevance": "1", "engagement": "1",
+                                                         "recommend": "1", "confidence_now": "1"})
+    client = CsrfClient(app.test_client())
+    login(trainer, the_client=client)
+    page = client.get("/training/report").get_data(as_text=True)
+    topic_row = page.split("<h2>By topic</h2>")[1].split("</tr>")[1]
+    assert ">2</td>" in topic_row  # both sessions count for attendance
+    assert "4.67 <" in topic_row and ">2 <" in topic_row  # reaction and confidence gain of the big session alone
+    assert "leave out sessions with fewer than 5 answers" in page
+    [topic] = report.effectiveness(trainer)["topics"]
+    assert topic["evaluation"]["responses"] == 5 and topic["attended"] == 8
