@@ -166,3 +166,30 @@ def test_a_topic_leaves_out_a_session_too_small_to_show_so_nothing_is_recovered_
     assert "leave out sessions with fewer than 5 answers" in page
     [topic] = report.effectiveness(trainer)["topics"]
     assert topic["evaluation"]["responses"] == 5 and topic["attended"] == 8
+
+
+def test_answers_carry_no_sequence_or_time_that_lines_them_up_with_the_receipts(app, login, attendees):
+    """Submitted through the form: no column of the answers is an integer sequence or a time finer than the
+    day, and on SQLite the stored rows lie in random-key order (no rowid in insertion order)."""
+    from sqlalchemy import Date, Integer, text
+    training, people = attendees
+    for person in people[:4]:
+        client = CsrfClient(app.test_client())
+        login(person, the_client=client)
+        assert client.post(f"/training/{training.id}/evaluate",
+                           data=dict(REACTION, stage="reaction")).status_code == 302
+    table = EvaluationAnswer.__table__
+    [key] = table.primary_key.columns
+    assert not isinstance(key.type, Integer) and not key.autoincrement is True
+    for column in inspect(db.engine).get_columns("training_evaluation_answers"):
+        kind = str(column["type"]).upper()
+        assert "TIME" not in kind, column["name"]  # a day at most
+        assert not (column.get("autoincrement") is True and "INT" in kind), column["name"]
+        assert column.get("default") is None or "nextval" not in str(column["default"]), column["name"]
+    assert isinstance(table.c.submitted_on.type, Date)
+    if db.engine.dialect.name == "sqlite":
+        for name in ("training_evaluation_answers", "training_evaluation_receipts"):
+            sql = db.session.execute(text("SELECT sql FROM sqlite_master WHERE name = :n"), {"n": name}).scalar()
+            assert "WITHOUT ROWID" in sql.upper(), name
+        stored = db.session.execute(text("SELECT key FROM training_evaluation_answers")).scalars().all()
+        assert stored == sorted(stored)  # the order rows are read in is the random key's, not insertion's
