@@ -189,3 +189,40 @@ def test_route_order_never_tells_a_member_which_hidden_count_is_larger(app, logi
     assert middles(police_member) == ["Bridge NGO", "Lantern Legal"]  # by name/id, never by the hidden counts
     busier_first = ["Bridge NGO", "Lantern Legal"] if via_ngo > via_legal else ["Lantern Legal", "Bridge NGO"]
     assert middles(network_coordinator) == busier_first
+
+
+def test_history_import_worker_gets_the_job_id_only_and_finishes_after_the_request_ended(
+        client, login, pathway_map, police_member, this_month, monkeypatch):
+    """The worker thread is started only once the request is over (its session closed): it must hold no ORM
+    object of the request (only the id) and still complete the job, seen through the status route."""
+    import threading
+    from sqlalchemy import inspect as orm_inspect
+    from sqlalchemy.exc import NoInspectionAvailable
+    from taskforce.network.reading import months_back
+    deferred = []
+
+    class Deferred(threading.Thread):
+        def start(self):
+            deferred.append(self)
+    monkeypatch.setattr(threading, "Thread", Deferred)
+    march = month_text(months_back(this_month, 2))
+    login(police_member)
+    response = client.post("/network/import/", data={"file": (__import__("io").BytesIO(
+        (HEADER + f"Harbor Police,Bridge NGO,,emergency_shelter,{march},4,3,1,0,0,2,\n").encode()), "history.csv")},
+        content_type="multipart/form-data")
+    job_id = int(response.headers["Location"].split("/jobs/")[1].split("/")[0])
+    assert client.post(f"/network/import/jobs/{job_id}/start", data={},
+                       headers={"Accept": "application/json"}).status_code == 202
+    [worker] = deferred
+    held = [cell.cell_contents for cell in (worker._target.__closure__ or ())]
+    for value in held:
+        try:
+            orm_inspect(value)
+            mapped = hasattr(orm_inspect(value), "mapper")
+        except NoInspectionAvailable:
+            mapped = False
+        assert not mapped, f"the worker holds the request's {type(value).__name__}"
+    monkeypatch.undo()
+    threading.Thread.start(worker)
+    worker.join(10)
+    assert _wait_done(client, job_id)["created"] == 1
