@@ -115,7 +115,11 @@ def coverage(viewer, view: reading.View) -> dict:
         points = pathways.single_points_of_failure(graph, offered, categories)
         progress(2, 2, "points of failure")
         return {"gaps": gaps, "points": points, "categories": categories}
-    entry = analytics.FIGURES.get(("coverage", version, view.key), compute)
+    key = ("coverage", version, view.key)
+    entry = analytics.FIGURES.get(key, compute)
+    if entry.status != "ready":
+        analytics.FIGURES.forget(key)  # the next request tries again
+        raise analytics.FiguresFailed("coverage gaps")
     result = entry.result
     return {"gaps": [{"sector": s, "sector_label": SECTORS.get(s, s), "missing": [
                       {"slug": c, "label": category_label(c)} for c in missing]}

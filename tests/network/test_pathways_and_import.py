@@ -226,3 +226,24 @@ def test_history_import_worker_gets_the_job_id_only_and_finishes_after_the_reque
     threading.Thread.start(worker)
     worker.join(10)
     assert _wait_done(client, job_id)["created"] == 1
+
+
+def test_a_failed_figure_computation_is_a_503_that_says_so_then_retried(client, login, pathway_map,
+                                                                       network_coordinator, monkeypatch):
+    from taskforce.network import mapping, pathways as pathway_core
+
+    def broken(*_args, **_kwargs):
+        raise ValueError("boom")
+    login(network_coordinator)
+    monkeypatch.setattr(mapping, "_metrics", broken)
+    for url in ("/api/network/metrics", "/network/table"):
+        response = client.get(url, headers={"Accept": "application/json"})
+        assert response.status_code == 503, url
+        assert "could not be computed just now" in response.get_json()["error"]
+    monkeypatch.undo()
+    monkeypatch.setattr(pathway_core, "coverage_gaps", broken)
+    page = client.get("/network/gaps")
+    assert page.status_code == 503 and "could not be computed just now" in page.get_data(as_text=True)
+    monkeypatch.undo()  # the failure was not kept: the next request computes afresh
+    assert client.get("/network/gaps").status_code == 200
+    assert client.get("/api/network/metrics").status_code == 200
