@@ -1,5 +1,5 @@
 """The waitlisted member hears of a freed seat at once: `training_offer` and a `notification` on their own
-sockets (/channels, the live layer's namespace), nobody else's."""
+sockets (/live, the live layer's namespace), nobody else's."""
 import contextvars
 
 import pytest
@@ -9,13 +9,13 @@ from taskforce.extensions import db, socketio
 from taskforce.training import payloads, registration
 from tests.conftest import CsrfClient
 
-NS = "/channels"
+NS = "/live"  # the live layer's namespace: pushes to user rooms go there (issue 14 §1)
 
 
 @pytest.fixture
 def socket_for(app, login):
     if NS not in socketio.server.namespace_handlers and NS not in socketio.server.handlers:
-        pytest.skip("the /channels namespace is not registered yet")
+        pytest.skip("the /live namespace is not registered yet")
     sockets = []
 
     def make(user):
