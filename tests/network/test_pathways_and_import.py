@@ -155,7 +155,7 @@ def test_history_jobs_and_directory_jobs_stay_apart(client, login, pathway_map, 
 def test_logging_a_referral_pushes_to_coordinators_and_both_organizations(app, client, login, pathway_map,
                                                                          police_member, monkeypatch):
     pushed = []
-    monkeypatch.setattr(socketio, "emit", lambda event, payload, to=None, namespace=None:
+    monkeypatch.setattr(socketio, "emit", lambda event, payload, to=None, namespace=None, **_:
                         pushed.append((event, payload, tuple(to) if isinstance(to, list) else to, namespace)))
     login(police_member)
     shelter = next(s for s in db.session.query(type(pathway_map["service"])).all() if s.name == "Bridge Shelter")
@@ -163,7 +163,7 @@ def test_logging_a_referral_pushes_to_coordinators_and_both_organizations(app, c
     [(event, payload, rooms, namespace)] = [p for p in pushed if p[0] == "network_changed"]
     assert rooms == ("coordinators", f"org:{pathway_map['police'].id}", f"org:{pathway_map['ngo'].id}")
     assert payload == {"kind": "referral", "from": pathway_map["police"].id, "to": pathway_map["ngo"].id}
-    assert namespace == "/channels"
+    assert namespace == "/live"  # the live layer's namespace (issue 14 §1)
 
 
 @pytest.mark.parametrize("via_ngo, via_legal", [(1, 4), (4, 1)])
