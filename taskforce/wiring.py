@@ -42,8 +42,11 @@ def connect_signals(app) -> None:
     # training → channels: a training gets its channel; who holds a seat changed, the channel follows.
     from taskforce.channels.training_channels import on_training_changed, on_training_registrations_changed
     from taskforce.training.signals import registration_changed, training_changed
-    training_changed.connect(on_training_changed, weak=False)
-    registration_changed.connect(on_training_registrations_changed, weak=False)
+    # Guarded: they run after the registration committed, so a failing channel sync is logged and rolled back,
+    # never a 500 for a seat that is stored.
+    from taskforce.notifications import listener
+    training_changed.connect(listener(on_training_changed), weak=False)
+    registration_changed.connect(listener(on_training_registrations_changed), weak=False)
     # directory → live layer: a service's capacity changed; every signed-in page sees the new numbers.
     from taskforce.directory.live import announce_capacity
     from taskforce.directory.signals import capacity_changed

@@ -110,7 +110,8 @@ def upgrade():
     sa.Column('comment', sa.Text(), nullable=False),
     sa.Column('barriers', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['training_id'], ['trainings.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('key')
+    sa.PrimaryKeyConstraint('key'),
+    sqlite_with_rowid=False  # rows in random-key order, not insertion order (no rowid to line up with receipts)
     )
     with op.batch_alter_table('training_evaluation_answers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_training_evaluation_answers_training_id'), ['training_id'], unique=False)
@@ -121,7 +122,8 @@ def upgrade():
     sa.Column('stage', sa.String(length=16), nullable=False),
     sa.ForeignKeyConstraint(['training_id'], ['trainings.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ),
-    sa.PrimaryKeyConstraint('training_id', 'user_id', 'stage')
+    sa.PrimaryKeyConstraint('training_id', 'user_id', 'stage'),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('training_evaluation_receipts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_training_evaluation_receipts_user_id'), ['user_id'], unique=False)

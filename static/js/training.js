@@ -35,6 +35,9 @@
   function watch(live) {
     if (!article || !live) return;
     const id = Number(article.dataset.trainingId);
+    // Follow this training's room ("training:<id>"): the server lets only members who may see it in, and
+    // live.js asks again after a reconnect. Seat counts pushed there mark the figure stale below.
+    if (typeof live.subscribe === "function" && Number.isInteger(id) && id > 0) live.subscribe("training:" + id);
     // A freed seat offered to me: say so in place (the toast says it too) and link to the offer; no reload,
     // which would cut off the toast and lose what the member was reading.
     live.on("training_offer", (payload) => {

@@ -3,14 +3,13 @@
 A spreadsheet goes upload → preview (per-row errors, nothing written) → confirm → import in a background
 thread; the page polls `GET /directory/exchange/jobs/<id>` (JSON) to move its progress bar.
 """
-import threading
 
-from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from taskforce.forms import ActionForm
 
 from taskforce.dbtypes import utcnow
-from taskforce.directory import csv_jobs, exchange, services
+from taskforce.directory import background, csv_jobs, exchange, services
 from taskforce.directory import exchange_models  # noqa: F401  (tables of the exchange, for create_app)
 from taskforce.errors import ValidationError
 from taskforce.limits import accepts_uploads
@@ -113,23 +112,10 @@ def job_status(job_id):
 def start_job(job_id):
     ActionForm().require_valid()
     job = csv_jobs.start_job(current_user, job_id)
-    _run_in_background(job.id)
+    background.run_job_in_background(job.id, csv_jobs.run_job, "directory import")
     if request.accept_mimetypes.best == "application/json":
         return jsonify(csv_jobs.status(job)), 202
     return redirect(url_for("directory_exchange.job_page", job_id=job.id))
-
-
-def _run_in_background(job_id: int) -> None:
-    app = current_app._get_current_object()
-
-    def work():
-        with app.app_context():
-            try:
-                csv_jobs.run_job(job_id)
-            except Exception:  # the job row already says "failed"; keep the trace in the log
-                app.logger.exception("directory import job %s failed", job_id)
-
-    threading.Thread(target=work, name=f"directory-import-{job_id}", daemon=True).start()
 
 
 def register(app):

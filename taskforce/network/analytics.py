@@ -13,7 +13,21 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from taskforce.errors import DomainError
 from taskforce.network import graph as graphs
+
+
+
+class FiguresFailed(DomainError):
+    """A figure computation failed (the trace is in the log): the entry is forgotten so the next request
+    tries again, and the user gets a 503 that says so — never a bare 500."""
+
+    status = 503
+
+    def __init__(self, what: str = "partner-map figures"):
+        super().__init__(f"The {what} could not be computed just now. Try again in a minute; if it keeps "
+                         "failing, tell a coordinator.")
+
 
 BACKGROUND_FROM = 2500
 KEEP = 32
@@ -89,7 +103,7 @@ class FigureStore:
         entry = self.get(key, lambda progress: compute())
         if entry.status != "ready":
             self.forget(key)  # the next request tries again
-            raise RuntimeError(f"computing {key[0]} failed")
+            raise FiguresFailed()
         return entry.result
 
     def has(self, key) -> bool:

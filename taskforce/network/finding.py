@@ -57,8 +57,14 @@ def find_routes(viewer, args, view: reading.View, limit: int = 10) -> dict:
         raise ValidationError("No such organization in the task force.", field="from_organization")
     sources = [organization_id] if organization_id is not None else [oid for oid, _, s in organizations if s == sector]
     monthly = analytics.READINGS.value(("monthly", read), lambda: _monthly(read.rows))
-    routes = pathways.find_pathways(graph, sources, by_organization.keys(), limit=limit)
     coordinator = viewer.is_coordinator
+
+    def known_volume(before, node) -> float:
+        """A hand-off's volume as this viewer is shown it: the middle of a hidden range never depends on
+        the hidden count, so route order and choice leak nothing the figures do not show."""
+        exact = sees_exact(viewer.organization_id, coordinator, before, node)
+        return total(monthly.get((before, node), ()), exact).weight
+    routes = pathways.find_pathways(graph, sources, by_organization.keys(), limit=limit, weight=known_volume)
     answer = []
     for route in routes:
         steps = []
@@ -109,7 +115,11 @@ def coverage(viewer, view: reading.View) -> dict:
         points = pathways.single_points_of_failure(graph, offered, categories)
         progress(2, 2, "points of failure")
         return {"gaps": gaps, "points": points, "categories": categories}
-    entry = analytics.FIGURES.get(("coverage", version, view.key), compute)
+    key = ("coverage", version, view.key)
+    entry = analytics.FIGURES.get(key, compute)
+    if entry.status != "ready":
+        analytics.FIGURES.forget(key)  # the next request tries again
+        raise analytics.FiguresFailed("coverage gaps")
     result = entry.result
     return {"gaps": [{"sector": s, "sector_label": SECTORS.get(s, s), "missing": [
                       {"slug": c, "label": category_label(c)} for c in missing]}

@@ -1,11 +1,9 @@
 """Referral-history spreadsheet pages, on the directory's import machinery (csv_jobs) with the "network" kind:
 upload → preview (per-row errors, nothing written) → confirm → background import with a progress bar."""
-import threading
-
-from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from taskforce.directory import csv_jobs
+from taskforce.directory import background, csv_jobs
 from taskforce.errors import ValidationError
 from taskforce.forms import ActionForm
 from taskforce.network import history
@@ -56,15 +54,7 @@ def job_status(job_id):
 def start_job(job_id):
     ActionForm().require_valid()
     job = csv_jobs.start_job(current_user, job_id, history.KIND)
-    app = current_app._get_current_object()
-
-    def work():
-        with app.app_context():
-            try:
-                history.run(job.id)
-            except Exception:  # the job row already says "failed"
-                app.logger.exception("referral history import %s failed", job.id)
-    threading.Thread(target=work, name=f"network-import-{job.id}", daemon=True).start()
+    background.run_job_in_background(job.id, history.run, "referral history import")
     if request.accept_mimetypes.best == "application/json":
         return jsonify(csv_jobs.status(job)), 202
     return redirect(url_for("network_import.job_page", job_id=job.id))

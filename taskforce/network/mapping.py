@@ -189,7 +189,7 @@ def metrics(viewer, view: reading.View, today) -> dict:
     if answer is None or answer["figures"].get("status") == "computing":
         analytics.OUTPUTS.forget(key)
     if answer is None:
-        raise RuntimeError("the partner-map figures could not be computed")
+        raise analytics.FiguresFailed()
     return answer
 
 

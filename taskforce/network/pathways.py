@@ -3,7 +3,9 @@
 A pathway follows referral edges in their direction (the way people were referred), from a starting
 organization to one that offers a matching service. Shortest first (fewest hand-offs: each one is a chance
 to lose the person), then most used (the weakest link's volume, then the whole path's): a route partners
-use every month is one that works. Coverage gaps and single points of failure ask the same question the
+use every month is one that works. The volumes a route is ranked by are the ones its viewer may know
+(`weight`): a member ranks hidden hand-offs by the same suppressed figure they are shown, so the order of two
+routes never tells which hidden count is larger. Coverage gaps and single points of failure ask the same question the
 other way round: which kinds of help a sector cannot reach, and which one partner every route depends on.
 """
 from dataclasses import dataclass
@@ -17,8 +19,8 @@ MAX_HOPS = 6
 class Pathway:
     nodes: tuple  # organization ids, start first
     hops: int
-    bottleneck: int  # the least-used link's volume
-    volume: int  # all links' volume
+    bottleneck: float  # the least-used link's volume (as the viewer may know it)
+    volume: float  # all links' volume (as the viewer may know it)
 
     def sort_key(self):
         return (self.hops, -self.bottleneck, -self.volume, self.nodes)
@@ -28,16 +30,18 @@ def _edge_weight(graph: nx.DiGraph, u, v) -> int:
     return graph.edges[u, v].get("weight", 0)
 
 
-def _pathway(graph: nx.DiGraph, nodes: list) -> Pathway:
-    weights = [_edge_weight(graph, u, v) for u, v in zip(nodes, nodes[1:])]
+def _pathway(graph: nx.DiGraph, nodes: list, weight=None) -> Pathway:
+    weigh = weight or (lambda u, v: _edge_weight(graph, u, v))
+    weights = [weigh(u, v) for u, v in zip(nodes, nodes[1:])]
     return Pathway(tuple(nodes), len(weights), min(weights) if weights else 0, sum(weights))
 
 
 def find_pathways(graph: nx.DiGraph, sources, targets, limit: int = 10, per_target: int = 3,
-                  max_hops: int = MAX_HOPS) -> list[Pathway]:
+                  max_hops: int = MAX_HOPS, weight=None) -> list[Pathway]:
     """Referral pathways from any of `sources` to any of `targets`, shortest first, then most used. A source
     that is itself a target is a pathway of no hand-off. At most `per_target` routes per destination (the
-    best of its shortest ones), `limit` in all."""
+    best of its shortest ones), `limit` in all. `weight(u, v)` is a hand-off's volume as the viewer may know
+    it (default: the graph's exact weight, for viewers who see every edge exactly)."""
     sources = [s for s in sources if s in graph]
     targets = {t for t in targets if t in graph}
     found = [Pathway((s,), 0, 0, 0) for s in sources if s in targets]
@@ -54,7 +58,7 @@ def find_pathways(graph: nx.DiGraph, sources, targets, limit: int = 10, per_targ
     for target in reached:
         routes = []
         for route in _shortest_routes(predecessors, start, target, cap=50):
-            routes.append(_pathway(graph, route[1:]))
+            routes.append(_pathway(graph, route[1:], weight))
         routes.sort(key=Pathway.sort_key)
         found.extend(routes[:per_target])
     found.sort(key=Pathway.sort_key)

@@ -13,6 +13,7 @@ and `follow_up` (an attendee, from FOLLOW_UP_DAYS after the last session: used i
 the way?).
 """
 import secrets
+from collections import Counter
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -174,12 +175,22 @@ def results(actor: User, training) -> dict | None:
     return summarize([training.id])
 
 
-def summarize(training_ids) -> dict | None:
-    reaction = answers_of(training_ids, "reaction")
+def _each_big_enough(answers: list) -> list:
+    """Only the answers of trainings that have MIN_RESULTS answers of their own: a group summed over several
+    trainings must not contain a small one, or subtracting the others' shown figures would recover it."""
+    per_training = Counter(a.training_id for a in answers)
+    return [a for a in answers if per_training[a.training_id] >= quiz.MIN_RESULTS]
+
+
+def summarize(training_ids, each_big_enough: bool = False) -> dict | None:
+    """The figures of these trainings' answers, or None under MIN_RESULTS. `each_big_enough` (groups of
+    several trainings: topics, charts) leaves out, stage by stage, every training under MIN_RESULTS."""
+    keep = _each_big_enough if each_big_enough else (lambda answers: answers)
+    reaction = keep(answers_of(training_ids, "reaction"))
     if len(reaction) < quiz.MIN_RESULTS:
         return None
-    pre = answers_of(training_ids, "pre_quiz")
-    follow = answers_of(training_ids, "follow_up")
+    pre = keep(answers_of(training_ids, "pre_quiz"))
+    follow = keep(answers_of(training_ids, "follow_up"))
     out = {
         "responses": len(reaction),
         "relevance": quiz.summary(a.relevance for a in reaction),

@@ -18,6 +18,7 @@ def _url(training_id: int) -> str:
 
 
 @signals.seat_offered.connect
+@notifications.listener
 def _tell_offered_member(registration, **_):
     """The first in line hears at once that a seat waits for them, and until when."""
     payload = payloads.offer_payload(registration)
@@ -27,18 +28,21 @@ def _tell_offered_member(registration, **_):
 
 
 @signals.registration_confirmed.connect
+@notifications.listener
 def _tell_confirmed_member(registration, **_):
     notifications.notify([registration.user_id], CONFIRMED, payloads.confirmed_text(registration),
                          _url(registration.training_id), object_type="training", object_id=registration.training_id)
 
 
 @signals.offer_lapsed.connect
+@notifications.listener
 def _tell_lapsed_member(registration, **_):
     notifications.notify([registration.user_id], OFFER_LAPSED, payloads.lapsed_text(registration),
                          _url(registration.training_id), object_type="training", object_id=registration.training_id)
 
 
 @signals.training_changed.connect
+@notifications.listener
 def _tell_registrants(training, kind="updated", user_ids=(), **_):
     """Registrants hear of a cancellation or a move; every open calendar view refreshes its seats."""
     if user_ids and kind in ("cancelled", "moved", "updated"):
@@ -48,11 +52,13 @@ def _tell_registrants(training, kind="updated", user_ids=(), **_):
 
 
 @signals.registration_changed.connect
+@notifications.listener
 def _refresh_seats(training, **_):
     live.push(live.object_room("training", training.id), "training_changed", payloads.seats_payload(training))
 
 
 @signals.evaluation_reminder.connect
+@notifications.listener
 def _remind(training, user_ids=(), **_):
     notifications.notify(user_ids, EVALUATION, f"Please evaluate “{training.title}” (anonymous).",
                          f"/training/{training.id}/evaluate", object_type="training", object_id=training.id)

@@ -235,6 +235,8 @@ class EvaluationReceipt(db.Model):
     """That a member submitted an evaluation stage — and nothing of what they answered."""
 
     __tablename__ = "training_evaluation_receipts"
+    # SQLite keeps a rowid in insertion order on ordinary tables; without it the rows lie in key order.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     # No serial id: a counter would record the order of submissions, to line up with the answers.
     training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"), primary_key=True)
@@ -243,9 +245,13 @@ class EvaluationReceipt(db.Model):
 
 
 class EvaluationAnswer(db.Model):
-    """One anonymous evaluation: a random key (no order to line up with receipts), the day only."""
+    """One anonymous evaluation: a random key (no order to line up with receipts), the day only.
+
+    No serial id and no time finer than the day; on SQLite the table has no rowid (rows lie in the random
+    key's order, not the order they came in). PostgreSQL's heap still follows insertion: see design notes."""
 
     __tablename__ = "training_evaluation_answers"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"), index=True)

@@ -1,7 +1,9 @@
 """The effectiveness report: per training, per topic and per sector — attendance by sector, the share of
 mixed-sector sessions, the no-show rate, average reaction, knowledge and confidence gain with their spread.
 
-Evaluation figures come only from groups of at least MIN_RESULTS answers (evaluation.summarize). Sector
+Evaluation figures come only from groups of at least MIN_RESULTS answers (evaluation.summarize); a topic's
+(and the chart's) figures leave out every training with fewer answers of its own, so a small session's
+answers cannot be recovered by subtracting the other sessions' shown figures from the topic's. Sector
 figures are attendance only: answers carry no sector (a sector of two attendees would name them).
 Trainers see the trainings their organization hosts or co-hosts; coordinators see all.
 """
@@ -69,7 +71,7 @@ def effectiveness(actor: User) -> dict:
         if rows:
             merged = sum((attendance[r["training"].id] for r in rows), Counter())
             by_topic.append({"topic": label, "sessions": len(rows), **_figures(merged),
-                             "evaluation": evaluation.summarize([r["training"].id for r in rows])})
+                             "evaluation": evaluation.summarize([r["training"].id for r in rows], each_big_enough=True)})
     sector_totals = Counter()
     sector_no_show = Counter()
     for r in per_training:

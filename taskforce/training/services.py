@@ -40,6 +40,15 @@ def can_edit(actor: User, training: Training) -> bool:
     return actor.is_admin or (actor.can_schedule_trainings and is_host(actor.organization_id, training))
 
 
+def may_follow(actor: User, training_id) -> bool:
+    """Whether `actor` may follow a training's live room (`training:<id>`): exactly when they may see it."""
+    try:
+        get_training(actor, training_id)
+    except NotFound:
+        return False
+    return True
+
+
 def get_training(actor: User, training_id) -> Training:
     """The training, if `actor` may see it; NotFound otherwise (ids cannot be probed)."""
     training_id = ids.record_id(training_id)

@@ -272,7 +272,9 @@ def feed_link():
 
 
 def register(app):
+    from taskforce import live as live_layer
     from taskforce.training import api, cli, evaluation_views
+    live_layer.allow("training", services.may_follow)  # `training:<id>` rooms: the seat counts of a visible training
     app.register_blueprint(bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(evaluation_views.bp)

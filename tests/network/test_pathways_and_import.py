@@ -4,10 +4,10 @@ import time
 
 import pytest
 
-from taskforce import live
 from taskforce.directory import csv_jobs
 from taskforce.extensions import db, socketio
 from taskforce.network import history
+from tests.conftest import CsrfClient
 from tests.network.conftest import month_text, referral_rows
 
 
@@ -163,4 +163,87 @@ def test_logging_a_referral_pushes_to_coordinators_and_both_organizations(app, c
     [(event, payload, rooms, namespace)] = [p for p in pushed if p[0] == "network_changed"]
     assert rooms == ("coordinators", f"org:{pathway_map['police'].id}", f"org:{pathway_map['ngo'].id}")
     assert payload == {"kind": "referral", "from": pathway_map["police"].id, "to": pathway_map["ngo"].id}
-    assert namespace == live.NAMESPACE  # the live layer's app-wide namespace
+    assert namespace == "/live"  # the live layer's namespace (issue 14 §1)
+
+
+@pytest.mark.parametrize("via_ngo, via_legal", [(1, 4), (4, 1)])
+def test_route_order_never_tells_a_member_which_hidden_count_is_larger(app, login, orgs, add_referral, make_service,
+                                                                      make_organization, make_user, police_member,
+                                                                      network_coordinator, via_ngo, via_legal):
+    """Two equally long routes whose last hand-offs are hidden from police ("1–4" each): police sees them in
+    the same order whichever hidden count is larger; a coordinator sees the busier one first."""
+    from taskforce.auth.models import Sector
+    shelter = make_organization("Dawn Shelter", sector=Sector.VICTIM_SERVICES_NGO)
+    add_referral(orgs["police"], orgs["ngo"], 6)
+    add_referral(orgs["police"], orgs["legal"], 6)
+    add_referral(orgs["ngo"], shelter, via_ngo)
+    add_referral(orgs["legal"], shelter, via_legal)
+    make_service(shelter, "Dawn Night Beds", categories=("emergency_shelter",))
+    question = f"from_organization={orgs['police'].id}&category=emergency_shelter"
+
+    def middles(user):
+        browser = CsrfClient(app.test_client())
+        login(user, the_client=browser)
+        body = browser.get(f"/network/pathways?{question}", headers={"Accept": "application/json"}).get_json()
+        return [route["steps"][1]["name"] for route in body["routes"]]
+    assert middles(police_member) == ["Bridge NGO", "Lantern Legal"]  # by name/id, never by the hidden counts
+    busier_first = ["Bridge NGO", "Lantern Legal"] if via_ngo > via_legal else ["Lantern Legal", "Bridge NGO"]
+    assert middles(network_coordinator) == busier_first
+
+
+def test_history_import_worker_gets_the_job_id_only_and_finishes_after_the_request_ended(
+        client, login, pathway_map, police_member, this_month, monkeypatch):
+    """The worker thread is started only once the request is over (its session closed): it must hold no ORM
+    object of the request (only the id) and still complete the job, seen through the status route."""
+    import threading
+    from sqlalchemy import inspect as orm_inspect
+    from sqlalchemy.exc import NoInspectionAvailable
+    from taskforce.network.reading import months_back
+    deferred = []
+
+    class Deferred(threading.Thread):
+        def start(self):
+            deferred.append(self)
+    monkeypatch.setattr(threading, "Thread", Deferred)
+    march = month_text(months_back(this_month, 2))
+    login(police_member)
+    response = client.post("/network/import/", data={"file": (__import__("io").BytesIO(
+        (HEADER + f"Harbor Police,Bridge NGO,,emergency_shelter,{march},4,3,1,0,0,2,\n").encode()), "history.csv")},
+        content_type="multipart/form-data")
+    job_id = int(response.headers["Location"].split("/jobs/")[1].split("/")[0])
+    assert client.post(f"/network/import/jobs/{job_id}/start", data={},
+                       headers={"Accept": "application/json"}).status_code == 202
+    [worker] = deferred
+    held = [cell.cell_contents for cell in (worker._target.__closure__ or ())]
+    for value in held:
+        try:
+            orm_inspect(value)
+            mapped = hasattr(orm_inspect(value), "mapper")
+        except NoInspectionAvailable:
+            mapped = False
+        assert not mapped, f"the worker holds the request's {type(value).__name__}"
+    monkeypatch.undo()
+    threading.Thread.start(worker)
+    worker.join(10)
+    assert _wait_done(client, job_id)["created"] == 1
+
+
+def test_a_failed_figure_computation_is_a_503_that_says_so_then_retried(client, login, pathway_map,
+                                                                       network_coordinator, monkeypatch):
+    from taskforce.network import mapping, pathways as pathway_core
+
+    def broken(*_args, **_kwargs):
+        raise ValueError("boom")
+    login(network_coordinator)
+    monkeypatch.setattr(mapping, "_metrics", broken)
+    for url in ("/api/network/metrics", "/network/table"):
+        response = client.get(url, headers={"Accept": "application/json"})
+        assert response.status_code == 503, url
+        assert "could not be computed just now" in response.get_json()["error"]
+    monkeypatch.undo()
+    monkeypatch.setattr(pathway_core, "coverage_gaps", broken)
+    page = client.get("/network/gaps")
+    assert page.status_code == 503 and "could not be computed just now" in page.get_data(as_text=True)
+    monkeypatch.undo()  # the failure was not kept: the next request computes afresh
+    assert client.get("/network/gaps").status_code == 200
+    assert client.get("/api/network/metrics").status_code == 200

@@ -39,7 +39,6 @@ def test_member_records_a_month_of_referrals_through_the_form(client, login, pol
     ({"category": "spa_day"}, "category", "Choose a service category"),
     ({"count": "three"}, "count", "whole number"),
     ({"notes": "Call Maria Gonzalez at 206-555-0143"}, "notes", "must not identify anyone"),
-    ({"notes": "bad\x00byte"}, "notes", "cannot be stored"),
     ({"completed": "3", "accepted": "2"}, "completed", "cannot exceed accepted"),
     ({"to_service_id": "99999999999999999999"}, "to_service_id", "No such service"),
     ({"to_service_id": "abc"}, "to_service_id", "No such service"),
@@ -58,6 +57,16 @@ def test_bad_input_re_renders_the_form_with_the_error_and_writes_nothing(client,
     assert referral_rows() == []
     if values["notes"] and "\x00" not in values["notes"]:
         assert "Maria Gonzalez at 206-555-0143" in page  # the input is kept for correction
+
+
+def test_a_nul_byte_is_refused_before_the_form_and_nothing_is_written(client, login, police_member, orgs,
+                                                                    this_month):
+    """No browser types a NUL: the app-wide input guard refuses it on every write before any view runs."""
+    login(police_member)
+    response = client.post("/network/referrals/new", data=form(orgs, month=month_text(this_month), notes="bad\x00byte"))
+    assert response.status_code == 400
+    assert "cannot contain the NUL character" in response.get_data(as_text=True)
+    assert referral_rows() == []
 
 
 def test_every_error_is_shown_at_once(client, login, police_member, orgs):

@@ -139,3 +139,57 @@ def test_report_counts_attendance_by_sector_no_shows_and_exports_csv(app, login,
     member_client = CsrfClient(app.test_client())
     login(make_user(Role.MEMBER), the_client=member_client)
     assert member_client.get("/training/report").status_code == 403
+
+
+def test_a_topic_leaves_out_a_session_too_small_to_show_so_nothing_is_recovered_by_subtraction(
+        app, login, attendees, make_training, make_user, make_organization, trainer):
+    """Five answers in one session, two in a small one of the same topic: the topic row shows only the big
+    session's figures (the small one's would be the topic's minus the big one's), and the page says so."""
+    big, people = attendees
+    for person in people[:5]:
+        evaluation.submit(person, big.id, "reaction", REACTION)
+    small = make_training(capacity="10", title="Indicators refresher")
+    few = [make_user(Role.MEMBER, organization=make_organization(sector=Sector.HEALTHCARE)) for _ in range(2)]
+    for person in few:
+        registration.register(person, small.id)
+    _started(small)
+    for person in few:
+        attendance.check_in(trainer, small.id, person.id)
+        evaluation.submit(person, small.id, "reaction", {**REACTION, "relevance": "1", "engagement": "1",
+                                                         "recommend": "1", "confidence_now": "1"})
+    client = CsrfClient(app.test_client())
+    login(trainer, the_client=client)
+    page = client.get("/training/report").get_data(as_text=True)
+    topic_row = page.split("<h2>By topic</h2>")[1].split("</tr>")[1]
+    assert ">2</td>" in topic_row  # both sessions count for attendance
+    assert "4.67 <" in topic_row and ">2 <" in topic_row  # reaction and confidence gain of the big session alone
+    assert "leave out sessions with fewer than 5 answers" in page
+    [topic] = report.effectiveness(trainer)["topics"]
+    assert topic["evaluation"]["responses"] == 5 and topic["attended"] == 8
+
+
+def test_answers_carry_no_sequence_or_time_that_lines_them_up_with_the_receipts(app, login, attendees):
+    """Submitted through the form: no column of the answers is an integer sequence or a time finer than the
+    day, and on SQLite the stored rows lie in random-key order (no rowid in insertion order)."""
+    from sqlalchemy import Date, Integer, text
+    training, people = attendees
+    for person in people[:4]:
+        client = CsrfClient(app.test_client())
+        login(person, the_client=client)
+        assert client.post(f"/training/{training.id}/evaluate",
+                           data=dict(REACTION, stage="reaction")).status_code == 302
+    table = EvaluationAnswer.__table__
+    [key] = table.primary_key.columns
+    assert not isinstance(key.type, Integer) and not key.autoincrement is True
+    for column in inspect(db.engine).get_columns("training_evaluation_answers"):
+        kind = str(column["type"]).upper()
+        assert "TIME" not in kind, column["name"]  # a day at most
+        assert not (column.get("autoincrement") is True and "INT" in kind), column["name"]
+        assert column.get("default") is None or "nextval" not in str(column["default"]), column["name"]
+    assert isinstance(table.c.submitted_on.type, Date)
+    if db.engine.dialect.name == "sqlite":
+        for name in ("training_evaluation_answers", "training_evaluation_receipts"):
+            sql = db.session.execute(text("SELECT sql FROM sqlite_master WHERE name = :n"), {"n": name}).scalar()
+            assert "WITHOUT ROWID" in sql.upper(), name
+        stored = db.session.execute(text("SELECT key FROM training_evaluation_answers")).scalars().all()
+        assert stored == sorted(stored)  # the order rows are read in is the random key's, not insertion's
