@@ -139,13 +139,17 @@ def test_overlapping_registration_is_warned(make_training, make_user):
 def _parallel(app, calls):
     """Run each call in its own thread with its own app context (a request each), released together."""
     barrier = threading.Barrier(len(calls))
+    # No more at once than the pool's 15 connections: the rest would wait for one, and on a loaded machine
+    # past the pool's 30 s timeout. Twelve transactions still contend for the training's row lock together.
+    in_flight = threading.BoundedSemaphore(12)
     results, errors = [None] * len(calls), []
 
     def run(index, fn):
         with app.app_context():
             barrier.wait()
             try:
-                results[index] = fn()
+                with in_flight:
+                    results[index] = fn()
             except Exception as error:  # noqa: BLE001 - reported below
                 errors.append(error)
             finally:
