@@ -255,3 +255,26 @@ def live_server(app):
     yield server
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def socket_for(app, login):
+    """`socket_for(user)`: a member's real Socket.IO test client on the live layer's namespace (what
+    static/js/live.js holds on every page), signed in through the real form; closed after the test."""
+    from taskforce import live
+    from taskforce.extensions import socketio
+    sockets = []
+
+    def make(user):
+        http = CsrfClient(app.test_client())
+        login(user, the_client=http)
+        db.session.commit()
+        sio = contextvars.Context().run(socketio.test_client, app, namespace=live.NAMESPACE,
+                                        flask_test_client=http.raw())
+        assert sio.is_connected(live.NAMESPACE)
+        sockets.append(sio)
+        return sio
+    yield make
+    for sio in sockets:
+        if sio.is_connected(live.NAMESPACE):
+            contextvars.Context().run(sio.disconnect, namespace=live.NAMESPACE)

@@ -1,36 +1,11 @@
 """A released lesson reaches its readers live: `notification {kind: "lesson", text, url}` on /live,
 to the whole task force or only the author's sector."""
-import contextvars
-
 import pytest
 
 from taskforce.auth.models import Role, Sector
-from taskforce.extensions import db, socketio
 from taskforce.lessons.models import Status
-from tests.conftest import CsrfClient
 
 NS = "/live"
-
-
-@pytest.fixture
-def socket_for(app, login):
-    """A Socket.IO test client signed in as `user` through the real form (skips until /live exists)."""
-    if NS not in socketio.server.namespace_handlers and NS not in socketio.server.handlers:
-        pytest.skip("the /live namespace is not registered yet")
-    sockets = []
-
-    def make(user):
-        http = CsrfClient(app.test_client())
-        login(user, the_client=http)
-        db.session.commit()
-        sio = contextvars.Context().run(socketio.test_client, app, namespace=NS, flask_test_client=http.raw())
-        assert sio.is_connected(NS)
-        sockets.append(sio)
-        return sio
-    yield make
-    for sio in sockets:
-        if sio.is_connected(NS):
-            contextvars.Context().run(sio.disconnect, namespace=NS)
 
 
 def lesson_notifications(sio) -> list[dict]:

@@ -2,7 +2,6 @@
 seats with their start in the viewer's zone, open offers with their deadline and an Accept button that works,
 waitlist places, the empty state, the live pushes it refreshes on — and nobody sees anyone else's
 registrations."""
-import contextvars
 import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -12,11 +11,10 @@ from sqlalchemy import select
 
 from taskforce.auth.models import Sector
 from taskforce.dbtypes import utcnow
-from taskforce.extensions import db, socketio
+from taskforce.extensions import db
 from taskforce.live.rooms import NAMESPACE as NS
 from taskforce.training import registration, scheduling
 from taskforce.training.models import Registration, RegistrationState as R
-from tests.conftest import CsrfClient
 from tests.notifications.test_home import block
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -28,23 +26,6 @@ def _home(client, zone="Asia/Tokyo") -> str:
     assert response.status_code == 200
     return block(response.get_data(as_text=True), "my_trainings")
 
-
-@pytest.fixture
-def socket_for(app, login):
-    """A member's real Socket.IO client on the live layer's namespace (what static/js/live.js holds)."""
-    sockets = []
-
-    def make(user):
-        http = CsrfClient(app.test_client())
-        login(user, the_client=http)
-        sio = contextvars.Context().run(socketio.test_client, app, namespace=NS, flask_test_client=http.raw())
-        assert sio.is_connected(NS)
-        sockets.append(sio)
-        return sio
-    yield make
-    for sio in sockets:
-        if sio.is_connected(NS):
-            contextvars.Context().run(sio.disconnect, namespace=NS)
 
 
 def _people(make_user, make_organization, count):

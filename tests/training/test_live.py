@@ -12,25 +12,6 @@ from tests.conftest import CsrfClient
 NS = "/live"  # the live layer's namespace: pushes to user rooms go there (issue 14 §1)
 
 
-@pytest.fixture
-def socket_for(app, login):
-    if NS not in socketio.server.namespace_handlers and NS not in socketio.server.handlers:
-        pytest.skip("the /live namespace is not registered yet")
-    sockets = []
-
-    def make(user):
-        http = CsrfClient(app.test_client())
-        login(user, the_client=http)
-        db.session.commit()
-        sio = contextvars.Context().run(socketio.test_client, app, namespace=NS, flask_test_client=http.raw())
-        assert sio.is_connected(NS)
-        sockets.append(sio)
-        return sio
-    yield make
-    for sio in sockets:
-        if sio.is_connected(NS):
-            contextvars.Context().run(sio.disconnect, namespace=NS)
-
 
 def test_offer_reaches_only_the_first_in_line(socket_for, make_training, make_user):
     training = make_training(capacity="1", title="Screening in the ER")
