@@ -43,6 +43,9 @@ def register(app) -> None:
     from taskforce.live.rooms import NAMESPACE
     from taskforce.live.sweep import Sweeper
 
+    # Flask-SocketIO keeps the client manager of an earlier init_app (a message queue) in its options even
+    # when this app has none: each app chooses its own (two apps in one process — tests, CLI — stay apart).
+    socketio.server_options.pop("client_manager", None)
     # manage_session=False: socket events read the same server-side session as HTTP (a logout ends both)
     socketio.init_app(app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"], manage_session=False,
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # None: same origin only
