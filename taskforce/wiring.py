@@ -44,10 +44,20 @@ def connect_signals(app) -> None:
     from taskforce.training.signals import registration_changed, training_changed
     # Guarded: they run after the registration committed, so a failing channel sync is logged and rolled back,
     # never a 500 for a seat that is stored.
-    from taskforce.notifications import listener
-    training_changed.connect(listener(on_training_changed), weak=False)
-    registration_changed.connect(listener(on_training_registrations_changed), weak=False)
+    training_changed.connect(_guarded(on_training_changed), weak=False)
+    registration_changed.connect(_guarded(on_training_registrations_changed), weak=False)
     # directory → live layer: a service's capacity changed; every signed-in page sees the new numbers.
     from taskforce.directory.live import announce_capacity
     from taskforce.directory.signals import capacity_changed
     capacity_changed.connect(announce_capacity, weak=False)
+
+
+_GUARDED = {}
+
+
+def _guarded(function):
+    """The one guarded wrapper of `function` for this process. Blinker tells receivers apart by identity: a
+    new wrapper for every app made (the test suite makes thousands) would add a receiver each time, and each
+    signal would then run its listener once per app ever created."""
+    from taskforce.notifications import listener
+    return _GUARDED.setdefault(function, listener(function))
