@@ -7,7 +7,7 @@ from functools import lru_cache
 import pytest
 from jsonschema import Draft202012Validator
 
-from taskforce.directory.hsds import official_hsds_dir
+from taskforce.directory.exchange.hsds import official_hsds_dir
 
 HSDS_DIR = official_hsds_dir()
 EXAMPLES = HSDS_DIR / "examples"

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from taskforce.auth.models import Role
-from taskforce.directory.exchange_models import DirectoryImportJob
+from taskforce.directory.exchange.models import DirectoryImportJob
 from taskforce.directory.models import Location, Service
 from taskforce.extensions import db
 from tests.directory.conftest import CONFIDENTIAL_POSTAL, CONFIDENTIAL_STREET

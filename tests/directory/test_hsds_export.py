@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from taskforce.auth.models import Role
 from taskforce.cli import seed_demo_data
-from taskforce.directory import hsds
-from taskforce.directory.exchange_models import DirectoryOrganizationRef
+from taskforce.directory.exchange import hsds
+from taskforce.directory.exchange.models import DirectoryOrganizationRef
 from taskforce.directory.models import Service
 from taskforce.extensions import db
 from tests.directory.conftest import CONFIDENTIAL_POSTAL, CONFIDENTIAL_STREET

@@ -24,7 +24,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from taskforce.directory.taxonomy import CATEGORIES, CATEGORY_TAXONOMY, GENDERS, TRAFFICKING_TYPES, category_label
+from taskforce.directory.taxonomy import CATEGORY_TAXONOMY, GENDERS, TRAFFICKING_TYPES, category_label
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "hsds_schema"
 SCHEMA_BASE = "https://openreferral.org/hsds/3.0/schema/"
@@ -48,7 +48,7 @@ def official_hsds_dir(repo_root: Path | str | None = None) -> Path:
     `../shared/hsds` beside the repository (also how CI lays it out)."""
     if os.environ.get("TASKFORCE_HSDS_DIR"):
         return Path(os.environ["TASKFORCE_HSDS_DIR"])
-    root = Path(repo_root) if repo_root else Path(__file__).resolve().parents[2]
+    root = Path(repo_root) if repo_root else Path(__file__).resolve().parents[3]
     return root.parent / "shared" / "hsds"
 
 
@@ -57,20 +57,6 @@ def derived_id(*parts) -> str:
     return str(uuid.uuid5(ID_NAMESPACE, ":".join(str(p) for p in parts)))
 
 
-def is_uuid(value) -> bool:
-    """The HSDS `uuid` format as jsonschema checks it: parseable and in the dashed 8-4-4-4-12 layout."""
-    if not isinstance(value, str) or len(value) != 36:
-        return False
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return all(value[i] == "-" for i in (8, 13, 18, 23))
-
-
-# --- schema validation ------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
 def _registry() -> Registry:
     resources = []
     for path in sorted(SCHEMA_DIR.glob("*.json")):
@@ -242,5 +228,3 @@ def service_attributes(svc: dict) -> list[dict]:
         result.append(attribute(sid, "service", "flag", term(FLAG_TAXONOMY, FLAG_OPEN_24_7, FLAG_LABELS[FLAG_OPEN_24_7])))
     return result
 
-
-KNOWN_CATEGORY_LABELS = {label.lower(): slug for slug, label in CATEGORIES.items()}
