@@ -15,7 +15,6 @@ are uuid5 of their owner so exports are stable and re-imports idempotent; catego
 types and flags travel as attributes with taxonomy terms of our own taxonomies, so they round-trip.
 """
 import json
-import os
 import uuid
 from functools import lru_cache
 from pathlib import Path
@@ -41,15 +40,6 @@ FLAG_LABELS = {FLAG_OPEN_24_7: "Open 24 hours, 7 days a week",
                FLAG_CONFIDENTIAL: "Confidential location: the street address is shared on referral only"}
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 CONFIDENTIAL_NAME = "Confidential location"
-
-
-def official_hsds_dir(repo_root: Path | str | None = None) -> Path:
-    """The shared HSDS copy (official compiled schemas and examples): `TASKFORCE_HSDS_DIR`, else
-    `../shared/hsds` beside the repository (also how CI lays it out)."""
-    if os.environ.get("TASKFORCE_HSDS_DIR"):
-        return Path(os.environ["TASKFORCE_HSDS_DIR"])
-    root = Path(repo_root) if repo_root else Path(__file__).resolve().parents[3]
-    return root.parent / "shared" / "hsds"
 
 
 def derived_id(*parts) -> str:
