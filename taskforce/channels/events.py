@@ -92,8 +92,8 @@ class ChannelNamespace(Namespace):
                 raise RateLimited(f"You are sending too fast (at most 20 messages in 10 seconds). "
                                   f"Wait {wait} s and send again.")
             posted = posting.post_message(actor, data.get("channel_id"), data.get("body"), data.get("client_id"),
-                                            parent_id=data.get("parent_id"),
-                                            confirm_pii=data.get("confirm_pii") is True)
+                                          parent_id=data.get("parent_id"),
+                                          confirm_pii=data.get("confirm_pii") is True)
             if posted.created:  # mentions and thread replies: channels.signals.message_posted → channels/live.py
                 room_events.message_posted(posted.message)
             return {"id": posted.message.id}
@@ -114,7 +114,7 @@ class ChannelNamespace(Namespace):
     def on_edit(self, *args):
         def run(actor, data):
             message = message_edits.edit_message(actor, data.get("message_id"), data.get("body"),
-                                             confirm_pii=data.get("confirm_pii") is True)
+                                                 confirm_pii=data.get("confirm_pii") is True)
             room_events.message_updated(message)
             return {"ok": True, "id": message.id}
         return self._handle("edit", args, run)
@@ -128,7 +128,8 @@ class ChannelNamespace(Namespace):
 
     def on_react(self, *args):
         def run(actor, data):
-            message = message_edits.react(actor, data.get("message_id"), data.get("emoji"), on=data.get("on", True) is not False)
+            message = message_edits.react(actor, data.get("message_id"), data.get("emoji"),
+                                         on=data.get("on", True) is not False)
             room_events.message_updated(message)
             return {"ok": True, "id": message.id}
         return self._handle("react", args, run)

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from taskforce.directory import validation
 from taskforce.directory.exchange import hsds
 from taskforce.directory.languages import is_language_code
-from taskforce.directory.exchange.hsds_terms import categories_of, date_of, hours_from_schedules, language_code, terms_of
+from taskforce.directory.exchange.hsds_terms import (categories_of, date_of, hours_from_schedules, language_code,
+                                                     terms_of)
 from taskforce.directory.taxonomy import GENDERS, TRAFFICKING_TYPES
 from taskforce.errors import ValidationError
 

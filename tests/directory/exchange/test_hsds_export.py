@@ -11,7 +11,7 @@ from taskforce.directory.models import Service
 from taskforce.extensions import db
 from tests.directory.conftest import CONFIDENTIAL_POSTAL, CONFIDENTIAL_STREET
 from tests.conftest import CsrfClient
-from tests.directory.exchange_helpers import HSDS_DIR, compiled_errors, needs_shared_hsds, unzip
+from tests.directory.exchange.exchange_helpers import HSDS_DIR, compiled_errors, needs_shared_hsds, unzip
 
 FILES = ("organization.json", "service.json", "service_at_location.json")
 

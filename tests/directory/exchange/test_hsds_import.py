@@ -11,7 +11,7 @@ from taskforce.directory.exchange import hsds_exchange
 from taskforce.directory.models import Location, Service
 from taskforce.extensions import db
 from tests.directory.conftest import CONFIDENTIAL_STREET
-from tests.directory.exchange_helpers import EXAMPLES, example_files, needs_shared_hsds
+from tests.directory.exchange.exchange_helpers import EXAMPLES, example_files, needs_shared_hsds
 
 EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"
 EXAMPLE_ORGANIZATION = "Example Organization Inc."

@@ -17,7 +17,7 @@ def official_hsds_dir() -> Path:
     copy of the compiled schemas (taskforce/directory/exchange/hsds_schema/)."""
     if os.environ.get("TASKFORCE_HSDS_DIR"):
         return Path(os.environ["TASKFORCE_HSDS_DIR"])
-    return Path(__file__).resolve().parents[2].parent / "shared" / "hsds"
+    return Path(__file__).resolve().parents[3].parent / "shared" / "hsds"
 
 
 HSDS_DIR = official_hsds_dir()

@@ -17,7 +17,7 @@ from taskforce.auth.models import Role
 from taskforce.directory.models import Location, Service
 from taskforce.extensions import db
 from tests.directory.conftest import CONFIDENTIAL_POSTAL, CONFIDENTIAL_STREET
-from tests.directory.exchange_helpers import unzip
+from tests.directory.exchange.exchange_helpers import unzip
 
 SECRETS = (CONFIDENTIAL_STREET, CONFIDENTIAL_POSTAL)
 
