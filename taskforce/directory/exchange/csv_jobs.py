@@ -14,12 +14,12 @@ import uuid as uuid_module
 from sqlalchemy import func, select, update
 
 from taskforce import audit
+from taskforce.auth.models import User
 from taskforce.dbtypes import utcnow
 from taskforce.directory import services
 from taskforce.directory.exchange import apply, csv_import
 from taskforce.directory.exchange.hsds_write import STATUS_LENGTH
 from taskforce.directory.exchange.models import DirectoryImportJob
-from taskforce.auth.models import User
 from taskforce.directory.models import Service
 from taskforce.errors import NotFound, PermissionDenied, ValidationError
 from taskforce.extensions import db

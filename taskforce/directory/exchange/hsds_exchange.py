@@ -22,8 +22,8 @@ from sqlalchemy.exc import IntegrityError
 from taskforce import audit
 from taskforce.auth.models import Organization
 from taskforce.directory.exchange import apply, hsds, hsds_read, hsds_write
-from taskforce.directory.services import check_may_import
 from taskforce.directory.models import Location, Service
+from taskforce.directory.services import check_may_import
 from taskforce.errors import Conflict, PermissionDenied, ValidationError
 from taskforce.extensions import db
 
