@@ -1,27 +1,13 @@
 """Taskforce: the partners of an anti-trafficking task force working together in one browser app."""
-import importlib
 import logging
 
 from flask import Flask
 
 from taskforce import live
 from taskforce.config import load_config
+from taskforce.domains import domain_modules
 from taskforce.extensions import csrf, db, login_manager, migrate
 from taskforce.json_provider import OrjsonProvider
-
-# Each domain package exposes `register(app)` in its `views` module (blueprints, socket namespaces).
-DOMAINS = ("auth", "channels", "lessons", "directory", "training", "network")
-
-
-def domain_modules(leaf: str):
-    """Each domain's `taskforce.<domain>.<leaf>` module that exists, in domain order (views, demo…)."""
-    for domain in DOMAINS:
-        name = f"taskforce.{domain}.{leaf}"
-        try:
-            yield importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name not in (name, f"taskforce.{domain}"):  # a domain not built yet is fine
-                raise
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -57,6 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
     urls.register(app)
     for views in domain_modules("views"):
         views.register(app)
+    from taskforce.directory import exchange  # HSDS and spreadsheet exchange: its tables, pages and commands
+    exchange.register(app)
     cli.register(app)
     web.redact_access_log(app)  # after every blueprint: it learns the routes that carry a secret
     from taskforce.wiring import connect_signals

@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taskforce.dbtypes import UTCDateTime, utcnow
+from taskforce.errors import PermissionDenied
 from taskforce.extensions import db
 
 
@@ -84,14 +85,24 @@ def target_names(events) -> dict[tuple[str, str], str]:
     return names
 
 
-def query_events(*, action: str | None = None, actor: str | None = None, since: datetime | None = None,
-                 until: datetime | None = None, limit: int | None = 200):
-    """Filtered audit events, newest first (used by the coordinator's audit page and CSV export)."""
+def read_log(reader, *, action: str | None = None, actor_text: str | None = None, since: datetime | None = None,
+             until: datetime | None = None, limit: int | None = 200) -> tuple[list[AuditEvent], dict]:
+    """The audit log as a coordinator reads it (page and CSV export): filtered events, newest first, and their
+    targets' names. Everyone else is refused here, before any row is read, whichever page asks."""
+    if reader is None or not getattr(reader, "is_coordinator", False):
+        raise PermissionDenied("Only coordinators read the audit log.")
+    events = _query_events(action=action, actor_text=actor_text, since=since, until=until, limit=limit)
+    return events, target_names(events)
+
+
+def _query_events(*, action: str | None, actor_text: str | None, since: datetime | None, until: datetime | None,
+                  limit: int | None) -> list[AuditEvent]:
+    """`action` is a prefix ("auth." every sign-in event), `actor_text` a part of the actor's label."""
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action))
-    if actor:
-        stmt = stmt.where(AuditEvent.actor_label.ilike(f"%{actor}%"))
+    if actor_text:
+        stmt = stmt.where(AuditEvent.actor_label.ilike(f"%{actor_text}%"))
     if since:
         stmt = stmt.where(AuditEvent.at >= since)
     if until:

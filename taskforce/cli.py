@@ -15,7 +15,7 @@ def _database_is_empty() -> bool:
 
 def seed_demo_data(seed: int = 7, password: str = "taskforce-demo") -> dict:
     """Fill an empty database with the fictional demo task force, domain by domain, in one transaction."""
-    from taskforce import domain_modules
+    from taskforce.domains import domain_modules
     rng = random.Random(seed)
     context = {"seed": seed, "password": password}
     for demo in domain_modules("demo"):
@@ -49,8 +49,8 @@ def _print_fixed_accounts(seed: int) -> None:
 
 
 def register(app):
-    from taskforce import operations  # backup, restore, purge
-    operations.register(app)
+    from taskforce.operations import register as register_operations  # backup, restore, purge
+    register_operations(app)
 
     @app.cli.command("seed-demo")
     @click.option("--seed", default=7, show_default=True, type=int, help="Same seed, same demo data.")

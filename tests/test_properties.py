@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from taskforce.directory import csv_import, hsds_read
+from taskforce.directory.exchange import csv_import, hsds_read
 from taskforce.markup import MAX_INPUT, render_markdown
-from tests.directory.exchange_helpers import EXAMPLES, needs_shared_hsds
+from tests.directory.exchange.exchange_helpers import EXAMPLES, needs_shared_hsds
 from tests.test_markup import assert_safe
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,7 +10,7 @@ from taskforce import audit
 from taskforce.auth import invitations, members
 from taskforce.auth.forms import ActionForm, InvitationForm, OrganizationForm, RoleForm
 from taskforce.dbtypes import utcnow
-from taskforce.errors import PermissionDenied, ValidationError
+from taskforce.errors import ValidationError
 
 bp = Blueprint("admin", __name__, url_prefix="/partners")
 
@@ -46,12 +46,13 @@ def create_organization():
 @login_required
 def organization(organization_id):
     org = members.get_organization(current_user, organization_id)
-    people = members.list_members(current_user, org.id) if (
-        current_user.is_coordinator or org.id == current_user.organization_id) else []
+    may_list = members.may_list_members(current_user, org.id)
+    people = members.list_members(current_user, org.id) if may_list else []
     form = OrganizationForm(obj=org, sector=org.sector.value, vetted=org.is_vetted)
     role_form = RoleForm()
     role_form.role.choices = _role_choices()
-    return render_template("auth/organization.html", org=org, people=people, form=form, role_form=role_form,
+    return render_template("auth/organization.html", org=org, people=people, may_list=may_list, form=form,
+                           role_form=role_form,
                            manageable={p.id for p in people if members.may_manage(current_user, p)},
                            action_form=ActionForm(), now=utcnow())
 
@@ -103,8 +104,7 @@ def unlock(user_id):
 @bp.route("/invitations", methods=["GET", "POST"])
 @login_required
 def invitations_page():
-    if not current_user.is_coordinator:
-        raise PermissionDenied("Only coordinators invite people.")
+    invitations.check_may_invite(current_user)
     form = InvitationForm(organization_id=request.args.get("organization_id", type=int))
     form.organization_id.choices = _organization_choices()
     form.role.choices = _role_choices()
@@ -151,29 +151,24 @@ def _audit_filters():
     except OverflowError:  # 9999-12-31
         until = None
     return {"action": (request.args.get("action") or "")[:64] or None,
-            "actor": (request.args.get("actor") or "")[:100] or None,
+            "actor_text": (request.args.get("actor") or "")[:100] or None,
             "since": day("since"), "until": until}
 
 
 @bp.get("/audit")
 @login_required
 def audit_log():
-    if not current_user.is_coordinator:
-        raise PermissionDenied("Only coordinators read the audit log.")
-    events = audit.query_events(**_audit_filters(), limit=500)
-    return render_template("auth/audit.html", events=events, args=request.args, names=audit.target_names(events))
+    events, names = audit.read_log(current_user, **_audit_filters(), limit=500)
+    return render_template("auth/audit.html", events=events, args=request.args, names=names)
 
 
 @bp.get("/audit.csv")
 @login_required
 def audit_csv():
-    if not current_user.is_coordinator:
-        raise PermissionDenied("Only coordinators read the audit log.")
+    events, names = audit.read_log(current_user, **_audit_filters(), limit=None)  # refused before any row is read
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["at", "actor", "action", "target_type", "target_id", "outcome", "source_ip", "target_name"])
-    events = audit.query_events(**_audit_filters(), limit=None)
-    names = audit.target_names(events)
     for event in events:
         writer.writerow([event.at.isoformat(), _csv_safe(event.actor_label), event.action, event.target_type,
                          event.target_id, event.outcome, event.source_ip,

@@ -21,9 +21,14 @@ from taskforce.extensions import db
 INVALID_LINK = "This invitation link is invalid, expired or already used. Ask your coordinator for a new one."
 
 
-def _check_can_grant(actor: User, role: Role) -> None:
+def check_may_invite(actor: User) -> None:
+    """Coordinators invite people (and see the invitations page); everyone else is refused before any form."""
     if not actor.is_coordinator:
         raise PermissionDenied("Only coordinators invite people.")
+
+
+def _check_can_grant(actor: User, role: Role) -> None:
+    check_may_invite(actor)
     if role is Role.ADMIN and not actor.is_admin:
         raise PermissionDenied("Only an administrator can make someone an administrator.")
 

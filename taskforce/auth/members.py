@@ -96,10 +96,16 @@ def get_member(actor: User, user_id: int) -> User:
     return member
 
 
+def may_list_members(actor: User, organization_id: int) -> bool:
+    """Whether an organization's page lists its people to `actor`: coordinators see every organization's, a
+    member their own (`list_members` refuses the rest)."""
+    return actor.is_coordinator or organization_id == actor.organization_id
+
+
 def list_members(actor: User, organization_id: int | None = None, query: str = "") -> list[User]:
     """Coordinators see everyone; a member sees the people of their own organization."""
     if not actor.is_coordinator:
-        if organization_id not in (None, actor.organization_id):
+        if organization_id is not None and not may_list_members(actor, organization_id):
             raise PermissionDenied("You can list only your own organization's members.")
         organization_id = actor.organization_id
     stmt = select(User).order_by(User.display_name)

@@ -15,7 +15,7 @@ from flask_socketio import Namespace, disconnect, emit, join_room
 
 from taskforce import live
 from taskforce.auth.session_store import mark_active, session_is_live
-from taskforce.channels import access, messaging, room_events, services
+from taskforce.channels import access, catch_up, message_edits, posting, room_events, services
 from taskforce.channels.payloads import message_payload
 from taskforce.errors import DomainError, RateLimited, ValidationError
 from taskforce.outage import DATABASE_DOWN, forget_database_work, is_database_outage
@@ -91,9 +91,9 @@ class ChannelNamespace(Namespace):
                 wait = max(1, math.ceil(send_limit().retry_after(actor.id)))
                 raise RateLimited(f"You are sending too fast (at most 20 messages in 10 seconds). "
                                   f"Wait {wait} s and send again.")
-            posted = messaging.post_message(actor, data.get("channel_id"), data.get("body"), data.get("client_id"),
-                                            parent_id=data.get("parent_id"),
-                                            confirm_pii=data.get("confirm_pii") is True)
+            posted = posting.post_message(actor, data.get("channel_id"), data.get("body"), data.get("client_id"),
+                                          parent_id=data.get("parent_id"),
+                                          confirm_pii=data.get("confirm_pii") is True)
             if posted.created:  # mentions and thread replies: channels.signals.message_posted → channels/live.py
                 room_events.message_posted(posted.message)
             return {"id": posted.message.id}
@@ -101,11 +101,11 @@ class ChannelNamespace(Namespace):
 
     def on_sync(self, *args):
         def run(actor, data):
-            limit = data["limit"] if isinstance(data.get("limit"), int) else messaging.SYNC_LIMIT
-            messages, has_more = messaging.messages_since(actor, data.get("since"), limit)
+            limit = data["limit"] if isinstance(data.get("limit"), int) else catch_up.SYNC_LIMIT
+            messages, has_more = catch_up.messages_since(actor, data.get("since"), limit)
             answer = {"messages": [message_payload(m, for_user_id=actor.id) for m in messages], "has_more": has_more}
             if "changes_since" in data:  # edits, deletions, reactions made while the page was away
-                updated, up_to, more = messaging.changes_since(actor, data["since"], data["changes_since"], limit)
+                updated, up_to, more = catch_up.changes_since(actor, data["since"], data["changes_since"], limit)
                 answer.update(updated=[message_payload(m, for_user_id=actor.id) for m in updated],
                               changes_up_to=up_to, changes_more=more)
             return answer
@@ -113,22 +113,23 @@ class ChannelNamespace(Namespace):
 
     def on_edit(self, *args):
         def run(actor, data):
-            message = messaging.edit_message(actor, data.get("message_id"), data.get("body"),
-                                             confirm_pii=data.get("confirm_pii") is True)
+            message = message_edits.edit_message(actor, data.get("message_id"), data.get("body"),
+                                                 confirm_pii=data.get("confirm_pii") is True)
             room_events.message_updated(message)
             return {"ok": True, "id": message.id}
         return self._handle("edit", args, run)
 
     def on_delete(self, *args):
         def run(actor, data):
-            message = messaging.delete_message(actor, data.get("message_id"))
+            message = message_edits.delete_message(actor, data.get("message_id"))
             room_events.message_updated(message)
             return {"ok": True, "id": message.id}
         return self._handle("delete", args, run)
 
     def on_react(self, *args):
         def run(actor, data):
-            message = messaging.react(actor, data.get("message_id"), data.get("emoji"), on=data.get("on", True) is not False)
+            message = message_edits.react(actor, data.get("message_id"), data.get("emoji"),
+                                         on=data.get("on", True) is not False)
             room_events.message_updated(message)
             return {"ok": True, "id": message.id}
         return self._handle("react", args, run)

@@ -18,7 +18,3 @@ def mentioned_spellings(body: str) -> set[str]:
         names.add(match.group(1).replace(".", " ").replace("_", " "))
     return {name for name in names if name}
 
-
-def mentioned_names(body: str) -> set[str]:
-    """Lower-cased names mentioned in `body` (display names, or dotted handles turned into names)."""
-    return {name.lower() for name in mentioned_spellings(body)}

@@ -80,10 +80,5 @@ def went_offline(sid: str) -> None:
         _push(live.TASK_FORCE, "presence", {"user_id": user_id, "online": False})
 
 
-def user_of(sid: str) -> int | None:
-    """The member a socket was opened by (None once it is gone)."""
-    return live.presence().user_of(sid)
-
-
 def online_user_ids() -> set[int]:
     return live.presence().online_user_ids()

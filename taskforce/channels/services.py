@@ -65,14 +65,6 @@ def rename(actor: User, channel_id, name) -> Channel:
     return channel
 
 
-def set_topic(actor: User, channel_id, topic) -> Channel:
-    """The line under the channel's name that says what it is for."""
-    channel = _managed(actor, channel_id)
-    channel.topic = clean_text(topic, "topic", "Topic", max_length=MAX_TOPIC, required=False)
-    db.session.commit()
-    return channel
-
-
 def update_channel(actor: User, channel_id, name, topic) -> Channel:
     """Rename and set the topic together (the channel settings form), in one transaction."""
     channel = _managed(actor, channel_id)

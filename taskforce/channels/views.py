@@ -7,7 +7,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from taskforce import ids
-from taskforce.channels import events, messaging, notifying, room_events, services
+from taskforce.channels import catch_up, events, message_edits, message_search, notifying, room_events, services
 from taskforce.channels.models import MAX_BODY, REACTIONS, ChannelKind
 from taskforce.channels.payloads import channel_payload, message_payload
 from taskforce.errors import ValidationError
@@ -127,7 +127,7 @@ def search():
     results, problem = [], None
     if query.strip():
         try:
-            results = messaging.search_messages(actor, query)
+            results = message_search.search_messages(actor, query)
         except ValidationError as error:
             problem = error.message
     names = {c.id: c.name for c in services.readable_channels(actor)}
@@ -152,10 +152,10 @@ def list_channels():
 @login_required
 def history(channel_id):
     actor = current_user._get_current_object()
-    before = request.args.get("before") or None  # messaging.history refuses what is not a message's number
-    limit = request.args.get("limit", default=messaging.HISTORY_LIMIT, type=int)
-    changes_up_to = messaging.current_change()  # before the messages: they already show every change up to it
-    messages, has_more = messaging.history(actor, channel_id, before=before, limit=limit)
+    before = request.args.get("before") or None  # catch_up.history refuses what is not a message's number
+    limit = request.args.get("limit", default=catch_up.HISTORY_LIMIT, type=int)
+    changes_up_to = catch_up.current_change()  # before the messages: they already show every change up to it
+    messages, has_more = catch_up.history(actor, channel_id, before=before, limit=limit)
     state = services.unread_counts(actor).get(channel_id, {})
     return jsonify({"messages": [message_payload(m, for_user_id=actor.id) for m in messages], "has_more": has_more,
                     "last_read": state.get("last_read", 0), "muted": state.get("muted", False),
@@ -173,7 +173,7 @@ def members(channel_id):
 @api.get("/messages/<int:message_id>/revisions")
 @login_required
 def revisions(message_id):
-    rows = messaging.message_revisions(current_user._get_current_object(), message_id)
+    rows = message_edits.message_revisions(current_user._get_current_object(), message_id)
     return jsonify([{"body": r.body, "replaced_at": r.replaced_at.isoformat()} for r in rows])
 
 

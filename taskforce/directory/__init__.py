@@ -1,1 +1,2 @@
-"""Referral directory: partner services (HSDS-shaped), search, live capacity, HSDS/CSV exchange."""
+"""Referral directory: partner services (HSDS-shaped), search, live capacity; the HSDS/CSV exchange is the
+`exchange` subpackage."""

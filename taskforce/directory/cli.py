@@ -1,5 +1,5 @@
-"""`flask --app app directory …` commands. The group is shared: the HSDS exchange adds export-hsds and
-import-hsds to the same `directory` group."""
+"""`flask --app app directory …` commands. The group is shared: the exchange's `register` adds export-hsds and
+import-hsds to it (taskforce/directory/exchange/cli.py)."""
 import click
 from flask import current_app, url_for
 from flask.cli import AppGroup

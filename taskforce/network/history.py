@@ -15,7 +15,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from taskforce.dbtypes import utcnow
-from taskforce.directory import csv_import, csv_jobs, offerings
+from taskforce.directory import offerings
+from taskforce.directory.exchange import csv_import, csv_jobs
 from taskforce.directory.taxonomy import CATEGORIES
 from taskforce.errors import PermissionDenied, ValidationError
 from taskforce.extensions import db

@@ -3,7 +3,8 @@ upload → preview (per-row errors, nothing written) → confirm → background 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from taskforce.directory import background, csv_jobs
+from taskforce.directory import background
+from taskforce.directory.exchange import csv_jobs
 from taskforce.errors import ValidationError
 from taskforce.forms import ActionForm
 from taskforce.network import history

@@ -9,7 +9,7 @@ import threading
 import socketio as python_socketio
 
 from taskforce.auth.models import Sector
-from taskforce.channels import messaging
+from taskforce.channels import posting
 from taskforce.channels.models import ChannelKind, Message
 from taskforce.extensions import db
 from taskforce.markup import render_markdown
@@ -57,8 +57,8 @@ def test_concurrent_syncs_never_hand_out_a_private_channels_text(live_server, ma
     general = make_channel(ChannelKind.TASK_FORCE, name="general")
     sealed = make_channel(ChannelKind.PRIVATE, name="case conference", creator=insiders[0], members=insiders)
     for n in range(40):
-        messaging.post_message(insiders[n % 2], general.id, _body("Open", n), f"open-{n}", confirm_pii=True)
-        messaging.post_message(insiders[n % 2], sealed.id, _body("Sealed", n), f"sealed-{n}", confirm_pii=True)
+        posting.post_message(insiders[n % 2], general.id, _body("Open", n), f"open-{n}", confirm_pii=True)
+        posting.post_message(insiders[n % 2], sealed.id, _body("Sealed", n), f"sealed-{n}", confirm_pii=True)
     db.session.commit()
     general_id, sealed_id = general.id, sealed.id  # the client threads have no app context to load them in
     cookies = {user.id: sign_in_cookie(live_server.url, user.email) for user in insiders + outsiders}

@@ -84,12 +84,12 @@ def test_deleting_removes_the_text_and_every_earlier_version(signed_in_socket, m
 
 
 def test_coordinator_sees_no_earlier_versions_of_a_deleted_message(app, login, member, make_user, make_channel):
-    from taskforce.channels import messaging
+    from taskforce.channels import message_edits, posting
     coordinator = make_user(Role.COORDINATOR)
     channel = make_channel()
-    message = messaging.post_message(member, channel.id, "first", "a").message
-    messaging.edit_message(member, message.id, "second")
-    messaging.delete_message(member, message.id)
+    message = posting.post_message(member, channel.id, "first", "a").message
+    message_edits.edit_message(member, message.id, "second")
+    message_edits.delete_message(member, message.id)
     other = CsrfClient(app.test_client())
     login(coordinator, the_client=other)
     assert other.get(f"/api/channels/messages/{message.id}/revisions").get_json() == []

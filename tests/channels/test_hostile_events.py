@@ -12,7 +12,7 @@ import threading
 import pytest
 
 from taskforce.auth.models import Role
-from taskforce.channels import messaging
+from taskforce.channels import posting
 from taskforce.channels.models import ChannelKind
 from taskforce.extensions import db, socketio
 from tests.channels.conftest import NS
@@ -44,8 +44,8 @@ def stage(make_user, make_channel, make_organization):
     insiders = [make_user(organization=other), make_user(organization=other)]
     general = make_channel(ChannelKind.TASK_FORCE, name="general")
     sealed = make_channel(ChannelKind.PRIVATE, name="case conference", creator=insiders[0], members=insiders)
-    posted = messaging.post_message(insiders[0], sealed.id, "not for outsiders", "sealed-1").message
-    mine = messaging.post_message(member, general.id, "hello all", "mine-1").message
+    posted = posting.post_message(insiders[0], sealed.id, "not for outsiders", "sealed-1").message
+    mine = posting.post_message(member, general.id, "hello all", "mine-1").message
     db.session.commit()
     return {"member": member, "coordinator": coordinator, "general": general.id, "sealed": sealed.id,
             "sealed_message": posted.id, "mine": mine.id}

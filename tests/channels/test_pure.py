@@ -1,6 +1,6 @@
 """The pure cores: token bucket, @mention parsing, the structured-PII check (and its fallback)."""
 from taskforce.channels import pii_check
-from taskforce.channels.mentions import mentioned_names
+from taskforce.channels.mentions import mentioned_spellings
 from taskforce.channels.ratelimit import TokenBuckets
 
 
@@ -36,10 +36,10 @@ def test_token_bucket_forgets_idle_keys_when_full():
 
 
 def test_mentions():
-    assert mentioned_names("@**Kofi Mensah** and @**Ana Silva**, see @priya.patel") == {"kofi mensah", "ana silva",
-                                                                                       "priya patel"}
-    assert mentioned_names("mail me at someone@example.org") == set()
-    assert mentioned_names("") == set() and mentioned_names(None) == set()
+    assert mentioned_spellings("@**Kofi Mensah** and @**Ana Silva**, see @priya.patel") == {"Kofi Mensah", "Ana Silva",
+                                                                                           "priya patel"}
+    assert mentioned_spellings("mail me at someone@example.org") == set()
+    assert mentioned_spellings("") == set() and mentioned_spellings(None) == set()
 
 
 def test_pii_check_reports_kinds_and_positions_never_text():

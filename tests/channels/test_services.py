@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from taskforce.audit import AuditEvent
 from taskforce.auth.models import Role, Sector
-from taskforce.channels import messaging, services
+from taskforce.channels import catch_up, message_edits, message_search, posting, services
 from taskforce.channels.models import ChannelKind, ChannelMembership, Mention, Message, MessageRevision, Reaction
 from taskforce.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from taskforce.extensions import db
@@ -42,20 +42,20 @@ def test_forged_or_foreign_channel_ids_answer_not_found(people, make_channel):
     private = make_channel(ChannelKind.PRIVATE, members=[people["nurse"]])
     for channel_id in (health.id, private.id, 999_999):
         with pytest.raises(NotFound) as error:
-            messaging.post_message(people["detective"], channel_id, "hello", f"c-{channel_id}")
+            posting.post_message(people["detective"], channel_id, "hello", f"c-{channel_id}")
         assert "does not exist or you are not a member" in error.value.message
     for bad in ("abc", None, [1], {"id": 1}, True, -3, 2**40):
         with pytest.raises(ValidationError):
-            messaging.post_message(people["detective"], bad, "hello", "c-bad")
+            posting.post_message(people["detective"], bad, "hello", "c-bad")
     assert message_count() == 0
 
 
 def test_post_is_idempotent_on_client_id(people, make_channel):
     channel = make_channel()
-    first = messaging.post_message(people["nurse"], channel.id, "Shelter beds open tonight?", "abc-1")
-    retry = messaging.post_message(people["nurse"], channel.id, "Shelter beds open tonight?", "abc-1")
+    first = posting.post_message(people["nurse"], channel.id, "Shelter beds open tonight?", "abc-1")
+    retry = posting.post_message(people["nurse"], channel.id, "Shelter beds open tonight?", "abc-1")
     assert first.created and not retry.created and retry.message.id == first.message.id
-    other_author = messaging.post_message(people["doctor"], channel.id, "Same client id, other author", "abc-1")
+    other_author = posting.post_message(people["doctor"], channel.id, "Same client id, other author", "abc-1")
     assert other_author.created
     assert message_count() == 2
 
@@ -67,14 +67,14 @@ def test_post_is_idempotent_on_client_id(people, make_channel):
 def test_bad_bodies_are_refused_with_a_clear_error_and_nothing_stored(people, make_channel, body, expected):
     channel = make_channel()
     with pytest.raises(ValidationError) as error:
-        messaging.post_message(people["nurse"], channel.id, body, "c-1")
+        posting.post_message(people["nurse"], channel.id, body, "c-1")
     assert expected in error.value.message
     assert message_count() == 0
 
 
 def test_exactly_ten_thousand_characters_is_accepted(people, make_channel):
     channel = make_channel()
-    posted = messaging.post_message(people["nurse"], channel.id, "z" * 10_000, "c-1")
+    posted = posting.post_message(people["nurse"], channel.id, "z" * 10_000, "c-1")
     assert len(posted.message.body) == 10_000
 
 
@@ -82,13 +82,13 @@ def test_exactly_ten_thousand_characters_is_accepted(people, make_channel):
 def test_client_id_must_be_short_text(people, make_channel, client_id):
     channel = make_channel()
     with pytest.raises(ValidationError):
-        messaging.post_message(people["nurse"], channel.id, "hello", client_id)
+        posting.post_message(people["nurse"], channel.id, "hello", client_id)
 
 
 def test_archived_channel_is_read_only(people, make_channel):
     channel = make_channel(archived=True)
     with pytest.raises(PermissionDenied, match="archived"):
-        messaging.post_message(people["nurse"], channel.id, "hello", "c-1")
+        posting.post_message(people["nurse"], channel.id, "hello", "c-1")
     assert services.readable_channels(people["nurse"])[0].id == channel.id
 
 
@@ -141,74 +141,73 @@ def test_invite_and_remove_in_private_channels(people):
         services.remove_member(people["detective"], private.id, people["nurse"].id)
     services.remove_member(people["nurse"], private.id, people["detective"].id)
     with pytest.raises(NotFound):
-        messaging.post_message(people["detective"], private.id, "still here?", "c-1")
+        posting.post_message(people["detective"], private.id, "still here?", "c-1")
 
 
 def test_edit_keeps_revisions_visible_to_coordinators_only(people, make_channel):
     channel = make_channel()
-    message = messaging.post_message(people["nurse"], channel.id, "Meeting at 3", "c-1").message
+    message = posting.post_message(people["nurse"], channel.id, "Meeting at 3", "c-1").message
     with pytest.raises(PermissionDenied):
-        messaging.edit_message(people["doctor"], message.id, "hijacked")
-    messaging.edit_message(people["nurse"], message.id, "Meeting at 4")
+        message_edits.edit_message(people["doctor"], message.id, "hijacked")
+    message_edits.edit_message(people["nurse"], message.id, "Meeting at 4")
     assert message.edited_at is not None and message.body == "Meeting at 4"
-    assert [r.body for r in messaging.message_revisions(people["coordinator"], message.id)] == ["Meeting at 3"]
+    assert [r.body for r in message_edits.message_revisions(people["coordinator"], message.id)] == ["Meeting at 3"]
     with pytest.raises(PermissionDenied):
-        messaging.message_revisions(people["nurse"], message.id)
+        message_edits.message_revisions(people["nurse"], message.id)
     assert db.session.scalar(select(func.count()).select_from(MessageRevision)) == 1
 
 
 def test_soft_delete_by_author_or_coordinator(people, make_channel):
     channel = make_channel()
-    message = messaging.post_message(people["nurse"], channel.id, "Oops", "c-1").message
+    message = posting.post_message(people["nurse"], channel.id, "Oops", "c-1").message
     with pytest.raises(PermissionDenied):
-        messaging.delete_message(people["doctor"], message.id)
-    messaging.delete_message(people["coordinator"], message.id)
+        message_edits.delete_message(people["doctor"], message.id)
+    message_edits.delete_message(people["coordinator"], message.id)
     assert db.session.get(Message, message.id).deleted_at is not None
     with pytest.raises(ValidationError):
-        messaging.edit_message(people["nurse"], message.id, "back")
-    assert messaging.search_messages(people["nurse"], "Oops") == []
+        message_edits.edit_message(people["nurse"], message.id, "back")
+    assert message_search.search_messages(people["nurse"], "Oops") == []
 
 
 def test_reactions_from_the_small_set_once_per_person(people, make_channel):
     channel = make_channel()
-    message = messaging.post_message(people["nurse"], channel.id, "Bed found", "c-1").message
-    messaging.react(people["doctor"], message.id, "👍")
-    messaging.react(people["doctor"], message.id, "👍")
+    message = posting.post_message(people["nurse"], channel.id, "Bed found", "c-1").message
+    message_edits.react(people["doctor"], message.id, "👍")
+    message_edits.react(people["doctor"], message.id, "👍")
     assert db.session.scalar(select(func.count()).select_from(Reaction)) == 1
     with pytest.raises(ValidationError):
-        messaging.react(people["doctor"], message.id, "💩")
-    messaging.react(people["doctor"], message.id, "👍", on=False)
+        message_edits.react(people["doctor"], message.id, "💩")
+    message_edits.react(people["doctor"], message.id, "👍", on=False)
     assert db.session.scalar(select(func.count()).select_from(Reaction)) == 0
 
 
 def test_mentions_notify_readers_only(people, make_channel):
     health = make_channel(ChannelKind.SECTOR, sector="healthcare")
-    posted = messaging.post_message(people["nurse"], health.id, "@**Dev Doctor** and @**Dana Detective** see this",
-                                    "c-1")
+    posted = posting.post_message(people["nurse"], health.id, "@**Dev Doctor** and @**Dana Detective** see this",
+                                  "c-1")
     assert [u.id for u in posted.mentioned] == [people["doctor"].id]  # the detective cannot read the channel
     assert db.session.scalar(select(Mention.user_id)) == people["doctor"].id
-    assert messaging.unseen_mention_count(people["doctor"]) == 1
 
 
 def test_replies_stay_in_the_channel_and_threads_are_one_level(people, make_channel):
     one, two = make_channel(name="one"), make_channel(name="two")
-    root = messaging.post_message(people["nurse"], one.id, "Question", "c-1").message
-    reply = messaging.post_message(people["doctor"], one.id, "Answer", "c-2", parent_id=root.id).message
-    nested = messaging.post_message(people["nurse"], one.id, "Thanks", "c-3", parent_id=reply.id).message
+    root = posting.post_message(people["nurse"], one.id, "Question", "c-1").message
+    reply = posting.post_message(people["doctor"], one.id, "Answer", "c-2", parent_id=root.id).message
+    nested = posting.post_message(people["nurse"], one.id, "Thanks", "c-3", parent_id=reply.id).message
     assert reply.parent_id == root.id and nested.parent_id == root.id
     with pytest.raises(ValidationError):
-        messaging.post_message(people["nurse"], two.id, "Wrong place", "c-4", parent_id=root.id)
+        posting.post_message(people["nurse"], two.id, "Wrong place", "c-4", parent_id=root.id)
 
 
 def test_pii_warning_stores_nothing_and_audits_without_text(people, make_channel):
     channel = make_channel()
     body = "Call her at (555) 201-4477 or mail jane.roe@example.org"
-    with pytest.raises(messaging.PiiWarning) as warning:
-        messaging.post_message(people["nurse"], channel.id, body, "c-1")
+    with pytest.raises(posting.PiiWarning) as warning:
+        posting.post_message(people["nurse"], channel.id, body, "c-1")
     kinds = {f["kind"] for f in warning.value.findings}
     assert {"PHONE", "EMAIL"} <= kinds
     assert message_count() == 0
-    confirmed = messaging.post_message(people["nurse"], channel.id, body, "c-1", confirm_pii=True)
+    confirmed = posting.post_message(people["nurse"], channel.id, body, "c-1", confirm_pii=True)
     assert confirmed.created
     rows = db.session.execute(select(AuditEvent.action, AuditEvent.outcome, AuditEvent.target_id)).all()
     assert ("channel.pii_warning", "warned", str(channel.id)) in rows
@@ -223,45 +222,46 @@ def test_pii_warning_stores_nothing_and_audits_without_text(people, make_channel
 def test_messages_since_pages_in_id_order_with_has_more(people, make_channel):
     one, two = make_channel(name="one"), make_channel(name="two")
     for n in range(5):
-        messaging.post_message(people["nurse"], one.id, f"one {n}", f"a{n}")
-        messaging.post_message(people["doctor"], two.id, f"two {n}", f"b{n}")
-    first, more = messaging.messages_since(people["detective"], {one.id: 0, str(two.id): 0}, limit=6)
+        posting.post_message(people["nurse"], one.id, f"one {n}", f"a{n}")
+        posting.post_message(people["doctor"], two.id, f"two {n}", f"b{n}")
+    first, more = catch_up.messages_since(people["detective"], {one.id: 0, str(two.id): 0}, limit=6)
     assert more and [m.id for m in first] == sorted(m.id for m in first) and len(first) == 6
     since = {one.id: max([m.id for m in first if m.channel_id == one.id]),
              two.id: max([m.id for m in first if m.channel_id == two.id])}
-    rest, more = messaging.messages_since(people["detective"], since, limit=6)
+    rest, more = catch_up.messages_since(people["detective"], since, limit=6)
     assert not more and len(rest) == 4
     assert {m.id for m in first} | {m.id for m in rest} == set(db.session.scalars(select(Message.id)))
     with pytest.raises(ValidationError):
-        messaging.messages_since(people["detective"], {one.id: "x"})
+        catch_up.messages_since(people["detective"], {one.id: "x"})
     with pytest.raises(ValidationError):
-        messaging.messages_since(people["detective"], [1, 2])
+        catch_up.messages_since(people["detective"], [1, 2])
 
 
 def test_messages_since_refuses_a_channel_the_member_cannot_read(people, make_channel):
     health = make_channel(ChannelKind.SECTOR, sector="healthcare")
-    messaging.post_message(people["nurse"], health.id, "clinic only", "c-1")
+    posting.post_message(people["nurse"], health.id, "clinic only", "c-1")
     with pytest.raises(NotFound):
-        messaging.messages_since(people["detective"], {health.id: 0})
+        catch_up.messages_since(people["detective"], {health.id: 0})
 
 
 def test_search_covers_readable_channels_only(people, make_channel):
     everyone = make_channel()
     health = make_channel(ChannelKind.SECTOR, sector="healthcare")
-    messaging.post_message(people["nurse"], everyone.id, "Forensic exam slots on Friday", "c-1")
-    messaging.post_message(people["nurse"], health.id, "Forensic nurse rota", "c-2")
-    assert len(messaging.search_messages(people["doctor"], "forensic")) == 2
-    assert [m.body for m in messaging.search_messages(people["detective"], "FORENSIC")] == ["Forensic exam slots on Friday"]
-    assert messaging.search_messages(people["detective"], "100%_") == []
+    posting.post_message(people["nurse"], everyone.id, "Forensic exam slots on Friday", "c-1")
+    posting.post_message(people["nurse"], health.id, "Forensic nurse rota", "c-2")
+    assert len(message_search.search_messages(people["doctor"], "forensic")) == 2
+    found = message_search.search_messages(people["detective"], "FORENSIC")
+    assert [m.body for m in found] == ["Forensic exam slots on Friday"]
+    assert message_search.search_messages(people["detective"], "100%_") == []
     for bad in ("", "   ", None, "x" * 201):
         with pytest.raises(ValidationError):
-            messaging.search_messages(people["detective"], bad)
+            message_search.search_messages(people["detective"], bad)
 
 
 def test_unread_counts_mark_read_and_mute(people, make_channel):
     channel = make_channel()
-    ids = [messaging.post_message(people["nurse"], channel.id, f"m{n}", f"c{n}").message.id for n in range(3)]
-    messaging.post_message(people["doctor"], channel.id, "mine", "own")
+    ids = [posting.post_message(people["nurse"], channel.id, f"m{n}", f"c{n}").message.id for n in range(3)]
+    posting.post_message(people["doctor"], channel.id, "mine", "own")
     assert services.unread_counts(people["doctor"])[channel.id]["unread"] == 3  # own message not counted
     services.mark_read(people["doctor"], channel.id, ids[1])
     assert services.unread_counts(people["doctor"])[channel.id]["unread"] == 1

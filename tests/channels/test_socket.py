@@ -69,14 +69,14 @@ def test_catch_up_after_fifty_missed_messages_exactly_once_in_order(signed_in_so
 
 
 def test_sync_caps_at_two_hundred_per_call(signed_in_socket, member, make_user, make_channel):
-    from taskforce.channels import messaging
+    from taskforce.channels import catch_up
     channel = make_channel()
     author = make_user()
     for n in range(205):
         db.session.add(Message(channel_id=channel.id, author_id=author.id, body=f"m{n}", client_id=f"c{n}"))
     db.session.commit()
     answer = signed_in_socket(member).emit("sync", {"since": {channel.id: 0}, "limit": 10_000})
-    assert len(answer["messages"]) == messaging.SYNC_LIMIT == 200 and answer["has_more"] is True
+    assert len(answer["messages"]) == catch_up.SYNC_LIMIT == 200 and answer["has_more"] is True
 
 
 def test_forged_channel_id_gets_an_error_never_data(signed_in_socket, make_user, make_organization, make_channel):

@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from taskforce.auth.models import Role, Sector
-from taskforce.channels import messaging
+from taskforce.channels import message_edits, posting
 from taskforce.channels.models import Channel, ChannelKind, ChannelMembership
 from taskforce.extensions import db
 
@@ -52,7 +52,7 @@ def test_foreign_channel_page_and_history_are_404(client, login, member, make_ch
 def test_history_pages_back(client, login, member, make_user, make_channel):
     channel = make_channel()
     author = make_user()
-    ids = [messaging.post_message(author, channel.id, f"note {n}", f"c{n}").message.id for n in range(60)]
+    ids = [posting.post_message(author, channel.id, f"note {n}", f"c{n}").message.id for n in range(60)]
     login(member)
     page = client.get(f"/api/channels/{channel.id}/messages").get_json()
     assert [m["id"] for m in page["messages"]] == ids[-50:] and page["has_more"] and page["last_read"] == 0
@@ -99,8 +99,8 @@ def test_search_page_finds_only_readable_messages(client, login, make_user, make
     detective = make_user(organization=make_organization("PD", Sector.LAW_ENFORCEMENT))
     health = make_channel(ChannelKind.SECTOR, name="health", sector="healthcare")
     general = make_channel(name="general")
-    messaging.post_message(nurse, health.id, "interpreter line for triage", "a")
-    messaging.post_message(nurse, general.id, "interpreter booked for Thursday", "b")
+    posting.post_message(nurse, health.id, "interpreter line for triage", "a")
+    posting.post_message(nurse, general.id, "interpreter booked for Thursday", "b")
     login(detective)
     page = client.get("/channels/search?q=interpreter").get_data(as_text=True)
     assert "booked for Thursday" in page and "for triage" not in page
@@ -112,8 +112,8 @@ def test_revisions_endpoint_for_coordinators_only(app, client, login, member, ma
     from tests.conftest import CsrfClient
     coordinator = make_user(Role.COORDINATOR)
     channel = make_channel()
-    message = messaging.post_message(member, channel.id, "first", "a").message
-    messaging.edit_message(member, message.id, "second")
+    message = posting.post_message(member, channel.id, "first", "a").message
+    message_edits.edit_message(member, message.id, "second")
     login(member)
     assert client.get(f"/api/channels/messages/{message.id}/revisions").status_code == 403
     other = CsrfClient(app.test_client())
@@ -123,7 +123,7 @@ def test_revisions_endpoint_for_coordinators_only(app, client, login, member, ma
 
 def test_markdown_is_sanitized_in_payloads(client, login, member, make_channel):
     channel = make_channel()
-    messaging.post_message(member, channel.id, "<script>alert(1)</script> [x](javascript:alert(1)) **ok**", "a")
+    posting.post_message(member, channel.id, "<script>alert(1)</script> [x](javascript:alert(1)) **ok**", "a")
     login(member)
     html = client.get(f"/api/channels/{channel.id}/messages").get_json()["messages"][0]["body_html"]
     assert "<script" not in html and "javascript:" not in html and "<strong>ok</strong>" in html

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from taskforce.audit import AuditEvent, record
 from taskforce.auth.models import Role
 from taskforce.channels import services as channels
-from taskforce.channels.messaging import post_message
+from taskforce.channels.posting import post_message
 from taskforce.channels.models import Message, Reaction
 from taskforce.config import load_config
 from taskforce.dbtypes import utcnow

@@ -85,7 +85,7 @@ def test_a_message_whose_broadcast_was_lost_appears_after_live_delivery_resumed(
     """Redis pub/sub can drop a broadcast (an outage between processes) while live delivery goes on. The
     page's catch-up cursor moves only on database answers, so its next sync (on focus here; also every
     20 s and on reconnect) fills the gap below the newest live message."""
-    from taskforce.channels import messaging
+    from taskforce.channels import posting
     general = make_channel(ChannelKind.TASK_FORCE, name="Task force general")
     reader, writer = make_user(display_name="Rita Reader"), make_user(display_name="Wes Writer")
     page = new_page()
@@ -95,7 +95,7 @@ def test_a_message_whose_broadcast_was_lost_appears_after_live_delivery_resumed(
     page.wait_for_selector("html[data-syncs]", state="attached")  # the page's first catch-up is done
     syncs = page.get_attribute("html", "data-syncs")
     # Stored but never broadcast: what a process on the far side of a Redis outage leaves behind.
-    messaging.post_message(writer, general.id, "Dropped during the outage: the east door is locked.", "lost-1")
+    posting.post_message(writer, general.id, "Dropped during the outage: the east door is locked.", "lost-1")
     page.fill("#composer-body", "Back online: anyone there?")
     page.press("#composer-body", "Enter")
     page.wait_for_selector("#messages .message:not(.pending) >> text=Back online: anyone there?")

@@ -4,7 +4,7 @@ on their own messages; "Jump to first unread" only with something unread, "Show 
 earlier history, "Save anyway" only after the identifying-details warning."""
 import pytest
 
-from taskforce.channels import messaging
+from taskforce.channels import catch_up, posting
 from taskforce.channels.models import ChannelKind
 from tests.channels.conftest import make_channel  # noqa: F401  (fixture)
 from tests.conftest import TEST_PASSWORD
@@ -26,8 +26,8 @@ def article_of(page, text):
 def two_members_in_general(new_page, make_user, make_channel):
     general = make_channel(ChannelKind.TASK_FORCE, name="general")
     author, reader = make_user(display_name="Ana Author"), make_user(display_name="Ravi Reader")
-    messaging.post_message(author, general.id, "Shelter intake closes at 22:00 tonight.", "a-1")
-    messaging.post_message(reader, general.id, "Noted, I will tell the night shift.", "r-1")
+    posting.post_message(author, general.id, "Shelter intake closes at 22:00 tonight.", "a-1")
+    posting.post_message(reader, general.id, "Noted, I will tell the night shift.", "r-1")
     page = new_page()
     sign_in(page, reader.email, TEST_PASSWORD)
     page.wait_for_url("**/")
@@ -67,19 +67,19 @@ def test_jump_to_unread_shows_only_with_something_unread_and_then_jumps(two_memb
 
 def test_show_earlier_messages_shows_only_while_there_is_more_history(new_page, member, make_user, make_channel):
     general = make_channel(ChannelKind.TASK_FORCE, name="general")
-    for number in range(messaging.HISTORY_LIMIT + 5):
-        messaging.post_message(member, general.id, f"Shift note {number:03d}", f"n-{number}")
+    for number in range(catch_up.HISTORY_LIMIT + 5):
+        posting.post_message(member, general.id, f"Shift note {number:03d}", f"n-{number}")
     page = new_page()
     sign_in(page, member.email, TEST_PASSWORD)
     page.wait_for_url("**/")
     open_channel(page, general.id)
-    article_of(page, f"Shift note {messaging.HISTORY_LIMIT + 4:03d}")
+    article_of(page, f"Shift note {catch_up.HISTORY_LIMIT + 4:03d}")
     assert page.is_hidden("#jump-unread")  # all the member's own: nothing unread
     page.wait_for_selector("#load-older", state="visible")
     page.click("#load-older")  # it does something: the earliest notes appear, and then nothing is left
     article_of(page, "Shift note 000")
     page.wait_for_selector("#load-older", state="hidden")
-    assert page.eval_on_selector_all("#messages > .message", "els => els.length") == messaging.HISTORY_LIMIT + 5
+    assert page.eval_on_selector_all("#messages > .message", "els => els.length") == catch_up.HISTORY_LIMIT + 5
     assert page.evaluate(SHOWN_ANYWAY) == []
     assert page.errors == []
 

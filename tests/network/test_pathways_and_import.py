@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from taskforce.directory import csv_jobs
+from taskforce.directory.exchange import csv_jobs
 from taskforce.extensions import db, socketio
 from taskforce.network import history
 from tests.conftest import CsrfClient

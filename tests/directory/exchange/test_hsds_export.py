@@ -5,13 +5,13 @@ from sqlalchemy import func, select
 
 from taskforce.auth.models import Role
 from taskforce.cli import seed_demo_data
-from taskforce.directory import hsds
-from taskforce.directory.exchange_models import DirectoryOrganizationRef
+from taskforce.directory.exchange import hsds
+from taskforce.directory.exchange.models import DirectoryOrganizationRef
 from taskforce.directory.models import Service
 from taskforce.extensions import db
 from tests.directory.conftest import CONFIDENTIAL_POSTAL, CONFIDENTIAL_STREET
 from tests.conftest import CsrfClient
-from tests.directory.exchange_helpers import HSDS_DIR, compiled_errors, needs_shared_hsds, unzip
+from tests.directory.exchange.exchange_helpers import HSDS_DIR, compiled_errors, needs_shared_hsds, unzip
 
 FILES = ("organization.json", "service.json", "service_at_location.json")
 

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from taskforce.directory import hsds_read
+from taskforce.directory.exchange import hsds_read
 from taskforce.directory.models import Service
 from taskforce.extensions import db
 

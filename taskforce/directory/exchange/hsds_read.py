@@ -12,8 +12,8 @@ import math
 import zipfile
 import zlib
 
-from taskforce.directory import hsds
-from taskforce.directory.hsds_records import Batch, Problem, Reader
+from taskforce.directory.exchange import hsds
+from taskforce.directory.exchange.hsds_records import Batch, Problem, Reader
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 20 * MB  # per file; the upload limit (60 MB) is for the request as a whole

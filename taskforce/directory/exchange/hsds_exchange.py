@@ -8,8 +8,8 @@ and a file that cannot be read at all (too large, not UTF-8, not JSON) stops eve
 Records keep their HSDS ids, so importing the same files twice changes nothing.
 
 Someone importing through the web may not move another organization's service or site, make its confidential
-site public or change what that site hides (`exchange_apply.refusal_for_*`): such a record is reported and
-skipped. The CLI (`actor` None) is the operator of the installation and may (see `exchange_cli`).
+site public or change what that site hides (`apply.refusal_for_*`): such a record is reported and
+skipped. The CLI (`actor` None) is the operator of the installation and may (see `exchange.cli`).
 """
 import io
 import json
@@ -21,14 +21,13 @@ from sqlalchemy.exc import IntegrityError
 
 from taskforce import audit
 from taskforce.auth.models import Organization
-from taskforce.directory import exchange_apply, hsds, hsds_read
-from taskforce.directory.services import check_may_import
+from taskforce.directory.exchange import apply, hsds, hsds_read, hsds_write
 from taskforce.directory.models import Location, Service
+from taskforce.directory.services import check_may_import
 from taskforce.errors import Conflict, PermissionDenied, ValidationError
 from taskforce.extensions import db
 
 FILES = ("organization.json", "service.json", "service_at_location.json")
-STATUS_LENGTH = Service.__table__.c.status.type.length
 
 
 def _check_may_export(actor) -> None:
@@ -38,7 +37,7 @@ def _check_may_export(actor) -> None:
 
 def _service_record(service: Service, organization_uuid: str) -> dict:
     location = service.location
-    record = {column: getattr(service, column) for column in exchange_apply.SCALAR_FIELDS}
+    record = {column: getattr(service, column) for column in apply.SCALAR_FIELDS}
     record.update(uuid=service.uuid, organization_uuid=organization_uuid, categories=service.category_slugs,
                   languages=service.language_codes, hours=[(h.weekday, h.opens_at, h.closes_at) for h in service.hours],
                   genders=[g for g in service.genders.split(",") if g],
@@ -49,7 +48,7 @@ def _service_record(service: Service, organization_uuid: str) -> dict:
 
 
 def _location_record(location: Location, organization_uuid: str) -> dict:
-    record = {field: getattr(location, field) for field in exchange_apply.LOCATION_FIELDS}
+    record = {field: getattr(location, field) for field in apply.LOCATION_FIELDS}
     record.update(uuid=location.uuid, organization_uuid=organization_uuid, is_confidential=location.is_confidential)
     return record
 
@@ -57,7 +56,7 @@ def _location_record(location: Location, organization_uuid: str) -> dict:
 def build_hsds(actor) -> dict[str, list[dict]]:
     """The three HSDS collections of the whole directory (confidentiality applied), keyed by file name."""
     _check_may_export(actor)
-    refs = exchange_apply.organization_refs()
+    refs = apply.organization_refs()
     services = db.session.scalars(select(Service).order_by(Service.id)).all()
     locations = db.session.scalars(select(Location).order_by(Location.id)).all()
     organization_ids = {s.organization_id for s in services} | {loc.organization_id for loc in locations}
@@ -66,7 +65,7 @@ def build_hsds(actor) -> dict[str, list[dict]]:
     org_records = {}
     for organization in organizations:
         org_records[organization.id] = {
-            "uuid": exchange_apply.ensure_organization_uuid(organization, refs), "name": organization.name,
+            "uuid": apply.ensure_organization_uuid(organization, refs), "name": organization.name,
             "sector": organization.sector.value, "sector_label": organization.sector.label,
             "jurisdiction": organization.jurisdiction}
     service_records = [_service_record(s, org_records[s.organization_id]["uuid"]) for s in services]
@@ -127,7 +126,7 @@ def import_hsds(actor, files: list[tuple[str, bytes]], max_bytes: int = hsds_rea
               "problems": [p.as_dict() for p in batch.problems], "notes": sorted(set(batch.notes)),
               "records_seen": batch.records_seen}
     try:
-        _write_batch(actor, batch, report)
+        hsds_write.write_batch(actor, batch, report)
         outcome = "ok" if not report["problems"] else "partial"
         audit.record(actor, "directory.hsds_imported", ("directory", ""), outcome=outcome,
                      **({"actor_label": "cli"} if actor is None else {}))
@@ -137,75 +136,3 @@ def import_hsds(actor, files: list[tuple[str, bytes]], max_bytes: int = hsds_rea
         raise Conflict("The directory changed while importing; nothing was imported. Try again.") from None
     return report
 
-
-def _write_batch(actor, batch: hsds_read.Batch, report: dict) -> None:
-    organizations = {}
-    for record in batch.organizations.values():
-        organization = exchange_apply.resolve_organization(actor, record, report["organizations"])
-        if organization is not None:
-            organizations[record["uuid"]] = organization.id
-    problems = report["problems"]
-
-    def organization_id_for(uuid: str | None):
-        if not uuid:
-            return None
-        if uuid not in organizations:
-            found, _ = exchange_apply.find_organization({"uuid": uuid})
-            if found is not None:
-                organizations[uuid] = found.id
-        return organizations.get(uuid)
-
-    service_rows = {s.uuid: s for s in db.session.scalars(
-        select(Service).where(Service.uuid.in_(list(batch.services)))).all()} if batch.services else {}
-    location_owner = {}
-    for record in batch.services.values():
-        if record.get("location_uuid"):
-            owner = organization_id_for(record.get("organization_uuid"))
-            if owner is None and record["uuid"] in service_rows:
-                owner = service_rows[record["uuid"]].organization_id
-            location_owner.setdefault(record["location_uuid"], owner)
-    location_rows = {loc.uuid: loc for loc in db.session.scalars(
-        select(Location).where(Location.uuid.in_(list(batch.locations)))).all()} if batch.locations else {}
-    locations, refused_locations = {}, set()
-    for record in batch.locations.values():
-        owner = organization_id_for(record.get("organization_uuid")) or location_owner.get(record["uuid"])
-        refusal = exchange_apply.refusal_for_location(actor, location_rows.get(record["uuid"]), record, owner)
-        if refusal:
-            file, path = record.get("_source", ("", ""))
-            problems.append({"file": file, "path": path, "reason": f"location {record['uuid']} {refusal}"})
-            refused_locations.add(record["uuid"])
-            continue
-        location = exchange_apply.upsert_location(record, owner, report["locations"])
-        if location is None:
-            report["notes"].append(f"Location {record['uuid']} belongs to no organization in this import or the "
-                                   "directory and no service uses it; skipped.")
-            continue
-        locations[record["uuid"]] = location
-    db.session.flush()
-    for record in batch.services.values():
-        file, path = record.get("_source", ("", ""))
-        existing = service_rows.get(record["uuid"])
-        organization_id = organization_id_for(record.get("organization_uuid"))
-        reason = None
-        if existing is None and not record.get("name"):
-            reason = f"links service {record['uuid']}, which is neither in this import nor in the directory"
-        elif organization_id is None and existing is None:
-            reason = ("names no organization the directory knows (give organization_id of an organization in "
-                      "this import, or a nested organization)")
-        elif len(record.get("status") or "") > STATUS_LENGTH:
-            reason = f"status “{record['status']}” cannot be stored by this directory yet"
-        location = None
-        if reason is None and record.get("location_uuid"):
-            location = locations.get(record["location_uuid"]) or db.session.scalar(
-                select(Location).where(Location.uuid == record["location_uuid"]))
-            if record["location_uuid"] in refused_locations:
-                reason = f"is at location {record['location_uuid']}, which was refused (see its problem)"
-            elif location is None:
-                reason = f"is at location {record['location_uuid']}, which is neither in this import nor in the directory"
-        if reason is None:
-            reason = exchange_apply.refusal_for_service(actor, existing, organization_id, location)
-        if reason:
-            problems.append({"file": file, "path": path, "reason": reason})
-            continue
-        exchange_apply.upsert_service(record, organization_id, location, report["services"])
-    db.session.flush()

@@ -14,11 +14,12 @@ import uuid as uuid_module
 from sqlalchemy import func, select, update
 
 from taskforce import audit
-from taskforce.dbtypes import utcnow
-from taskforce.directory import csv_import, exchange_apply, services
-from taskforce.directory.exchange import STATUS_LENGTH
-from taskforce.directory.exchange_models import DirectoryImportJob
 from taskforce.auth.models import User
+from taskforce.dbtypes import utcnow
+from taskforce.directory import services
+from taskforce.directory.exchange import apply, csv_import
+from taskforce.directory.exchange.hsds_write import STATUS_LENGTH
+from taskforce.directory.exchange.models import DirectoryImportJob
 from taskforce.directory.models import Service
 from taskforce.errors import NotFound, PermissionDenied, ValidationError
 from taskforce.extensions import db
@@ -175,10 +176,10 @@ def run_job(job_id: int) -> None:
 
 
 def _write_row(actor, record: dict, counts: dict, organizations: dict) -> str | None:
-    """Write one checked row, or return why it is refused (another organization's site, see exchange_apply)."""
+    """Write one checked row, or return why it is refused (another organization's site, see apply)."""
     key = record["organization_name"].lower()
     if key not in organizations:
-        organizations[key] = exchange_apply.resolve_organization(
+        organizations[key] = apply.resolve_organization(
             actor, {"uuid": str(uuid_module.uuid4()), "name": record["organization_name"]}, {"created": 0, "matched": 0})
     organization = organizations[key]
     service = db.session.scalar(select(Service).where(Service.organization_id == organization.id,
@@ -187,16 +188,16 @@ def _write_row(actor, record: dict, counts: dict, organizations: dict) -> str | 
     fields["hours"] = [tuple(h) for h in record["hours"]]
     location = None
     if record.get("location") and service is not None:
-        refusal = exchange_apply.refusal_for_location(actor, service.location, record["location"], organization.id)
+        refusal = apply.refusal_for_location(actor, service.location, record["location"], organization.id)
         if refusal:
             return f"Not imported: the site of “{service.name}” {refusal}."
     if record.get("location"):
         location_uuid = service.location.uuid if service is not None and service.location else str(uuid_module.uuid4())
-        location = exchange_apply.upsert_location({"uuid": location_uuid, **record["location"]}, organization.id,
+        location = apply.upsert_location({"uuid": location_uuid, **record["location"]}, organization.id,
                                                   {"created": 0, "updated": 0, "unchanged": 0})
         db.session.flush()
     fields["uuid"] = service.uuid if service is not None else str(uuid_module.uuid4())
     if service is None:
         fields["last_verified_at"] = utcnow()
-    exchange_apply.upsert_service(fields, organization.id, location, counts)
+    apply.upsert_service(fields, organization.id, location, counts)
     return None

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from taskforce.auth.models import Organization, Role
-from taskforce.directory import csv_import
-from taskforce.directory.exchange_models import DirectoryImportJob
+from taskforce.directory.exchange import csv_import
+from taskforce.directory.exchange.models import DirectoryImportJob
 from taskforce.directory.models import Service
 from taskforce.errors import ValidationError
 from taskforce.extensions import db

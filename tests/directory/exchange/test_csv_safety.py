@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from taskforce.auth.models import Role
-from taskforce.directory.exchange_models import DirectoryImportJob
+from taskforce.directory.exchange.models import DirectoryImportJob
 from taskforce.directory.models import Location, Service
 from taskforce.extensions import db
 from tests.directory.conftest import CONFIDENTIAL_POSTAL, CONFIDENTIAL_STREET
-from tests.directory.test_csv_import import wait_for
+from tests.directory.exchange.test_csv_import import wait_for
 
 HEADER = "organization,name,categories,city,state,address_1,postal_code,confidential\n"
 

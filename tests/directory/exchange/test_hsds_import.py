@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 
 from taskforce.auth.models import Organization, Role, Sector
 from taskforce.cli import seed_demo_data
-from taskforce.directory import exchange
+from taskforce.directory.exchange import hsds_exchange
 from taskforce.directory.models import Location, Service
 from taskforce.extensions import db
 from tests.directory.conftest import CONFIDENTIAL_STREET
-from tests.directory.exchange_helpers import EXAMPLES, example_files, needs_shared_hsds
+from tests.directory.exchange.exchange_helpers import EXAMPLES, example_files, needs_shared_hsds
 
 EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b"
 EXAMPLE_ORGANIZATION = "Example Organization Inc."
@@ -55,7 +55,7 @@ def test_cli_imports_the_official_examples_once(app):
 @needs_shared_hsds
 def test_each_official_example_file_is_accepted_alone(app, coordinator):
     for name, content in example_files():
-        report = exchange.import_hsds(coordinator, [(name, content)])
+        report = hsds_exchange.import_hsds(coordinator, [(name, content)])
         assert report["problems"] == [], name
 
 
@@ -63,10 +63,10 @@ def test_our_export_reimports_without_changes_and_keeps_the_hidden_street(app, m
     shelter = make_service(name="Safe house beds", confidential=True, address=CONFIDENTIAL_STREET,
                            open_24_7=True, genders="female,transgender", trafficking_types="sex")
     make_service(name="Legal clinic", hours=[(0, "09:00", "17:00")], languages=("es", "vi"))
-    exchange.export_hsds(None, tmp_path)
+    hsds_exchange.export_hsds(None, tmp_path)
     versions = dict(db.session.execute(select(Service.uuid, Service.version)).all())
     files = [(p.name, p.read_bytes()) for p in sorted(tmp_path.glob("*.json"))]
-    report = exchange.import_hsds(None, files)
+    report = hsds_exchange.import_hsds(None, files)
     assert report["problems"] == []
     assert report["services"] == {"created": 0, "updated": 0, "unchanged": 2}
     db.session.expire_all()
@@ -78,13 +78,13 @@ def test_our_export_reimports_without_changes_and_keeps_the_hidden_street(app, m
 def test_our_export_fills_an_empty_directory_identically(app, make_service, tmp_path):
     make_service(name="Night shelter", open_24_7=True, min_age=18, genders="female", service_area="Harbor County",
                  email="intake@example.org", website="https://example.org", description="Beds tonight.")
-    exchange.export_hsds(None, tmp_path)
+    hsds_exchange.export_hsds(None, tmp_path)
     before = _snapshot()
     for model in (Service, Location):
         for row in db.session.scalars(select(model)).all():
             db.session.delete(row)
     db.session.commit()
-    exchange.import_hsds(None, [(p.name, p.read_bytes()) for p in tmp_path.glob("*.json")])
+    hsds_exchange.import_hsds(None, [(p.name, p.read_bytes()) for p in tmp_path.glob("*.json")])
     db.session.expire_all()
     assert _snapshot() == before
 
@@ -106,7 +106,7 @@ def test_invalid_records_are_reported_with_path_and_reason_and_valid_ones_import
         service_json(id="9b0e4a8e-6d3c-4e0f-9a1b-2c3d4e5f6a7b", phones=[{"id": "1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6e"}]),
         "just text",
     ]
-    report = exchange.import_hsds(coordinator, [("service.json", json.dumps(records).encode())])
+    report = hsds_exchange.import_hsds(coordinator, [("service.json", json.dumps(records).encode())])
     where = {(p["path"], p["reason"]) for p in report["problems"]}
     assert ("$[1].id", '"not-a-uuid" is not a valid uuid') in where
     assert ("$[2].name", "5 should be of type string") in where
@@ -122,7 +122,7 @@ def test_invalid_records_are_reported_with_path_and_reason_and_valid_ones_import
 def test_a_record_with_one_bad_nested_part_is_not_imported_at_all(app, coordinator):
     bad_location = {"id": "e94c9f38-1e8f-4564-91d4-d53501ab1765", "location": {"id": "3a19ff88-4620-4d17-9830-ac1d859eb5d5"}}
     record = service_json(service_at_locations=[bad_location])
-    report = exchange.import_hsds(coordinator, [("service.json", json.dumps([record]).encode())])
+    report = hsds_exchange.import_hsds(coordinator, [("service.json", json.dumps([record]).encode())])
     assert report["problems"][0]["path"] == "$[0].service_at_locations[0].location"
     assert "location_type" in report["problems"][0]["reason"]
     assert (count(Service), count(Location), count(Organization)) == (0, 0, 1)  # the coordinator's own
@@ -131,7 +131,7 @@ def test_a_record_with_one_bad_nested_part_is_not_imported_at_all(app, coordinat
 def test_unknown_organization_reference_is_reported(app, coordinator):
     record = service_json(organization_id="0a8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a")
     del record["organization"]
-    report = exchange.import_hsds(coordinator, [("service.json", json.dumps(record).encode())])
+    report = hsds_exchange.import_hsds(coordinator, [("service.json", json.dumps(record).encode())])
     assert report["problems"][0]["path"] == "$"
     assert "organization" in report["problems"][0]["reason"]
     assert count(Service) == 0
@@ -139,7 +139,7 @@ def test_unknown_organization_reference_is_reported(app, coordinator):
 
 def test_known_organization_is_matched_by_name_and_left_unchanged(app, coordinator, make_organization):
     existing = make_organization("Bridge Advocates", sector=Sector.VICTIM_SERVICES_NGO)
-    exchange.import_hsds(coordinator, [("service.json", json.dumps([service_json()]).encode())])
+    hsds_exchange.import_hsds(coordinator, [("service.json", json.dumps([service_json()]).encode())])
     service = db.session.scalars(select(Service)).one()
     assert service.organization_id == existing.id
     db.session.refresh(existing)
@@ -154,7 +154,7 @@ def test_broken_files_stop_everything_before_any_write(app, coordinator, make_se
     messages = []
     for bad in broken:
         try:
-            exchange.import_hsds(coordinator, [good, bad])
+            hsds_exchange.import_hsds(coordinator, [good, bad])
         except Exception as error:  # noqa: BLE001
             messages.append(str(error))
     assert "is not valid JSON" in messages[0] and "line 1" in messages[0]
@@ -206,7 +206,7 @@ def test_coordinator_uploads_a_zip_and_sees_the_report(app, client, login, coord
 def test_members_cannot_import_through_the_service_either(app, make_user):
     member = make_user(Role.MEMBER)
     try:
-        exchange.import_hsds(member, [("service.json", b"[]")])
+        hsds_exchange.import_hsds(member, [("service.json", b"[]")])
     except Exception as error:  # noqa: BLE001
         assert "coordinators" in str(error)
     else:
@@ -216,7 +216,7 @@ def test_members_cannot_import_through_the_service_either(app, make_user):
 def test_the_demo_directory_export_reimports_with_no_problems(app, tmp_path):
     """The app's own export must come back in: demo emails like intake1@u.s..example.org were refused."""
     seed_demo_data(7, "demo-password-1")
-    exchange.export_hsds(None, tmp_path)
-    report = exchange.import_hsds(None, [(p.name, p.read_bytes()) for p in sorted(tmp_path.glob("*.json"))])
+    hsds_exchange.export_hsds(None, tmp_path)
+    report = hsds_exchange.import_hsds(None, [(p.name, p.read_bytes()) for p in sorted(tmp_path.glob("*.json"))])
     assert report["problems"] == []
     assert report["services"]["created"] == 0 and report["services"]["unchanged"] == count(Service)

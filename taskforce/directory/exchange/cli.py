@@ -3,28 +3,30 @@
 The CLI acts as the installation itself (no signed-in person): the audit log names it `cli`. Whoever runs it
 operates the server and its database already, so an import from the CLI may also move services or sites between
 organizations and change confidential sites — what the web import refuses to anyone outside the owning
-organization (`exchange_apply.acts_for`).
+organization (`apply.acts_for`).
 """
 import sys
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
-from taskforce.directory import exchange, hsds_read
-from taskforce.directory.cli import directory
+from taskforce.directory.exchange import hsds_exchange, hsds_read
 from taskforce.errors import DomainError
 
 
-@directory.command("export-hsds")
+@click.command("export-hsds")
+@with_appcontext
 @click.argument("target", type=click.Path(file_okay=False, path_type=Path))
 def export_hsds_command(target):
     """Write organization.json, service.json and service_at_location.json (HSDS 3.0) into TARGET."""
-    counts = exchange.export_hsds(None, target)
+    counts = hsds_exchange.export_hsds(None, target)
     for name, count in counts.items():
         click.echo(f"{target / name}: {count} objects")
 
 
-@directory.command("import-hsds")
+@click.command("import-hsds")
+@with_appcontext
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def import_hsds_command(sources):
     """Import HSDS 3.0 files: a folder of *.json (our export, or the official examples), files, or zips."""
@@ -43,7 +45,7 @@ def import_hsds_command(sources):
                 sys.exit(1)
             files.append((path.name, path.read_bytes()))
     try:
-        report = exchange.import_hsds(None, files)
+        report = hsds_exchange.import_hsds(None, files)
     except DomainError as error:
         click.echo(f"Error: {error.message}", err=True)
         sys.exit(1)
@@ -56,3 +58,12 @@ def import_hsds_command(sources):
     if report["problems"]:
         click.echo(f"{len(report['problems'])} problem(s); the valid records were imported.", err=True)
         sys.exit(2)
+
+
+def register(app) -> None:
+    """Put export-hsds and import-hsds on the shared `directory` group (attached to the app's CLI here too, so
+    the commands exist whichever of the directory and the exchange registers first)."""
+    from taskforce.directory import cli
+    cli.directory.add_command(export_hsds_command)
+    cli.directory.add_command(import_hsds_command)
+    cli.register(app)

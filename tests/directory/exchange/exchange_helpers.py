@@ -1,13 +1,24 @@
 """Helpers of the HSDS/CSV exchange tests: the official schemas and examples beside the repository."""
 import io
 import json
+import os
 import zipfile
 from functools import lru_cache
+from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 
-from taskforce.directory.hsds import official_hsds_dir
+
+
+def official_hsds_dir() -> Path:
+    """The shared HSDS copy (official compiled schemas and examples): `TASKFORCE_HSDS_DIR`, else
+    `../shared/hsds` beside the repository (also how CI lays it out). The app itself validates against its own
+    copy of the compiled schemas (taskforce/directory/exchange/hsds_schema/)."""
+    if os.environ.get("TASKFORCE_HSDS_DIR"):
+        return Path(os.environ["TASKFORCE_HSDS_DIR"])
+    return Path(__file__).resolve().parents[3].parent / "shared" / "hsds"
+
 
 HSDS_DIR = official_hsds_dir()
 EXAMPLES = HSDS_DIR / "examples"

@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from taskforce.forms import ActionForm
 
 from taskforce.dbtypes import utcnow
-from taskforce.directory import background, csv_jobs, exchange, services
-from taskforce.directory import exchange_models  # noqa: F401  (tables of the exchange, for create_app)
+from taskforce.directory import background, services
+from taskforce.directory.exchange import csv_jobs, hsds_exchange
 from taskforce.errors import ValidationError
 from taskforce.limits import accepts_uploads
 
@@ -38,7 +38,7 @@ def _exchange_page(errors: dict[str, str] | None = None):
     """The exchange page; after a refused upload, with the reason beside the file field (a browser cannot
     refill a file input, so the page says what to pick instead)."""
     return render_template("directory/exchange/index.html", form=ActionForm(), errors=errors or {},
-                           may_import=current_user.is_coordinator)
+                           may_import=services.may_import(current_user))
 
 
 @bp.get("/hsds.zip")
@@ -46,7 +46,7 @@ def _exchange_page(errors: dict[str, str] | None = None):
 def download_hsds():
     """The directory as HSDS 3.0 (three JSON files in a zip); confidential sites by city only."""
     stamp = utcnow().strftime("%Y%m%d")
-    return Response(exchange.export_zip(current_user), mimetype="application/zip",
+    return Response(hsds_exchange.export_zip(current_user), mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="directory-hsds-{stamp}.zip"'})
 
 
@@ -65,7 +65,7 @@ def import_hsds():
     ActionForm().require_valid()
     wants_json = request.accept_mimetypes.best == "application/json"
     try:
-        report = exchange.import_hsds(current_user, _uploads("files"))
+        report = hsds_exchange.import_hsds(current_user, _uploads("files"))
     except ValidationError as error:
         if wants_json:
             raise
@@ -117,8 +117,3 @@ def start_job(job_id):
         return jsonify(csv_jobs.status(job)), 202
     return redirect(url_for("directory_exchange.job_page", job_id=job.id))
 
-
-def register(app):
-    """Blueprint and the `export-hsds` / `import-hsds` commands on the shared `directory` CLI group."""
-    from taskforce.directory import exchange_cli  # noqa: F401  (decorates the group on import)
-    app.register_blueprint(bp)

@@ -6,17 +6,18 @@ format, coordinates off the globe, unknown language codes) is noted rather than 
 """
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from taskforce.directory import hsds, validation
+from taskforce.directory import validation
+from taskforce.directory.exchange import hsds
 from taskforce.directory.languages import is_language_code
-from taskforce.directory.taxonomy import CATEGORIES, CATEGORY_TAXONOMY, GENDERS, TRAFFICKING_TYPES
+from taskforce.directory.exchange.hsds_terms import (categories_of, date_of, hours_from_schedules, language_code,
+                                                     terms_of)
+from taskforce.directory.taxonomy import GENDERS, TRAFFICKING_TYPES
 from taskforce.errors import ValidationError
 
 LIMITS = {"name": 200, "email": 254, "website": 500, "phone": 40, "service_area": 200, "address_1": 200,
           "city": 120, "state_province": 120, "postal_code": 20, "timezone": 64}
-LABEL_TO_CATEGORY = {label.lower(): slug for slug, label in CATEGORIES.items()}
 CONTROL_REASON = "contains control characters (such as NUL) or broken Unicode; remove them and import again"
 
 
@@ -118,12 +119,32 @@ class Reader:
         return obj["id"]
 
     def service(self, obj: dict, path: str, organization_uuid: str | None = None) -> str:
+        """A service record, field group by field group; its nested organization and first site are read too."""
         record = {"uuid": obj["id"], "_source": (self.file, self.base + path[1:])}
+        organization_uuid = self._service_owner(obj, path, record, organization_uuid)
+        self._service_texts(obj, path, record)
+        self._ages(obj, path, record)
+        self._service_contact(obj, path, record)
+        self._service_languages(obj, path, record)
+        self._service_area(obj, path, record)
+        self._service_assured_date(obj, path, record)
+        self._service_timezone(obj, path, record)
+        self._service_terms(obj, record)
+        self._service_hours(obj, record)
+        self._service_site(obj, path, record, organization_uuid)
+        self.staged.services.setdefault(obj["id"], {}).update(record)
+        return obj["id"]
+
+    def _service_owner(self, obj: dict, path: str, record: dict, organization_uuid: str | None) -> str | None:
+        """The organization: a nested one (read as well), its `organization_id`, or the enclosing one's."""
         if isinstance(obj.get("organization"), dict):
             organization_uuid = self.organization(obj["organization"], f"{path}.organization")
         organization_uuid = obj.get("organization_id") or organization_uuid
         if organization_uuid:
             record["organization_uuid"] = organization_uuid
+        return organization_uuid
+
+    def _service_texts(self, obj: dict, path: str, record: dict) -> None:
         self.text(obj, "name", path, into=record)
         self.text(obj, "description", path, into=record)
         self.text(obj, "eligibility_description", path, into=record, target="eligibility_notes")
@@ -135,26 +156,39 @@ class Reader:
                 record["status"] = obj["status"]
             else:
                 self.problem(f"{path}.status", CONTROL_REASON)
-        self._ages(obj, path, record)
+
+    def _service_contact(self, obj: dict, path: str, record: dict) -> None:
+        """The first phone (an empty list clears the directory's)."""
         if "phones" in obj:
             record["phone"] = ""
             if obj["phones"]:
                 self.phone(obj["phones"][0]["number"], f"{path}.phones[0].number", record)
+
+    def _service_languages(self, obj: dict, path: str, record: dict) -> None:
+        """ISO 639-1 codes kept; any other code noted and left out."""
         if "languages" in obj:
-            codes = {_language(lang) for lang in obj["languages"]}
+            codes = {language_code(lang) for lang in obj["languages"]}
             record["languages"] = sorted(c for c in codes if is_language_code(c))
             unknown = sorted(str(c) for c in codes if not is_language_code(c))
             if unknown:
                 self.staged.notes.append(f"{self.file} {self.base + path[1:]}.languages: {', '.join(unknown)} "
                                          "not ISO 639-1 two-letter codes; left out.")
+
+    def _service_area(self, obj: dict, path: str, record: dict) -> None:
+        """The areas' names joined into the one text the directory keeps (clipped, never refused)."""
         if "service_areas" in obj:
             names = "; ".join(str(a.get("name") or a.get("description") or "") for a in obj["service_areas"] or []
                               if isinstance(a, dict)).strip("; ")
             self.text({"area": names}, "area", path, target="service_area", into=record, clip=True)
+
+    def _service_assured_date(self, obj: dict, path: str, record: dict) -> None:
         if "assured_date" in obj:
-            record["last_verified_at"] = _date(obj["assured_date"])
+            record["last_verified_at"] = date_of(obj["assured_date"])
             if record["last_verified_at"] is None:
                 self.problem(f"{path}.assured_date", "must be a date like 2024-05-16")
+
+    def _service_timezone(self, obj: dict, path: str, record: dict) -> None:
+        """Our own extension field: the IANA zone that "open now" reads the hours in."""
         if obj.get("taskforce_timezone"):
             zone = obj["taskforce_timezone"]
             try:
@@ -164,15 +198,26 @@ class Reader:
                 record["timezone"] = zone
             except (ZoneInfoNotFoundError, ValueError, OSError):
                 self.problem(f"{path}.taskforce_timezone", "is not an IANA time zone such as America/Chicago")
+
+    @staticmethod
+    def _service_terms(obj: dict, record: dict) -> None:
+        """Categories, genders, trafficking types and the 24/7 flag, from the attributes' taxonomy terms."""
         if "attributes" in obj:
-            record["categories"] = sorted(set(_categories(obj)))
+            record["categories"] = sorted(set(categories_of(obj)))
             record["genders"] = sorted(set(terms_of(obj, hsds.GENDER_TAXONOMY)) & set(GENDERS))
             record["trafficking_types"] = sorted(set(terms_of(obj, hsds.TRAFFICKING_TAXONOMY)) & set(TRAFFICKING_TYPES))
             record["open_24_7"] = hsds.FLAG_OPEN_24_7 in terms_of(obj, hsds.FLAG_TAXONOMY)
+
+    @staticmethod
+    def _service_hours(obj: dict, record: dict) -> None:
+        """Weekly hours from the schedules; every day around the clock is the 24/7 flag instead."""
         if "schedules" in obj:
             hours, always = hours_from_schedules(obj["schedules"])
             record["hours"] = [] if always else hours
             record["open_24_7"] = record.get("open_24_7", False) or always
+
+    def _service_site(self, obj: dict, path: str, record: dict, organization_uuid: str | None) -> None:
+        """The first of the service's sites (the directory keeps one; more are noted)."""
         links = obj.get("service_at_locations") or []
         if links:
             record["location_uuid"] = self.service_at_location(links[0], f"{path}.service_at_locations[0]",
@@ -180,8 +225,6 @@ class Reader:
             if len(links) > 1:
                 self.staged.notes.append(f"{self.file} {self.base}: the directory keeps one location per service; "
                                          f"only the first of {len(links)} was imported.")
-        self.staged.services.setdefault(obj["id"], {}).update(record)
-        return obj["id"]
 
     def service_at_location(self, obj: dict, path: str, service_record: dict | None = None,
                             organization_uuid: str | None = None) -> str | None:
@@ -238,66 +281,3 @@ class Reader:
                 and record["min_age"] > record["max_age"]:
             self.problem(f"{path}.minimum_age", "is above maximum_age")
 
-
-def terms_of(obj: dict, taxonomy: str) -> list[str]:
-    """Codes of the attributes' taxonomy terms that belong to `taxonomy`."""
-    codes = []
-    for attr in obj.get("attributes") or []:
-        term = attr.get("taxonomy_term") or {}
-        if term.get("taxonomy") == taxonomy and term.get("code"):
-            codes.append(term["code"])
-    return codes
-
-
-def _categories(obj: dict) -> list[str]:
-    """Our category slugs: terms of our taxonomy, or any term whose code or name is one of our categories."""
-    slugs = []
-    for attr in obj.get("attributes") or []:
-        term = attr.get("taxonomy_term") or {}
-        code, name = (term.get("code") or "").strip(), (term.get("name") or "").strip().lower()
-        if code in CATEGORIES:
-            slugs.append(code)
-        elif name in LABEL_TO_CATEGORY:
-            slugs.append(LABEL_TO_CATEGORY[name])
-        elif term.get("taxonomy") == CATEGORY_TAXONOMY and name.replace(" ", "_") in CATEGORIES:
-            slugs.append(name.replace(" ", "_"))
-    return slugs
-
-
-def _language(lang: dict) -> str | None:
-    code = (lang.get("code") or "").strip().lower().replace("_", "-").split("-")[0]
-    return code if code.isalpha() and len(code) in (2, 3) else None
-
-
-def _date(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value[:10]).replace(tzinfo=timezone.utc)
-    except ValueError:
-        return None
-
-
-def _clock(value) -> str | None:
-    if not isinstance(value, str) or len(value) < 5 or value[2] != ":":
-        return None
-    hours, minutes = value[:2], value[3:5]
-    if not (hours.isascii() and minutes.isascii() and hours.isdigit() and minutes.isdigit()) or int(hours) > 24 or int(minutes) > 59:
-        return None
-    return f"{hours}:{minutes}"
-
-
-def hours_from_schedules(schedules: list[dict]) -> tuple[list[tuple[int, str, str]], bool]:
-    """Weekly intervals from HSDS schedules (weekly, with byday and opening times); others are ignored.
-    Returns (hours, open_24_7): every day 00:00 to 23:59/24:00 means open around the clock."""
-    hours = set()
-    for schedule in schedules or []:
-        if not isinstance(schedule, dict):  # the schema lets null items through
-            continue
-        opens, closes = _clock(schedule.get("opens_at")), _clock(schedule.get("closes_at"))
-        if (schedule.get("freq") or "WEEKLY") != "WEEKLY" or not (opens and closes and isinstance(schedule.get("byday"), str)):
-            continue
-        for code in schedule["byday"].upper().split(","):
-            code = code.strip()[-2:]
-            if code in hsds.WEEKDAY_CODES:
-                hours.add((hsds.WEEKDAY_CODES.index(code), opens, closes))
-    always = len(hours) == 7 and all(o == "00:00" and c in ("23:59", "24:00") for _, o, c in hours)
-    return sorted(hours), always

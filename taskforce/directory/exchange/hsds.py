@@ -15,7 +15,6 @@ are uuid5 of their owner so exports are stable and re-imports idempotent; catego
 types and flags travel as attributes with taxonomy terms of our own taxonomies, so they round-trip.
 """
 import json
-import os
 import uuid
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +23,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from taskforce.directory.taxonomy import CATEGORIES, CATEGORY_TAXONOMY, GENDERS, TRAFFICKING_TYPES, category_label
+from taskforce.directory.taxonomy import CATEGORY_TAXONOMY, GENDERS, TRAFFICKING_TYPES, category_label
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "hsds_schema"
 SCHEMA_BASE = "https://openreferral.org/hsds/3.0/schema/"
@@ -43,34 +42,11 @@ WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 CONFIDENTIAL_NAME = "Confidential location"
 
 
-def official_hsds_dir(repo_root: Path | str | None = None) -> Path:
-    """The shared HSDS copy (official compiled schemas and examples): `TASKFORCE_HSDS_DIR`, else
-    `../shared/hsds` beside the repository (also how CI lays it out)."""
-    if os.environ.get("TASKFORCE_HSDS_DIR"):
-        return Path(os.environ["TASKFORCE_HSDS_DIR"])
-    root = Path(repo_root) if repo_root else Path(__file__).resolve().parents[2]
-    return root.parent / "shared" / "hsds"
-
-
 def derived_id(*parts) -> str:
     """A stable UUID for a sub-object that has no id of its own in the directory (phone, schedule, term…)."""
     return str(uuid.uuid5(ID_NAMESPACE, ":".join(str(p) for p in parts)))
 
 
-def is_uuid(value) -> bool:
-    """The HSDS `uuid` format as jsonschema checks it: parseable and in the dashed 8-4-4-4-12 layout."""
-    if not isinstance(value, str) or len(value) != 36:
-        return False
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return all(value[i] == "-" for i in (8, 13, 18, 23))
-
-
-# --- schema validation ------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
 def _registry() -> Registry:
     resources = []
     for path in sorted(SCHEMA_DIR.glob("*.json")):
@@ -242,5 +218,3 @@ def service_attributes(svc: dict) -> list[dict]:
         result.append(attribute(sid, "service", "flag", term(FLAG_TAXONOMY, FLAG_OPEN_24_7, FLAG_LABELS[FLAG_OPEN_24_7])))
     return result
 
-
-KNOWN_CATEGORY_LABELS = {label.lower(): slug for slug, label in CATEGORIES.items()}

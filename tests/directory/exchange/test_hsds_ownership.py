@@ -4,7 +4,7 @@ Any member can download the HSDS zip, which names every site by its id. A coordi
 must not be able to upload a record with that id that makes the site public, rewrites its hidden address,
 moves the service (or site) into their own organization, or seats their own service at it. The web refuses
 such records (reported with file, path and reason; nothing of them written); the owning organization's own
-members may change their own entries; the CLI runs as the operator and may (documented in `exchange_cli`).
+members may change their own entries; the CLI runs as the operator and may (documented in `exchange.cli`).
 """
 import io
 import json
@@ -17,7 +17,7 @@ from taskforce.auth.models import Role
 from taskforce.directory.models import Location, Service
 from taskforce.extensions import db
 from tests.directory.conftest import CONFIDENTIAL_POSTAL, CONFIDENTIAL_STREET
-from tests.directory.exchange_helpers import unzip
+from tests.directory.exchange.exchange_helpers import unzip
 
 SECRETS = (CONFIDENTIAL_STREET, CONFIDENTIAL_POSTAL)
 

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from taskforce import audit
 from taskforce.auth.models import Organization, Sector
 from taskforce.dbtypes import utcnow
-from taskforce.directory import hsds
-from taskforce.directory.exchange_models import DirectoryOrganizationRef
+from taskforce.directory.exchange import hsds
+from taskforce.directory.exchange.models import DirectoryOrganizationRef
 from taskforce.directory.models import Location, Service, ServiceCategory, ServiceHours, ServiceLanguage
 from taskforce.extensions import db
 
