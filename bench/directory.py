@@ -12,8 +12,14 @@ would measure the drift. Printed: p50/p95, requests/s, the ratio to bare (target
 from the smallest to the largest size (target < 2×).
 
     .venv/bin/python bench/directory.py [--sizes 1000,10000,50000] [--backends sqlite,postgresql] [--seconds 3]
-                                        [--rounds 3]
+                                        [--rounds 3] [--paths page,api,session] [--variants app]
+
+`--variants app,flask-url-for,no-fragment-cache` measures each path again with one of the app's own layers
+swapped for plain Flask, on the same served app and data: `flask-url-for` builds every link with Flask's
+`url_for` (not `taskforce.urls`), `no-fragment-cache` renders every fragment (menu, chips, options, cards)
+each time. What a layer is worth is the ratio of the two rows' x_bare.
 """
+from contextlib import contextmanager
 import argparse
 import os
 import random
@@ -178,13 +184,44 @@ def compare(base: str, bare: str, paths: list[str], args) -> dict:
             "x_bare_min": min(m["rps"] / b["rps"] for m, b in rounds)}
 
 
+@contextmanager
+def variant(name: str):
+    """The app with one of its layers replaced by plain Flask (see the module), for as long as it is entered."""
+    import flask
+
+    from taskforce import fragments, urls, web
+    from taskforce.directory import views
+    patched = []
+
+    def patch(owner, attribute, value):
+        patched.append((owner, attribute, getattr(owner, attribute)))
+        setattr(owner, attribute, value)
+    if name == "flask-url-for":
+        for module in (views, web, urls):
+            patch(module, "remembered_url_for", flask.url_for)
+        patch(urls, "_remembered", lambda _cache, endpoint, values: flask.url_for(endpoint, **values))
+    elif name == "no-fragment-cache":
+        patch(fragments, "_remembered", lambda _root, template, macro, args: fragments._render(template, macro, args))
+    elif name != "app":
+        raise SystemExit(f"unknown variant {name!r}")
+    try:
+        yield
+    finally:
+        for owner, attribute, value in reversed(patched):
+            setattr(owner, attribute, value)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--paths", default="page,api,session")
+    parser.add_argument("--variants", default="app")
     args = parser.parse_args()
+    templates = {"page": "/directory/?q={}", "api": "/api/directory/services?q={}", "session": "/api/session?q={}"}
+    variants = args.variants.split(",")
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = []
     print(f"Directory search benchmark — {machine_note()}; {args.seconds:.0f}s per measurement, 4 threads, "
@@ -200,11 +237,13 @@ def main() -> None:
                 generate(app, size, random.Random(size))
                 generated = time.perf_counter() - started
                 with served(app) as base, served(bare_flask_app()) as bare:
-                    for label, template in (("page", "/directory/?q={}"), ("api", "/api/directory/services?q={}"),
-                                            ("session", "/api/session?q={}")):
-                        paths = [template.format(q.replace(" ", "+")) for q in QUERIES]
-                        rows.append({"backend": backend, "services": size, "path": label, "load_s": generated,
-                                     **compare(base, bare, paths, args)})
+                    for label in args.paths.split(","):
+                        paths = [templates[label].format(q.replace(" ", "+")) for q in QUERIES]
+                        for name in variants:
+                            with variant(name):
+                                rows.append({"backend": backend, "services": size, "path": label,
+                                             **({"variant": name} if len(variants) > 1 else {}), "load_s": generated,
+                                             **compare(base, bare, paths, args)})
                 with app.app_context():
                     from taskforce.extensions import db
                     db.engine.dispose()
@@ -213,8 +252,9 @@ def main() -> None:
     print_table("search through the real HTTP path (signed in) vs a bare Flask endpoint", rows)
     growth = []
     for backend in args.backends.split(","):
-        for label in ("page", "api", "session"):
-            mine = [r for r in rows if r["backend"] == backend and r["path"] == label]
+        for label in args.paths.split(","):
+            mine = [r for r in rows if r["backend"] == backend and r["path"] == label
+                    and r.get("variant", "app") == "app"]
             if len(mine) >= 2 and mine[-1]["req_s"] and mine[0]["p50_ms"] == mine[0]["p50_ms"]:
                 growth.append({"backend": backend, "path": label, "from": mine[0]["services"], "to": mine[-1]["services"],
                                "p50_growth": mine[-1]["p50_ms"] / mine[0]["p50_ms"],

@@ -25,8 +25,8 @@ def list_services():
         raise ValidationError(f"per_page must be between 1 and {MAX_PER_PAGE}.", field="per_page")
     now = utcnow()
     viewer = current_user._get_current_object()  # one proxy lookup, not two per service
-    found = finder.find_services(filters, now, page_size=per_page)
-    return jsonify({"services": [presenting.present(s, viewer, now, found.details.get(s.id)) for s in found.services],
+    found = finder.find(viewer, filters, now, page_size=per_page)
+    return jsonify({"services": found.services,
                     "total": found.total, "total_is_capped": found.capped,
                     "page": filters.page, "per_page": per_page})
 

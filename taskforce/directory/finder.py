@@ -1,14 +1,13 @@
-"""Finding services: filters from a shareable URL and the search query (one page + a capped count). What a
-viewer may see of each result is `presenting.present`.
+"""Finding services: filters from a shareable URL and the search query (one page + a capped count), through
+one entry point, `find(viewer, filters, now)`, which hands back what the viewer may see of each result.
 """
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import and_, bindparam, func, literal, or_, select
 
 from taskforce.auth.validation import clean_text
-from taskforce.directory import listings, ranking, search
+from taskforce.directory import listings, presenting, ranking, search
 from taskforce.directory.languages import is_language_code
 from taskforce.directory.models import Service, ServiceCategory, ServiceHours, ServiceLanguage
 from taskforce.directory.taxonomy import CATEGORIES, GENDERS
@@ -98,36 +97,44 @@ def _zones_in_use() -> list[str]:
     return [zone for zone in db.session.scalars(select(zones.c.zone)).all() if zone is not None]
 
 
-def _open_now_clause(now: datetime):
-    """Open at `now`: 24/7, or an interval covering the local time in the service's own zone (the SQL twin
-    of search.interval_covers; one branch per time zone in use, which are few). EXISTS per service, so a page
-    ordered by name stops after its 25 rows instead of listing every open service first."""
+def _open_now_clause(zones: tuple[str, ...]):
+    """Open at the clock of `_clock_params`: 24/7, or an interval covering the local time in the service's
+    own zone (the SQL twin of search.interval_covers; one branch per time zone in use, which are few). The
+    clock is bound (`open_day0`, `open_time0`, …), so one statement serves every minute. EXISTS per service,
+    so a page ordered by name stops after its 25 rows instead of listing every open service first."""
     branches = [Service.open_24_7.is_(True)]
-    for zone_name in _zones_in_use():
-        clock = search.local_clock(zone_name, now)
-        if clock is None:
-            continue
-        weekday, hhmm = clock
+    for index, zone_name in enumerate(zones):
+        weekday = bindparam(f"open_day{index}", type_=ServiceHours.weekday.type)
+        yesterday = bindparam(f"open_yesterday{index}", type_=ServiceHours.weekday.type)
+        hhmm = bindparam(f"open_time{index}", type_=ServiceHours.opens_at.type)
         overnight = ServiceHours.closes_at < ServiceHours.opens_at
         covering = select(ServiceHours.id).where(ServiceHours.service_id == Service.id, or_(
             and_(ServiceHours.weekday == weekday, ServiceHours.opens_at <= hhmm,
                  or_(ServiceHours.closes_at > hhmm, overnight)),
-            and_(ServiceHours.weekday == (weekday - 1) % 7, overnight, ServiceHours.closes_at > hhmm)))
+            and_(ServiceHours.weekday == yesterday, overnight, ServiceHours.closes_at > hhmm)))
         branches.append(and_(Service.timezone == zone_name, covering.exists()))
     return or_(*branches)
 
 
-def _conditions(filters: Filters, now: datetime) -> tuple:
-    """The SQL conditions of the filters (not the query words). Without "open now" they do not depend on the
-    time, so one tuple is kept per set of filters: the statements built from it are then cached (ranking)."""
-    if filters.open_now:
-        return ranking.Conditions(_filter_conditions(filters, now))
-    return _steady_conditions(replace(filters, q="", page=1))
+def _clock_params(zones: tuple[str, ...], now: datetime) -> dict:
+    """The bound clock of `_open_now_clause`: each zone's local weekday (and the day before) and "HH:MM"."""
+    params = {}
+    for index, zone_name in enumerate(zones):
+        weekday, hhmm = search.local_clock(zone_name, now)
+        params.update({f"open_day{index}": weekday, f"open_yesterday{index}": (weekday - 1) % 7,
+                       f"open_time{index}": hhmm})
+    return params
 
 
-@lru_cache(maxsize=256)
-def _steady_conditions(filters: Filters) -> tuple:
-    return ranking.Conditions(_filter_conditions(filters, None))
+def _conditions(filters: Filters, now: datetime) -> ranking.Conditions:
+    """The SQL conditions of the filters (not the query words), keyed by their value: the filters without
+    words and page and, for "open now", the known time zones in use; the clock is bound, not part of the key."""
+    steady = replace(filters, q="", page=1)
+    if not filters.open_now:
+        return ranking.Conditions((steady,), lambda: _filter_conditions(steady, ()))
+    zones = tuple(zone for zone in _zones_in_use() if search.zone(zone) is not None)
+    return ranking.Conditions((steady, zones), lambda: _filter_conditions(steady, zones),
+                              _clock_params(zones, now))
 
 
 def _is_listed():
@@ -136,7 +143,7 @@ def _is_listed():
     return Service.status.in_([literal(status) for status in LISTED_STATUSES])
 
 
-def _filter_conditions(filters: Filters, now: datetime | None) -> list:
+def _filter_conditions(filters: Filters, zones: tuple[str, ...]) -> list:
     conditions = [_is_listed()]
     if filters.category:
         conditions.append(Service.id.in_(select(ServiceCategory.service_id)
@@ -147,7 +154,7 @@ def _filter_conditions(filters: Filters, now: datetime | None) -> list:
     if filters.always_open:
         conditions.append(Service.open_24_7.is_(True))
     if filters.open_now:
-        conditions.append(_open_now_clause(now))
+        conditions.append(_open_now_clause(zones))
     if filters.serves == "minors":
         conditions.append(or_(Service.min_age.is_(None), Service.min_age < 18))
     if filters.serves == "adults":
@@ -165,8 +172,7 @@ def _filter_conditions(filters: Filters, now: datetime | None) -> list:
     return conditions
 
 
-@lru_cache(maxsize=256)
-def _by_name(conditions: tuple, offset: int, limit: int):
+def _by_name(conditions: ranking.Conditions, offset: int, limit: int):
     return (select(Service.id).where(*conditions).order_by(Service.name, Service.id)
             .offset(ranking.literal_limit(offset)).limit(ranking.literal_limit(limit)))
 
@@ -178,8 +184,9 @@ def _capped(found: int, cap: int) -> tuple[int, bool]:
 
 @dataclass(frozen=True)
 class ResultPage:
-    """One page of services; `total` is exact unless `capped`, when it means "at least this many".
-    `details` holds each service's categories, languages and hours, read as plain rows for the page."""
+    """One page of services as found, before what a viewer may see of them is applied (`find` applies it):
+    `total` is exact unless `capped`, when it means "at least this many". `details` holds each service's
+    categories, languages and hours, read as plain rows for the page."""
 
     services: list
     total: int
@@ -187,29 +194,50 @@ class ResultPage:
     details: dict = field(default_factory=dict)
 
 
-def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -> ResultPage:
+@dataclass(frozen=True)
+class Found:
+    """One page of search results as `viewer` may see them (`presenting.present`: no confidential site's
+    address outside its organization), with the count of all matches (exact unless `capped`)."""
+
+    services: list[dict]
+    total: int
+    capped: bool = False
+
+
+def find(viewer, filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -> Found:
+    """The directory's search: one page of the services matching `filters` at `now`, as `viewer` may see
+    them. Every list of services (the search page, the JSON API, the partner map's pathways) comes through
+    here, so none can hand on a confidential street address by forgetting to present it."""
+    page = _page_of(filters, now, page_size)
+    return Found([presenting.present(service, viewer, now, page.details.get(service.id)) for service in page.services],
+                 page.total, page.capped)
+
+
+def _page_of(filters: Filters, now: datetime, page_size: int) -> ResultPage:
     """One page of matching services (best matches first when searching, else by name) and a count, capped
     at COUNT_STEP past the page so a common word does not cost a pass over every match. A full page reads
     its count with its rows, unless the ranking read every match anyway and knows it; a page that is not
     full (and not past the end) is the end of the matches, whose count needs no query."""
     conditions = _conditions(filters, now)
     terms = search.query_terms(filters.q)
+    words = ranking.shape(terms)  # each computed once, for the ranking and the count alike
+    params = {**conditions.params, **ranking.word_params(terms)}
     offset = (filters.page - 1) * page_size
     known = None  # how many match, when already known: the ranking read them all, or the page is short
     if terms:
-        ids, known = ranking.ranked_page(terms, conditions, offset, page_size)
+        ids, known = ranking.ranked_page(words, params, conditions, offset, page_size)
     else:
-        ids = ranking.first_column(_by_name(conditions, offset, page_size), {})
+        ids = ranking.first_column(ranking.statement(_by_name, conditions, offset, page_size), params)
     # Matches are counted up to the next COUNT_STEP past the end of this page ("100+").
     cap = COUNT_STEP * ((offset + page_size) // COUNT_STEP + 1)
-    count = ranking.MatchCount(conditions, ranking.shape(terms), ranking.word_params(terms), cap + 1)
+    count = ranking.MatchCount(conditions, words, params, cap + 1)
     if not ids and offset == 0:
         return ResultPage([], 0)
     if ids and len(ids) < page_size:  # a short page is the end of the matches
         known = offset + len(ids)
     page, details, found = [], {}, None
     if ids:  # a full page whose count is not known reads it with its rows
-        page, details, found = listings.listings(ids, None if known is not None else count)
+        page, details, found = listings.listings(ids, None if known is not None else count, params)
     if found is None:  # known, past the end, or every service of the page went away in between
         found = known if known is not None else ranking.count_matches(count)
     return ResultPage(page, *_capped(found, cap), details)
@@ -218,11 +246,10 @@ def find_services(filters: Filters, now: datetime, page_size: int = PAGE_SIZE) -
 def stale_services(viewer, now: datetime, limit: int = 50) -> list:
     """The viewer's organization's entries nobody confirmed for 90 days (for the banner on the directory):
     (id, name) rows, all the banner shows."""
-    return db.session.connection().execute(_stale_statement(limit), {
+    return db.session.connection().execute(ranking.statement(_stale_statement, limit), {
         "organization_id": viewer.organization_id, "cutoff": now - search.STALE_AFTER}).all()
 
 
-@lru_cache(maxsize=4)
 def _stale_statement(limit: int):
     cutoff = bindparam("cutoff", type_=Service.last_verified_at.type)
     return (select(Service.id, Service.name)

@@ -6,14 +6,13 @@ Building ORM objects for a page cost more than the search itself; `presenting.pr
 same way it reads a Service.
 """
 from dataclasses import dataclass
-from functools import lru_cache
 from types import SimpleNamespace
 
 from sqlalchemy import Integer, String, bindparam, cast, func, select
 from sqlalchemy.dialects import postgresql
 
 from taskforce.directory.models import Location, Service, ServiceCategory, ServiceHours, ServiceLanguage
-from taskforce.directory.ranking import MatchCount
+from taskforce.directory.ranking import MatchCount, statement
 from taskforce.extensions import db
 
 
@@ -55,17 +54,16 @@ def _listed_ids(column, dialect: str):
     return column.in_(bindparam("ids", expanding=True))
 
 
-@lru_cache(maxsize=512)
-def _page_statement(counted, dialect: str):
+def _page_statement(count: MatchCount | None, dialect: str):
     """The page's rows — service, organization name, location and the joined details — built once per kind
-    and database (the ids are a parameter, so the compiled form is cached too). With `counted` (a
-    `MatchCount.statement`) the capped count of all matches rides along as the column `total`: a full page
-    then costs one statement less."""
+    of count and database (`ranking.statement`; the ids are a parameter, so the compiled form is cached too).
+    With `count` the capped count of all matches rides along as the column `total`: a full page then costs
+    one statement less."""
     services, locations = Service.__table__, Location.__table__
     organizations = Service.organization.property.mapper.class_.__table__
     categories, languages, hours = ServiceCategory.__table__, ServiceLanguage.__table__, ServiceHours.__table__
     interval = cast(hours.c.weekday, String) + " " + hours.c.opens_at + " " + hours.c.closes_at
-    total = [] if counted is None else [counted.scalar_subquery().label("total")]
+    total = [] if count is None else [count.statement.scalar_subquery().label("total")]
     # The organization's name by key, per row: joined, PostgreSQL hashed every organization for 25 rows.
     organization_name = select(organizations.c.name).where(organizations.c.id == services.c.organization_id)
     return (select(*(services.c[name] for name in _PAGE_FIELDS),
@@ -78,13 +76,10 @@ def _page_statement(counted, dialect: str):
             .where(_listed_ids(services.c.id, dialect)))
 
 
-# A page's joined details repeat (the same categories, the same opening hours): each is parsed once.
-@lru_cache(maxsize=4096)
 def _split(joined: str | None) -> tuple[str, ...]:
     return tuple(sorted(joined.split(","))) if joined else ()
 
 
-@lru_cache(maxsize=4096)
 def _intervals(joined: str | None) -> tuple[tuple[int, str, str], ...]:
     if not joined:
         return ()
@@ -106,20 +101,27 @@ def _listing(row: tuple) -> Listing:
     return listing
 
 
-def listings(ids: list[int], count: MatchCount | None = None
+def listings(ids: list[int], count: MatchCount | None, params: dict
              ) -> tuple[list[Listing], dict[int, ServiceDetails], int | None]:
     """The page's services in the order of `ids`, as Listings (location None when the service has none), each
     one's categories, languages and hours, and — with `count` — the capped count of all matches (None when
-    not asked, or when no row came back); all from one query."""
+    not asked, or when no row came back); all from one query. `params` are the bound values of the search
+    (its words, the clock of "open now"), which the count needs."""
     by_id, details, total = {}, {}, None
-    counted = None if count is None else count.statement
-    params = {"ids": ids} if count is None else {**count.params, "ids": ids}
+    parsed: dict = {}  # a page's joined details repeat (the same categories, the same hours): parsed once each
+
+    def once(parse, joined):
+        key = (parse, joined)
+        if key not in parsed:
+            parsed[key] = parse(joined)
+        return parsed[key]
     connection = db.session.connection()
-    for row in connection.execute(_page_statement(counted, connection.dialect.name), params).all():
+    page_statement = statement(_page_statement, count, connection.dialect.name)
+    for row in connection.execute(page_statement, {**params, "ids": ids} if count is not None else {"ids": ids}).all():
         row = tuple(row)
         listing = by_id[row[0]] = _listing(row)
         categories, languages, hours = row[_DETAILS:_DETAILS + 3]
-        details[listing.id] = ServiceDetails(_split(categories), _split(languages), _intervals(hours))
+        details[listing.id] = ServiceDetails(once(_split, categories), once(_split, languages), once(_intervals, hours))
         if count is not None:
             total = row[-1]
     return [by_id[i] for i in ids if i in by_id], details, total

@@ -19,36 +19,36 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-# What `present` shows of a service's categories, languages, hours and eligibility lists, built once per
-# distinct value: the same few combinations recur on every page. The lists are shared between results, so
-# they are read-only (templates and JSON only read them).
 _DAY_NAMES = tuple(day.capitalize() for day in WEEKDAYS)
-_display_phone = lru_cache(maxsize=4096)(validation.display_phone)  # parsing is the slow part of a card
+_LABELS = {"genders": GENDERS, "trafficking_types": TRAFFICKING_TYPES}
 
 
-@lru_cache(maxsize=1024)
-def _categories_shown(slugs: tuple) -> list:
+def _shown_categories(slugs: tuple) -> list:
     return [{"slug": slug, "label": category_label(slug)} for slug in slugs]
 
 
-@lru_cache(maxsize=1024)
-def _languages_shown(codes: tuple) -> list:
+def _shown_languages(codes: tuple) -> list:
     return [{"code": code, "name": language_name(code)} for code in codes]
 
 
-@lru_cache(maxsize=1024)
-def _hours_shown(hours: tuple) -> list:
+def _shown_hours(hours: tuple) -> list:
     return [{"weekday": day, "day": _DAY_NAMES[day], "opens_at": opens, "closes_at": closes}
             for day, opens, closes in hours]
 
 
-_LABELS = {"genders": GENDERS, "trafficking_types": TRAFFICKING_TYPES}
-
-
-@lru_cache(maxsize=256)
-def _labelled(kind: str, joined: str) -> list:
+def _shown_labels(kind: str, joined: str) -> list:
     """A comma-separated list column (`genders`, `trafficking_types`) as slugs with their labels."""
     return [{"slug": slug, "label": _LABELS[kind].get(slug, slug)} for slug in joined.split(",") if slug]
+
+
+# What a card shows of a service's categories, languages, hours, eligibility lists and phone number, kept
+# per distinct value (the builder and its arguments): the same few combinations recur on every page, and
+# parsing a phone number is the slow part of a card. Process-wide and thread-safe (functools keeps the
+# cache coherent under concurrent calls); the lists are shared between results, so they are read-only
+# (templates and JSON only read them).
+@lru_cache(maxsize=4096)
+def _shown(build, *value):
+    return build(*value)
 
 
 def present(service: Service, viewer, now: datetime, details: ServiceDetails | None = None) -> dict:
@@ -66,20 +66,20 @@ def present(service: Service, viewer, now: datetime, details: ServiceDetails | N
         "description": service.description,
         "status": service.status,
         "organization": {"id": service.organization_id, "name": service.organization.name},
-        "categories": _categories_shown(details.categories),
-        "languages": _languages_shown(details.languages),
+        "categories": _shown(_shown_categories, details.categories),
+        "languages": _shown(_shown_languages, details.languages),
         "open_24_7": service.open_24_7,
         "open_now": search.is_open_now(details.hours, service.open_24_7, service.timezone, now),
         "opening": opening.opening_note(details.hours, service.open_24_7, service.timezone, now),
         "timezone": service.timezone,
-        "hours": _hours_shown(details.hours),
+        "hours": _shown(_shown_hours, details.hours),
         "eligibility": {"min_age": service.min_age, "max_age": service.max_age,
-                        "genders": _labelled("genders", service.genders),
-                        "trafficking_types": _labelled("trafficking_types", service.trafficking_types),
+                        "genders": _shown(_shown_labels, "genders", service.genders),
+                        "trafficking_types": _shown(_shown_labels, "trafficking_types", service.trafficking_types),
                         "notes": service.eligibility_notes},
         "service_area": service.service_area,
         "phone": service.phone,
-        "phone_display": _display_phone(service.phone),
+        "phone_display": _shown(validation.display_phone, service.phone),
         "email": service.email,
         "website": service.website,
         "location": None if location is None else {

@@ -11,12 +11,13 @@ the search index (`ServiceTerm`):
   had to score every match anyway (three or more words, or the tail past the name matches), its window
   count is the total and no count runs.
 
-The query words are bound parameters (`low0`, `high0`, … from `word_params`), so a statement depends only on
-the filters, the shape of the query (how many words, which are short) and its limits: it is built once per
-shape and reused (`lru_cache` on the same condition objects, which `finder` keeps for a given set of filters).
+The query words are bound parameters (`low0`, `high0`, … from `word_params`), and so is the clock of "open
+now" (`finder`), so a statement depends only on values: the filters (`Conditions.key`), the shape of the query
+(how many words, which are short) and its limits. `statement` builds each one once per such key and keeps it.
 """
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import Callable
 
 from sqlalchemy import String, and_, bindparam, func, intersect, literal_column, select, union, union_all
 from sqlalchemy.orm import aliased
@@ -26,13 +27,35 @@ from taskforce.directory.models import Service, ServiceTerm
 from taskforce.extensions import db
 
 
-class Conditions(tuple):
-    """The filters' SQL conditions, compared and hashed by identity: a cache key that never asks SQL
-    expressions for their truth (`==` on them builds SQL)."""
+@dataclass(frozen=True)
+class Conditions:
+    """The filters' SQL conditions, compared and hashed by value: `key` is everything they depend on (the
+    filters without words and page; for "open now" also the time zones in use), `params` the bound values of
+    the clock, which are no part of the key (one statement serves every minute of the night). The SQL
+    expressions themselves are built by `build` only when a statement that is not kept yet needs them
+    (`==` on SQL expressions builds SQL, so they could never be a key)."""
 
-    __eq__ = object.__eq__
-    __ne__ = object.__ne__
-    __hash__ = object.__hash__
+    key: tuple
+    build: Callable[[], list] = field(compare=False, repr=False)
+    params: dict = field(compare=False, default_factory=dict)
+
+    @cached_property
+    def clauses(self) -> tuple:
+        return tuple(self.build())
+
+    def __iter__(self):
+        return iter(self.clauses)
+
+
+# The search's one process-wide cache: every statement it runs, built once per value key (the builder and
+# its arguments: Conditions, the query's shape, limits, the database's dialect — few distinct values). Kept,
+# a statement is neither rebuilt nor has SQLAlchemy compute its structural cache key again on every search.
+# Thread-safe: the cache stays coherent under concurrent calls (functools documents
+# it); two threads may build the same statement once each, and either copy is right.
+@lru_cache(maxsize=2048)
+def statement(build: Callable, *key):
+    """The statement `build(*key)`, kept per value of `key`."""
+    return build(*key)
 
 
 def literal_limit(value: int):
@@ -129,14 +152,14 @@ def _named_scores(words: tuple[bool, ...], guard):
     return _scores(words, among=select(named.c.service_id))
 
 
-def _best(scores, conditions: tuple, limit: int, *where):
+def _best(scores, conditions: Conditions, limit: int, *where):
     """Services of `scores` passing the filters, best first, up to `limit`."""
     return (select(Service.id, scores.c.score, Service.name).join(scores, scores.c.service_id == Service.id)
             .where(*conditions, *where).order_by(scores.c.score.desc(), Service.name, Service.id)
             .limit(literal_limit(limit)))
 
 
-def _best_of_few(scores, conditions: tuple, limit: int, *where):
+def _best_of_few(scores, conditions: Conditions, limit: int, *where):
     """`_best` for a few candidates: each one's service is looked up by key (its name, NULL when it fails the
     filters). Joined instead, PostgreSQL misjudged how few they are and read every service. The candidates
     are a materialized CTE, so each one's name and score are computed once: the filter and the order each
@@ -148,8 +171,7 @@ def _best_of_few(scores, conditions: tuple, limit: int, *where):
             .order_by(candidates.c.score.desc(), candidates.c.name, candidates.c.id).limit(literal_limit(limit)))
 
 
-@lru_cache(maxsize=512)
-def _named_page(words: tuple[bool, ...], conditions: tuple, limit: int):
+def _named_page(words: tuple[bool, ...], conditions: Conditions, limit: int):
     """The best `limit` services among those named after a query word, in one statement of two branches. The
     strong candidates come first: when `limit` of them reach search.sure_score, nothing else can outrank them
     and the page is final. Only otherwise (a small directory, rare words, a page far down) does the second
@@ -164,8 +186,7 @@ def _named_page(words: tuple[bool, ...], conditions: tuple, limit: int):
     return select(either.c.id).order_by(either.c.score.desc(), either.c.name, either.c.id)
 
 
-@lru_cache(maxsize=512)
-def _ranked(words: tuple[bool, ...], conditions: tuple, unnamed: bool, offset: int, limit: int):
+def _ranked(words: tuple[bool, ...], conditions: Conditions, unnamed: bool, offset: int, limit: int):
     """Every match by score then name (`unnamed`: only those without a query word in their name), with how
     many there are in all as the column `total`: this query scores every match anyway, so the count is free."""
     scores = _scores(words)
@@ -177,22 +198,24 @@ def _ranked(words: tuple[bool, ...], conditions: tuple, unnamed: bool, offset: i
             .offset(literal_limit(offset)).limit(literal_limit(limit)))
 
 
-def ranked_page(terms: list[str], conditions: tuple, offset: int, limit: int) -> tuple[list[int], int | None]:
+def ranked_page(words: tuple[bool, ...], params: dict, conditions: Conditions, offset: int, limit: int
+                ) -> tuple[list[int], int | None]:
     """Ids of one page of search results, by score then name, computed in SQL, and the number of all matches
     when the ranking had to read them all anyway (else None: the caller counts, up to its cap).
 
     When name matches always outrank the rest (one or two words), they are ranked alone first; the services
     that mention the words only in descriptions or organization names are read only when the page reaches
-    past the name matches. Same order as ranking everything at once, far fewer rows for common words."""
-    words, params = shape(terms), word_params(terms)
-    if not search.name_matches_rank_first(len(terms)):
-        rows = _rows(_ranked(words, conditions, False, offset, limit), params)
+    past the name matches. Same order as ranking everything at once, far fewer rows for common words.
+    `words` is the query's `shape`, `params` the bound values of its words and of the conditions."""
+    if not search.name_matches_rank_first(len(words)):
+        rows = _rows(statement(_ranked, words, conditions, False, offset, limit), params)
         return [row[0] for row in rows], (rows[0][1] if rows else None)
-    named = first_column(_named_page(words, conditions, offset + limit), params)
+    named = first_column(statement(_named_page, words, conditions, offset + limit), params)
     if len(named) == offset + limit:
         return named[offset:], None
     rest_offset = max(0, offset - len(named))  # every name match is in `named`: the rest follow them
-    rest = _rows(_ranked(words, conditions, True, rest_offset, offset + limit - len(named) - rest_offset), params)
+    rest = _rows(statement(_ranked, words, conditions, True, rest_offset, offset + limit - len(named) - rest_offset),
+                 params)
     if rest:
         total = len(named) + rest[0][1]
     else:  # no match past the names: all of them are named, unless the page lies beyond every match
@@ -233,7 +256,7 @@ def _has_word(service_id, index: int, exact: bool):
                                                word_match(ServiceTerm.term, index, exact)))
 
 
-def _matches_driven_by(index: int, words: tuple[bool, ...], conditions: tuple, peek):
+def _matches_driven_by(index: int, words: tuple[bool, ...], conditions: Conditions, peek):
     """Services matching everything, found from the index rows of word `index`: each such row is checked
     against the filters and the other words (one probe each) until the count's limit is reached. With several
     words only the branch of the rarest word reads (its guard is a constant, tested before reading): a
@@ -252,8 +275,7 @@ def _matches_driven_by(index: int, words: tuple[bool, ...], conditions: tuple, p
         word_match(driver.term, index, words[index]), *rarest, *others, passes)
 
 
-@lru_cache(maxsize=512)
-def count_statement(conditions: tuple, words: tuple[bool, ...], limit: int):
+def count_statement(conditions: Conditions, words: tuple[bool, ...], limit: int):
     """How many services match the filters and every query word, read no further than `limit` (the
     caller's cap + 1): an exact count of every match of a common word would read them all. With query words
     the count starts from the index rows of the rarest word and stops at the limit."""
@@ -267,21 +289,21 @@ def count_statement(conditions: tuple, words: tuple[bool, ...], limit: int):
     return select(func.count()).select_from(select(found.c.service_id).limit(literal_limit(limit)).subquery())
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class MatchCount:
     """What to count and how far: the filters' conditions, the query's shape (`shape`), the bound values of
-    the words (`word_params`) and the limit, the cap + 1."""
+    the words and conditions, and the limit, the cap + 1. Compared by value (the params aside), so a page
+    statement carrying the count (`listings`) is kept per kind of count."""
 
-    conditions: tuple
+    conditions: Conditions
     words: tuple
-    params: dict
+    params: dict = field(compare=False)
     limit: int
 
     @property
     def statement(self):
-        """The count's statement: one object per kind of count (`count_statement` keeps them), so it can key
-        other caches too."""
-        return count_statement(self.conditions, self.words, self.limit)
+        """The count's statement, kept per kind of count (`statement`)."""
+        return statement(count_statement, self.conditions, self.words, self.limit)
 
 
 def count_matches(count: MatchCount) -> int:

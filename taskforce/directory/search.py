@@ -12,7 +12,6 @@ overnight into the next day.
 import re
 import unicodedata
 from datetime import datetime, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 NAME_WEIGHT = 8
@@ -122,10 +121,8 @@ def zone(name: str) -> ZoneInfo | None:
         return None
 
 
-@lru_cache(maxsize=256)
 def local_clock(timezone: str, now: datetime) -> tuple[int, str] | None:
-    """(weekday 0=Monday, "HH:MM") of the aware instant `now` in `timezone`, or None for an unknown zone.
-    Remembered: a result page asks it once per service for the same instant and the same few zones."""
+    """(weekday 0=Monday, "HH:MM") of the aware instant `now` in `timezone`, or None for an unknown zone."""
     tz = zone(timezone)
     if tz is None:
         return None

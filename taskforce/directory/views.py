@@ -5,7 +5,6 @@ Views translate HTTP into the directory's services; the live `capacity_updated` 
 """
 import dataclasses
 import importlib
-from functools import lru_cache
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -35,11 +34,9 @@ QUICK_NEEDS = (
 )
 
 
-@lru_cache(maxsize=512)
-def _chip_items(script_root: str, filters: finder.Filters) -> tuple[tuple[str, str, bool], ...]:
+def _chip_items(filters: finder.Filters) -> tuple[tuple[str, str, bool], ...]:
     """The quick-need chips for a set of filters as (label, url, active): they keep its language and area
-    and show which one is active. Built once per mount point and filters: the same few searches come back
-    all night."""
+    and show which one is active (built once per request; their HTML is a fragment kept per content)."""
     keep = finder.Filters(language=filters.language, area=filters.area)
     chips = []
     for label, changes in QUICK_NEEDS:
@@ -51,16 +48,12 @@ def _chip_items(script_root: str, filters: finder.Filters) -> tuple[tuple[str, s
 _MORE_FILTERS = ("category", "serves", "gender", "trafficking", "area", "open_now", "always_open", "has_capacity")
 
 
-def _more_filters_open(filters: finder.Filters) -> bool:
+def _more_filters_open(filters: finder.Filters, chips) -> bool:
     """"More filters" opens only for a search set by hand there: after a quick-need chip it stays closed, so a
     phone shows the results on its first screen (the active chip already says what is filtered)."""
-    if any(active for _label, _url, active in _chip_items(request.script_root, filters)):
+    if any(active for _label, _url, active in chips):
         return False
     return any(getattr(filters, name) for name in _MORE_FILTERS)
-
-
-def _chips(filters: finder.Filters) -> Markup:
-    return fragment("directory/_chips.html", "chips", _chip_items(request.script_root, filters))
 
 
 _LANGUAGE_CHOICES = tuple(picker_choices())
@@ -136,14 +129,14 @@ def index():
     near, origin, origin_note = _origin(viewer, ignored)
     nearest = request.args.get("sort") == "nearest" and origin is not None
     if nearest:  # the closest of the first NEAREST_POOL matches, paged here
-        found = finder.find_services(dataclasses.replace(filters, page=1), now, page_size=NEAREST_POOL)
+        found = finder.find(viewer, dataclasses.replace(filters, page=1), now, page_size=NEAREST_POOL)
     else:
-        found = finder.find_services(filters, now)
+        found = finder.find(viewer, filters, now)
     pages = max(1, -(-found.total // finder.PAGE_SIZE))
     # The reminder about the member's own unverified entries belongs on the directory's front page, where
     # providers look after them; above search results it would push tonight's options down a phone screen.
     stale = [] if filters.any else finder.stale_services(viewer, now)
-    presented = [presenting.present(s, viewer, now, found.details.get(s.id)) for s in found.services]
+    presented = found.services
     _add_distances(presented, origin)
     if nearest:
         presented.sort(key=lambda service: (service["miles"] is None, service["miles"] or 0))
@@ -151,12 +144,14 @@ def index():
         presented = presented[start:start + finder.PAGE_SIZE]
         pages = max(1, -(-min(found.total, NEAREST_POOL) // finder.PAGE_SIZE))
     kept = {key: value for key, value in (("near", near), ("sort", "nearest" if nearest else "")) if value}
+    chips = _chip_items(filters)
     return render_template(
         "directory/index.html", filters=filters, total=found.total, total_capped=found.capped, pages=pages,
         cards=_cards(presented), near=near, origin_note=origin_note, nearest=nearest, has_origin=origin is not None,
-        stale=stale, chips=_chips(filters), action_form=ActionForm() if stale else None,
+        stale=stale, chips=fragment("directory/_chips.html", "chips", chips),
+        action_form=ActionForm() if stale else None,
         options=_filter_options(filters), language_name=language_name, ignored=ignored,
-        may_import=services.may_import(viewer), more_open=_more_filters_open(filters),
+        may_import=services.may_import(viewer), more_open=_more_filters_open(filters, chips),
         nearest_url=remembered_url_for("directory.index", **filters.args(page=1), **(kept | {"sort": "nearest"})),
         page_url=lambda page: remembered_url_for("directory.index", **filters.args(page=page), **kept))
 

@@ -45,11 +45,10 @@ def find_routes(viewer, args, view: reading.View, limit: int = 10) -> dict:
         raise ValidationError("Say what help is needed: a service category, a language or words to search.",
                               field="category")
     now = utcnow()
-    found = finder.find_services(filters, now, page_size=MAX_SERVICES)
+    found = finder.find(viewer, filters, now, page_size=MAX_SERVICES)
     by_organization: dict[int, list] = {}
     for service in found.services:
-        details = found.details.get(service.id)
-        by_organization.setdefault(service.organization_id, []).append(_service_brief(service, details))
+        by_organization.setdefault(service["organization"]["id"], []).append(_service_brief(service))
     read = current_reading(reading.data_version(), view, now.date())
     organizations, graph = read.organizations, read.graph
     names = {oid: (name, sector_value) for oid, name, sector_value in organizations}
@@ -89,12 +88,14 @@ def _monthly(rows) -> dict:
     return monthly
 
 
-def _service_brief(service, details) -> dict:
-    categories = list(details.categories) if details else []
-    return {"id": service.id, "name": service.name, "categories": [category_label(c) for c in categories],
-            "languages": list(details.languages) if details else [], "open_24_7": bool(service.open_24_7),
-            "capacity": None if service.capacity_total is None else
-            {"available": service.capacity_available, "total": service.capacity_total}}
+def _service_brief(service: dict) -> dict:
+    """What a route shows of a found service (`finder.find`): never its location."""
+    capacity = service["capacity"]
+    return {"id": service["id"], "name": service["name"],
+            "categories": [category["label"] for category in service["categories"]],
+            "languages": [language["code"] for language in service["languages"]],
+            "open_24_7": bool(service["open_24_7"]),
+            "capacity": None if capacity is None else {"available": capacity["available"], "total": capacity["total"]}}
 
 
 def coverage(viewer, view: reading.View) -> dict:

@@ -86,3 +86,39 @@ def test_open_sites_show_their_address_to_everyone(client, login, member, make_s
     service = make_service(name="Open Clinic", address="77 Public Plaza")
     login(member)
     assert "77 Public Plaza" in client.get(f"/directory/services/{service.id}").get_data(as_text=True)
+
+
+WARMED_PATHS = (
+    ("/directory/", {"q": "casa"}),
+    ("/directory/", {"q": "night shelter", "near": "94601", "sort": "nearest"}),
+    ("/directory/", {"language": "es", "open_now": "1"}),
+    ("/directory/", {"category": "emergency_shelter", "gender": "female", "serves": "adults", "open_now": "1"}),
+    ("/api/directory/services", {"q": "casa"}),
+    ("/api/directory/services", {"language": "es", "open_now": "1", "per_page": 5}),
+)
+
+
+def test_caches_an_insider_warmed_never_hand_the_address_to_an_outsider(app, client, login, make_user, shelter):
+    """The search keeps statements, shown values and rendered cards across requests and members: after the
+    shelter's own member ran each search (twice, so every cache holds it) and saw the address (the API) and
+    the distance to the site (the card), an outsider running the same searches in the same process gets the
+    city and phone only — no address, no distance to measure it by."""
+    from tests.conftest import CsrfClient
+    login(make_user(Role.MEMBER, organization=shelter.organization))
+    for path, query in WARMED_PATHS * 2:
+        response = client.get(path, query_string=query)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200 and "Port Alder" in body, (path, query)
+        if path.startswith("/api/"):
+            assert CONFIDENTIAL_STREET in body and CONFIDENTIAL_POSTAL in body, (path, query)
+        if "near" in query:
+            assert 'class="distance"' in body
+    outsider = CsrfClient(app.test_client())
+    login(make_user(Role.MEMBER), the_client=outsider)
+    for path, query in WARMED_PATHS:
+        response = outsider.get(path, query_string=query)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200 and "Port Alder" in body, (path, query)
+        assert 'class="distance"' not in body, (path, query)
+        for secret in SECRETS:
+            assert secret not in body, (path, query, secret)

@@ -172,3 +172,22 @@ def test_cards_say_until_when_a_service_is_open_or_when_it_opens(signed_in, make
     if local.strftime("%H:%M") < "23:58":
         assert "Open until 11:59 pm" in page
     assert "Closed now · opens tomorrow 9 am" in page
+
+
+@pytest.mark.parametrize("path", ["/directory/", API])
+def test_open_now_follows_the_clock_from_one_request_to_the_next(signed_in, make_service, monkeypatch, path):
+    """"Open now" searches are kept between requests with the clock as a parameter: the same search an hour
+    later answers for that hour, on the page and in the API (a day clinic 09:00–17:00 in Los Angeles)."""
+    from datetime import datetime, timezone
+
+    from taskforce.directory import api, views
+    make_service(name="Day Clinic", hours=[(day, "09:00", "17:00") for day in range(7)])
+    make_service(name="Night Desk", hours=[(day, "20:00", "08:00") for day in range(7)])
+    for hour_utc, open_one in ((18, "Day Clinic"), (5, "Night Desk"), (19, "Day Clinic"), (6, "Night Desk")):
+        now = datetime(2026, 3, 4, hour_utc, 30, tzinfo=timezone.utc)  # 10:30 / 21:30 / 11:30 / 22:30 in LA
+        for module in (api, views):
+            monkeypatch.setattr(module, "utcnow", lambda now=now: now)
+        body = signed_in.get(path, query_string={"open_now": "1"})
+        text = body.get_data(as_text=True)
+        assert body.status_code == 200 and open_one in text, (hour_utc, open_one)
+        assert ({"Day Clinic", "Night Desk"} - {open_one}).pop() not in text, hour_utc

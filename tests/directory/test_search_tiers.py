@@ -124,14 +124,14 @@ def test_a_first_page_of_strong_candidates_needs_no_other_name_match(directory, 
     client, services = directory
     real_named_scores = ranking._named_scores
     monkeypatch.setattr(ranking, "_named_scores", lambda words, guard: real_named_scores(words, false()))
-    ranking._named_page.cache_clear()
+    ranking.statement.cache_clear()
     try:
         first = names(client.get(API, query_string={"q": "legal aid", "per_page": 2}))
         assert first == _reference(services, "legal aid")[:2]
         broad = names(client.get(API, query_string={"q": "legal aid", "per_page": 100}))
         assert broad != _reference(services, "legal aid")  # the page past the strong ones did need the branch
     finally:
-        ranking._named_page.cache_clear()
+        ranking.statement.cache_clear()
 
 
 def test_counts_and_pages_with_prefixes_matching_two_words_and_short_words(client, login, member, make_service):
