@@ -61,19 +61,28 @@ def parse_view(args, today: date) -> View:
 
 
 def data_version() -> str:
-    """Changes whenever a referral, an agreement or an organization is added, changed or removed: the key the
-    cached figures and layout are kept under (every server process computes the same one). Organizations are
-    summed up (count, last id, total name length, count per sector) rather than read whole: cheap at 5,000."""
+    """Changes whenever anything the map shows changes: the key the cached readings, figures, layout and
+    answers are kept under (every server process computes the same one from the database).
+
+    - organizations: every (id, name, sector) row, hashed whole — a summary (count, total name length,
+      count per sector) missed a rename to a name of equal length and two organizations swapping sectors;
+      three short columns of a few thousand rows read in milliseconds;
+    - agreements: every row (they are few; kind and dates decide an edge's style);
+    - referrals: count, last id, the sums of the count and of every outcome, the last update (each write
+      path sets `updated_at`; the column's `onupdate` covers any other SQLAlchemy update), so a new, changed
+      or removed record changes it without reading tens of thousands of rows."""
     from taskforce.auth.models import Organization
-    referrals = db.session.execute(select(func.count(Referral.id), func.max(Referral.id), func.sum(Referral.count),
-                                          func.max(Referral.updated_at))).one()
-    partnerships = db.session.execute(select(func.count(Partnership.id), func.max(Partnership.id))).one()
-    organizations = db.session.execute(select(func.count(Organization.id), func.max(Organization.id),
-                                              func.sum(func.length(Organization.name)))).one()
-    sectors = db.session.execute(select(Organization.sector, func.count()).group_by(Organization.sector)
-                                 .order_by(Organization.sector)).all()
-    text = repr((tuple(referrals), tuple(partnerships), tuple(organizations), [tuple(r) for r in sectors]))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    table = Referral.__table__
+    referrals = db.session.execute(select(func.count(table.c.id), func.max(table.c.id), func.max(table.c.updated_at),
+                                          *(func.sum(table.c[name]) for name in ("count", *OUTCOMES)))).one()
+    digest = hashlib.sha256(repr(tuple(referrals)).encode())
+    agreements = select(Partnership.id, Partnership.organization_a_id, Partnership.organization_b_id, Partnership.kind,
+                        Partnership.starts_on, Partnership.ends_on).order_by(Partnership.id)
+    digest.update(repr(db.session.execute(agreements).all()).encode())
+    rows = db.session.execute(select(Organization.__table__.c.id, Organization.__table__.c.name,
+                                     Organization.__table__.c.sector).order_by(Organization.__table__.c.id)).all()
+    digest.update(repr(rows).encode())
+    return digest.hexdigest()[:16]
 
 
 def organization_count() -> int:
