@@ -122,6 +122,10 @@
     }
     summary.appendChild(element("p", "Density " + figures.density.toFixed(3) + " · reciprocity " + figures.reciprocity.toFixed(3) +
       " · " + figures.communities + " groups"));
+    if (figures.betweenness_sources) {
+      summary.appendChild(element("p", "Betweenness (and so the brokers) estimated from " + figures.betweenness_sources +
+        " sampled organizations: the map is too large to count every route quickly.", "muted"));
+    }
     summary.appendChild(list("Brokers", figures.brokers, "Connect partners who do not refer to each other."));
     summary.appendChild(list("If this partner left", figures.articulation_points, "Some organizations would be cut off."));
     summary.appendChild(list("Not connected", figures.isolates, "No referral either way."));

@@ -177,6 +177,7 @@ def _summary(data: MapData) -> dict:
         return data.figures.progress()
     result = data.figures.result
     return {"status": "ready", "density": result["density"], "reciprocity": result["reciprocity"],
+            "betweenness_sources": result.get("betweenness_sources"),
             "brokers": result["brokers"], "articulation_points": result["articulation_points"],
             "bridges": [list(b) for b in result["bridges"]], "isolates": result["isolates"],
             "communities": len(result["communities"]), "hotspots": result["hotspots"],
