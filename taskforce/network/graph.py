@@ -278,9 +278,10 @@ def analyse(graph: nx.DiGraph, progress: Callable[[int, int, str], None] | None 
     """Every figure of the map in one pass (what the cache keeps per data version). `progress(done, total,
     step)` is told after each step, for a background job's progress bar."""
     report = progress or (lambda done, total, step: None)
-    per_node = {node: {"in_degree": graph.in_degree(node), "out_degree": graph.out_degree(node),
-                       "in_volume": graph.in_degree(node, weight="weight"),
-                       "out_volume": graph.out_degree(node, weight="weight")} for node in graph}
+    in_degree, out_degree = dict(graph.in_degree()), dict(graph.out_degree())
+    in_volume, out_volume = dict(graph.in_degree(weight="weight")), dict(graph.out_degree(weight="weight"))
+    per_node = {node: {"in_degree": in_degree[node], "out_degree": out_degree[node], "in_volume": in_volume[node],
+                       "out_volume": out_volume[node]} for node in graph}
     report(1, len(STEPS), STEPS[0])
     converted = Converted(graph)
     values, sources = estimated_betweenness(graph, converted)
