@@ -136,10 +136,11 @@ def estimated_betweenness(graph: nx.DiGraph, converted: Converted | None = None)
     return values, min(SAMPLE_SOURCES, graph.number_of_nodes())
 
 
-# Up to this many organizations closeness is read off rustworkx's hop-distance matrix with numpy (0.2 s at
-# 2,000 against 0.9 s for rustworkx's own closeness); beyond, the n² matrix (8 bytes a cell: 200 MB at
-# 5,000) costs more than it saves, and rustworkx's closeness is used as it is.
-MATRIX_CLOSENESS_UP_TO = 3000
+# Up to this many organizations closeness is read off rustworkx's hop-distance matrix with numpy: 0.2 s
+# against 0.9 s for rustworkx's own closeness at 2,000, 3 s against 13–16 s at 5,000 (on the loaded 2-core
+# machine; rustworkx's closeness grows much faster than n²). The matrix is n² floats (200 MB at 5,000,
+# 290 MB at 6,000), freed at once; beyond this size rustworkx's closeness is used as it is.
+MATRIX_CLOSENESS_UP_TO = 6000
 
 
 def closeness(graph: nx.DiGraph, converted: Converted | None = None) -> dict:

@@ -43,6 +43,15 @@ def months_back(month: date, count: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def months_of(view: View) -> list[str]:
+    """The window's months as YYYY-MM, oldest first: the steps of the map's time slider."""
+    months, month = [], view.start
+    while month <= view.end:
+        months.append(month.isoformat()[:7])
+        month = months_back(month, -1)
+    return months
+
+
 def parse_view(args, today: date) -> View:
     """The window and category from query parameters (`start`, `end` as YYYY-MM, `category`); by default the
     last twelve months, all categories. A malformed value is a 400 naming it."""
