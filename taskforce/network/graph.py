@@ -2,9 +2,11 @@
 
 networkx is the model and the language of this code: a `DiGraph` whose nodes are organization ids (with
 `name` and `sector`) and whose edges are referral volumes (`weight`, the outcome counts, `categories`). The
-heavy figures — betweenness, closeness, articulation points, bridges, layout — are computed by rustworkx
-(Apache-2.0) on an explicit conversion (`to_rustworkx`): networkx alone takes a minute at 2,000 partners.
-tests/network/test_graph_engines.py holds rustworkx to networkx's own answers on random graphs.
+heavy figures — betweenness, articulation points, bridges, layout, and the hop distances closeness is read
+from — are computed by rustworkx (Apache-2.0) on one explicit conversion per analysis (`Converted`): networkx
+alone takes a minute at 2,000 partners. Louvain is networkx's algorithm on plain dicts (`louvain`); from
+3,000 partners betweenness is estimated from seeded sources (`sampling`). tests/network/test_graph_engines.py
+holds each to networkx's own answers on random graphs.
 
 Brokerage (Burt's constraint and effective size) is computed here by its definition: networkx's
 `effective_size` is wrong on weighted or directed graphs when scipy is installed (an open upstream bug).
