@@ -13,6 +13,10 @@
   const sizeSelect = document.getElementById("map-size");
   const egoSelect = document.getElementById("map-ego");
   const stepsInput = document.getElementById("map-steps");
+  const wholeBox = document.getElementById("map-whole");
+  const monthSlider = document.getElementById("map-month");
+  const monthLabel = document.getElementById("map-month-label");
+  const months = (monthSlider.dataset.months || "").split(",").filter(Boolean);
   const SECTOR_COLOURS = {
     law_enforcement: "#1f5fbf", prosecution: "#6b3fa0", healthcare: "#c0392b", victim_services_ngo: "#1e8449",
     social_services: "#d68910", government: "#566573", other: "#8e7b5b",
@@ -35,6 +39,11 @@
   function query() {
     const params = new URLSearchParams();
     ["start", "end", "category"].forEach((key) => { if (shell.dataset[key]) params.set(key, shell.dataset[key]); });
+    if (!wholeBox.checked && months.length) {  // the time slider: one month's referral counts
+      const month = months[Number(monthSlider.value)] || months[months.length - 1];
+      params.set("start", month);
+      params.set("end", month);
+    }
     if (sectorSelect.value) params.set("sector", sectorSelect.value);
     if (egoSelect.value) { params.set("ego", egoSelect.value); params.set("steps", stepsInput.value || "1"); }
     return params.toString();
@@ -90,6 +99,7 @@
     }
     sizeNodes();
     shell.dataset.version = graph.version;
+    shell.dataset.period = graph.view.start + "/" + graph.view.end;  // what the drawn map counts
     shell.dataset.nodes = String(graph.nodes.length);
     shell.dataset.edges = String(graph.edges.length);
     shell.dataset.volume = String(graph.edges.reduce((sum, e) => sum + figure(e.volume), 0));
@@ -122,6 +132,10 @@
     }
     summary.appendChild(element("p", "Density " + figures.density.toFixed(3) + " · reciprocity " + figures.reciprocity.toFixed(3) +
       " · " + figures.communities + " groups"));
+    if (figures.betweenness_sources) {
+      summary.appendChild(element("p", "Betweenness (and so the brokers) estimated from " + figures.betweenness_sources +
+        " sampled organizations: the map is too large to count every route quickly.", "muted"));
+    }
     summary.appendChild(list("Brokers", figures.brokers, "Connect partners who do not refer to each other."));
     summary.appendChild(list("If this partner left", figures.articulation_points, "Some organizations would be cut off."));
     summary.appendChild(list("Not connected", figures.isolates, "No referral either way."));
@@ -187,6 +201,18 @@
   egoSelect.addEventListener("change", load);
   stepsInput.addEventListener("change", () => { if (egoSelect.value) load(); });
   sizeSelect.addEventListener("change", sizeNodes);
+  let sliding = null;
+  function showPeriod() {
+    monthLabel.textContent = wholeBox.checked ? months[0] + " to " + months[months.length - 1]
+      : months[Number(monthSlider.value)] || "";
+  }
+  monthSlider.addEventListener("input", () => {
+    wholeBox.checked = false;  // moving the slider means "this month"
+    showPeriod();
+    window.clearTimeout(sliding);
+    sliding = window.setTimeout(load, 150);  // one request when the hand stops, not one per step
+  });
+  wholeBox.addEventListener("change", () => { showPeriod(); load(); });
   document.getElementById("map-png").addEventListener("click", () => {
     if (!cy) return;
     const link = document.createElement("a");

@@ -8,6 +8,8 @@ organizations is computed in a background thread: the request gets the job's pro
 page polls until the figures are ready (at 5,000 partners a cold computation takes seconds). Each server
 process keeps its own store; the version is the same everywhere, so they agree on what is current.
 """
+import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -91,9 +93,10 @@ class FigureStore:
             entry.status = "ready"
         except Exception:  # noqa: BLE001 — the page shows "failed"; the trace goes to the log
             entry.status = "failed"
-            import logging
             logging.getLogger(__name__).exception("partner-map figures failed")
         finally:
+            if entry.status == "computing":  # interrupted (SystemExit, a worker timeout): never "computing" forever
+                entry.status = "failed"
             entry.seconds = time.perf_counter() - started
             entry.done = entry.total if entry.status == "ready" else entry.done
             entry.ready.set()
@@ -120,6 +123,16 @@ class FigureStore:
         with self._lock:
             self._entries.clear()
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def _after_fork(self) -> None:
+        """In a forked child: a fresh lock (the parent's may have been held by a thread that does not exist
+        here) and no entries (one "computing" in the parent has no thread here to finish it)."""
+        self._lock = threading.Lock()
+        self._entries = OrderedDict()
+
 
 FIGURES = FigureStore()
 LAYOUTS = FigureStore(keep=4)
@@ -131,12 +144,29 @@ _last_layout: dict = {}
 _layout_lock = threading.Lock()
 
 
+def _reset_after_fork() -> None:
+    """A server that forks its workers after importing the app (gunicorn --preload) gives each worker its
+    own stores: per process, as the module docstring says, and never a copied lock or a dead job."""
+    global _layout_lock
+    for store in (FIGURES, LAYOUTS, READINGS, OUTPUTS):
+        store._after_fork()
+    _layout_lock = threading.Lock()
+    _last_layout.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
+
+
 def figures(version: str, view_key: tuple, graph, background: bool | None = None) -> Entry:
     """The figures of `graph` (built for this version and view), computed once."""
     if background is None:
         background = graph.number_of_nodes() >= BACKGROUND_FROM
-    return FIGURES.get(("figures", version, view_key), lambda progress: graphs.analyse(graph, progress),
-                       background=background)
+    key = ("figures", version, view_key)
+    entry = FIGURES.get(key, lambda progress: graphs.analyse(graph, progress), background=background)
+    if entry.status == "failed":
+        FIGURES.forget(key)  # this request says so; the next one tries again
+    return entry
 
 
 def positions(version: str, graph, background: bool | None = None) -> Entry:

@@ -2,9 +2,11 @@
 
 networkx is the model and the language of this code: a `DiGraph` whose nodes are organization ids (with
 `name` and `sector`) and whose edges are referral volumes (`weight`, the outcome counts, `categories`). The
-heavy figures — betweenness, closeness, articulation points, bridges, layout — are computed by rustworkx
-(Apache-2.0) on an explicit conversion (`to_rustworkx`): networkx alone takes a minute at 2,000 partners.
-tests/network/test_graph_engines.py holds rustworkx to networkx's own answers on random graphs.
+heavy figures — betweenness, articulation points, bridges, layout, and the hop distances closeness is read
+from — are computed by rustworkx (Apache-2.0) on one explicit conversion per analysis (`Converted`): networkx
+alone takes a minute at 2,000 partners. Louvain is networkx's algorithm on plain dicts (`louvain`); from
+3,000 partners betweenness is estimated from seeded sources (`sampling`). tests/network/test_graph_engines.py
+holds each to networkx's own answers on random graphs.
 
 Brokerage (Burt's constraint and effective size) is computed here by its definition: networkx's
 `effective_size` is wrong on weighted or directed graphs when scipy is installed (an open upstream bug).
@@ -15,7 +17,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 import networkx as nx
+import numpy as np
 import rustworkx as rx
+
+from taskforce.network import louvain, sampling
 
 OUTCOME_KEYS = ("accepted", "declined_no_capacity", "declined_not_eligible", "declined_no_response", "completed")
 
@@ -84,33 +89,89 @@ def to_rustworkx(graph: nx.DiGraph, directed: bool = True):
     return copy, nodes
 
 
-def betweenness(graph: nx.DiGraph) -> dict:
+class Converted:
+    """The rustworkx copies one analysis needs, made once (each conversion walks every link in Python)."""
+
+    def __init__(self, graph: nx.DiGraph):
+        self.graph = graph
+        self._directed = self._undirected = None
+
+    @property
+    def directed(self):
+        if self._directed is None:
+            self._directed = to_rustworkx(self.graph)
+        return self._directed
+
+    @property
+    def undirected(self):
+        if self._undirected is None:
+            self._undirected = to_rustworkx(self.graph, directed=False)
+        return self._undirected
+
+
+def _converted(graph, converted: "Converted | None") -> Converted:
+    return converted if converted is not None and converted.graph is graph else Converted(graph)
+
+
+def betweenness(graph: nx.DiGraph, converted: Converted | None = None) -> dict:
     """Normalized betweenness over referral hops (directed), as networkx's `betweenness_centrality`."""
     if graph.number_of_nodes() < 3:
         return {node: 0.0 for node in graph}
-    copy, nodes = to_rustworkx(graph)
+    copy, nodes = _converted(graph, converted).directed
     values = rx.digraph_betweenness_centrality(copy, normalized=True, parallel_threshold=2000)
     return {nodes[i]: float(values[i]) for i in range(len(nodes))}
 
 
-def closeness(graph: nx.DiGraph) -> dict:
-    """Closeness over incoming referral hops (Wasserman–Faust for graphs in pieces), as networkx's."""
-    if graph.number_of_nodes() < 2:
+# From this many organizations betweenness is estimated from SAMPLE_SOURCES seeded sources (`sampling`):
+# exact rustworkx took 16 s of a 5,000-partner job on the loaded 2-core machine, the estimate 2.6–4.9 s.
+# Below it (2,000 included, where the page must name "the broker") it is exact. The figures say which.
+APPROXIMATE_FROM = 3000
+SAMPLE_SOURCES = 256
+
+
+def estimated_betweenness(graph: nx.DiGraph, converted: Converted | None = None) -> tuple[dict, int | None]:
+    """(betweenness, how many sources it was estimated from — None when exact)."""
+    if graph.number_of_nodes() < APPROXIMATE_FROM:
+        return betweenness(graph, converted), None
+    copy, _ = _converted(graph, converted).directed
+    values = sampling.sampled_betweenness(graph, SAMPLE_SOURCES, links=list(copy.edge_list()))
+    return values, min(SAMPLE_SOURCES, graph.number_of_nodes())
+
+
+# Up to this many organizations closeness is read off rustworkx's hop-distance matrix with numpy: 0.2 s
+# against 0.9 s for rustworkx's own closeness at 2,000, 3 s against 13–16 s at 5,000 (on the loaded 2-core
+# machine; rustworkx's closeness grows much faster than n²). The matrix is n² floats (200 MB at 5,000,
+# 290 MB at 6,000), freed at once; beyond this size rustworkx's closeness is used as it is.
+MATRIX_CLOSENESS_UP_TO = 6000
+
+
+def closeness(graph: nx.DiGraph, converted: Converted | None = None) -> dict:
+    """Closeness over incoming referral hops (Wasserman–Faust for graphs in pieces), as networkx's:
+    C(v) = (r − 1)/Σ d(u, v) · (r − 1)/(n − 1), r the organizations that reach v (v included)."""
+    count = graph.number_of_nodes()
+    if count < 2:
         return {node: 0.0 for node in graph}
-    copy, nodes = to_rustworkx(graph)
-    values = rx.digraph_closeness_centrality(copy, wf_improved=True)
-    return {nodes[i]: float(values[i]) for i in range(len(nodes))}
+    copy, nodes = _converted(graph, converted).directed
+    if count > MATRIX_CLOSENESS_UP_TO:
+        values = rx.digraph_closeness_centrality(copy, wf_improved=True)
+        return {nodes[i]: float(values[i]) for i in range(count)}
+    distances = rx.digraph_distance_matrix(copy)  # [u, v] = hops from u to v; 0 where v is unreachable
+    reaching = np.count_nonzero(distances, axis=0)
+    totals = distances.sum(axis=0)
+    del distances
+    values = [float(r / t * (r / (count - 1))) if t > 0 else 0.0 for r, t in zip(reaching.tolist(), totals.tolist())]
+    return dict(zip(nodes, values))
 
 
-def articulation_points(graph: nx.DiGraph) -> list:
+def articulation_points(graph: nx.DiGraph, converted: Converted | None = None) -> list:
     """Partners whose loss would cut some referral pathway (undirected view)."""
-    copy, nodes = to_rustworkx(graph, directed=False)
+    copy, nodes = _converted(graph, converted).undirected
     return sorted(nodes[i] for i in rx.articulation_points(copy))
 
 
-def bridges(graph: nx.DiGraph) -> list[tuple]:
+def bridges(graph: nx.DiGraph, converted: Converted | None = None) -> list[tuple]:
     """Links whose loss splits the network (undirected view), each as a sorted pair."""
-    copy, nodes = to_rustworkx(graph, directed=False)
+    copy, nodes = _converted(graph, converted).undirected
     return sorted(tuple(sorted((nodes[a], nodes[b]))) for a, b in rx.bridges(copy))
 
 
@@ -164,16 +225,16 @@ def brokerage(graph: nx.DiGraph) -> tuple[dict, dict]:
 
 
 def communities(graph: nx.DiGraph, seed: int = 7) -> list[list]:
-    """Louvain groups on the undirected, weighted view (largest first), deterministic for a seed."""
+    """Louvain groups on the undirected, weighted view (largest first), deterministic for a seed: each
+    pair's weight is the sum over both directions of max(volume, 1). `louvain` runs networkx's algorithm
+    move for move on plain dicts (the same groups, in a third of the time)."""
     if graph.number_of_edges() == 0:
         return [[node] for node in sorted(graph)]
-    undirected = nx.Graph()
-    undirected.add_nodes_from(graph)
+    pairs: dict = {}
     for u, v, d in graph.edges(data=True):
-        w = d.get("weight", 1) or 0
-        previous = undirected.get_edge_data(u, v, {"weight": 0})["weight"]
-        undirected.add_edge(u, v, weight=previous + max(w, 1))
-    groups = nx.community.louvain_communities(undirected, weight="weight", seed=seed)
+        key = (v, u) if (v, u) in pairs else (u, v)  # a pair keeps the direction it was first seen in
+        pairs[key] = pairs.get(key, 0) + max(d.get("weight", 1) or 0, 1)
+    groups = louvain.louvain_communities(list(graph), [(u, v, w) for (u, v), w in pairs.items()], seed=seed)
     return sorted((sorted(g) for g in groups), key=lambda g: (-len(g), g[0]))
 
 
@@ -189,13 +250,13 @@ def mixing_matrix(graph: nx.DiGraph) -> dict:
 def capacity_hotspots(graph: nx.DiGraph, limit: int = 10) -> list[dict]:
     """Organizations that turned referrals away for lack of capacity, most first, with the share of their
     incoming referrals it was."""
-    spots = []
-    for node in graph:
-        declined = sum(d.get("declined_no_capacity", 0) for _, _, d in graph.in_edges(node, data=True))
-        received = sum(d.get("weight", 0) for _, _, d in graph.in_edges(node, data=True))
-        if declined > 0:
-            spots.append({"organization": node, "declined_no_capacity": declined, "received": received,
-                          "share": round(declined / received, 3) if received else 0.0})
+    declined, received = defaultdict(int), defaultdict(int)
+    for _, target, d in graph.edges(data=True):  # one pass over the links, not two per organization
+        declined[target] += d.get("declined_no_capacity", 0)
+        received[target] += d.get("weight", 0)
+    spots = [{"organization": node, "declined_no_capacity": declined[node], "received": received[node],
+              "share": round(declined[node] / received[node], 3) if received[node] else 0.0}
+             for node in graph if declined.get(node, 0) > 0]
     spots.sort(key=lambda s: (-s["declined_no_capacity"], -s["share"], s["organization"]))
     return spots[:limit]
 
@@ -220,14 +281,17 @@ def analyse(graph: nx.DiGraph, progress: Callable[[int, int, str], None] | None 
     """Every figure of the map in one pass (what the cache keeps per data version). `progress(done, total,
     step)` is told after each step, for a background job's progress bar."""
     report = progress or (lambda done, total, step: None)
-    per_node = {node: {"in_degree": graph.in_degree(node), "out_degree": graph.out_degree(node),
-                       "in_volume": graph.in_degree(node, weight="weight"),
-                       "out_volume": graph.out_degree(node, weight="weight")} for node in graph}
+    in_degree, out_degree = dict(graph.in_degree()), dict(graph.out_degree())
+    in_volume, out_volume = dict(graph.in_degree(weight="weight")), dict(graph.out_degree(weight="weight"))
+    per_node = {node: {"in_degree": in_degree[node], "out_degree": out_degree[node], "in_volume": in_volume[node],
+                       "out_volume": out_volume[node]} for node in graph}
     report(1, len(STEPS), STEPS[0])
-    for node, value in betweenness(graph).items():
+    converted = Converted(graph)
+    values, sources = estimated_betweenness(graph, converted)
+    for node, value in values.items():
         per_node[node]["betweenness"] = round(value, 6)
     report(2, len(STEPS), STEPS[1])
-    for node, value in closeness(graph).items():
+    for node, value in closeness(graph, converted).items():
         per_node[node]["closeness"] = round(value, 6)
     report(3, len(STEPS), STEPS[2])
     constraint, effective = brokerage(graph)
@@ -235,7 +299,7 @@ def analyse(graph: nx.DiGraph, progress: Callable[[int, int, str], None] | None 
         per_node[node]["constraint"] = None if constraint[node] is None else round(constraint[node], 6)
         per_node[node]["effective_size"] = None if effective[node] is None else round(effective[node], 6)
     report(4, len(STEPS), STEPS[3])
-    cut_points, cut_links = articulation_points(graph), bridges(graph)
+    cut_points, cut_links = articulation_points(graph, converted), bridges(graph, converted)
     report(5, len(STEPS), STEPS[4])
     groups = communities(graph)
     for number, group in enumerate(groups):
@@ -243,7 +307,7 @@ def analyse(graph: nx.DiGraph, progress: Callable[[int, int, str], None] | None 
             per_node[node]["community"] = number
     report(6, len(STEPS), STEPS[5])
     result = {"density": round(density(graph), 6), "reciprocity": round(reciprocity(graph), 6),
-              "nodes": per_node, "articulation_points": cut_points, "bridges": cut_links,
+              "betweenness_sources": sources, "nodes": per_node, "articulation_points": cut_points, "bridges": cut_links,
               "isolates": isolates(graph), "communities": groups, "mixing": mixing_matrix(graph),
               "hotspots": capacity_hotspots(graph),
               "brokers": top_brokers(graph, per_node)}

@@ -113,10 +113,11 @@ def graph_json(viewer, view: reading.View, today, sector: str = "", ego: int | N
         return {"version": None, "view": _view_json(view), "detail": "full" if viewer.is_coordinator else "member",
                 "layout": waiting.progress, "figures": waiting.progress if viewer.is_coordinator else {"status": "member"},
                 "nodes": [], "edges": []}
-    key = ("graph", data.version, view.key, data.viewer_key, sector, ego, steps)
+    # today: which agreements are in force (an edge's style) changes with the day, not only with the data
+    key = ("graph", data.version, today.isoformat(), view.key, data.viewer_key, sector, ego, steps)
     entry = analytics.OUTPUTS.get(key, lambda progress: _graph_json(data, sector, ego, steps))
     answer = entry.result
-    if answer is None or answer["layout"]["status"] != "ready" or answer["figures"].get("status") == "computing":
+    if answer is None or answer["layout"]["status"] != "ready" or not _finished(answer["figures"]):
         analytics.OUTPUTS.forget(key)  # not finished: the next poll builds it again
     if answer is None:
         raise NotFound("No such organization on the map.")
@@ -159,6 +160,12 @@ def _graph_json(data: "MapData", sector: str, ego, steps) -> dict | None:
             "figures": summary, "nodes": nodes, "edges": edges}
 
 
+def _finished(figures: dict) -> bool:
+    """An answer is kept only once its figures are final (ready, or none for a member): one made while they
+    were computing, or when they failed, is made again by the next request."""
+    return figures.get("status") in ("ready", "member")
+
+
 def _view_json(view: reading.View) -> dict:
     return {"start": view.start.isoformat()[:7], "end": view.end.isoformat()[:7], "category": view.category}
 
@@ -170,6 +177,7 @@ def _summary(data: MapData) -> dict:
         return data.figures.progress()
     result = data.figures.result
     return {"status": "ready", "density": result["density"], "reciprocity": result["reciprocity"],
+            "betweenness_sources": result.get("betweenness_sources"),
             "brokers": result["brokers"], "articulation_points": result["articulation_points"],
             "bridges": [list(b) for b in result["bridges"]], "isolates": result["isolates"],
             "communities": len(result["communities"]), "hotspots": result["hotspots"],
@@ -186,7 +194,7 @@ def metrics(viewer, view: reading.View, today) -> dict:
                 "figures": waiting.progress, "organizations": [], "explanations": {}}
     key = ("metrics", data.version, view.key, data.viewer_key)
     answer = analytics.OUTPUTS.get(key, lambda progress: _metrics(data)).result
-    if answer is None or answer["figures"].get("status") == "computing":
+    if answer is None or not _finished(answer["figures"]):
         analytics.OUTPUTS.forget(key)
     if answer is None:
         raise analytics.FiguresFailed()

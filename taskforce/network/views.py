@@ -47,7 +47,7 @@ def _common():
 @login_required
 def index():
     view = _view()
-    return render_template("network/index.html", view=view, **_common())
+    return render_template("network/index.html", view=view, months=reading.months_of(view), **_common())
 
 
 @bp.get("/graph.json")

@@ -98,3 +98,26 @@ def test_map_renders_the_demo_with_its_broker_and_cut_point(new_page, app):
     assert "Safe Passage Survivor Network" in summary and "St. Brigid Medical Center" in summary
     assert "Valle Verde Community Clinic" in summary
     assert page.errors == []
+
+
+def test_the_time_slider_shows_one_months_counts_and_the_picture_saves_as_png(new_page, small_map):
+    page = new_page()
+    open_map(page, small_map["coordinator"])
+    shell = page.locator("#network-map-shell")
+    assert shell.get_attribute("data-edges") == "3"
+    slide = "(value) => { const s = document.getElementById('map-month'); s.value = value; " \
+            "s.dispatchEvent(new Event('input', { bubbles: true })); }"
+    page.evaluate(slide, "0")  # the window's first month: no referral recorded then
+    page.wait_for_function("() => document.getElementById('network-map-shell').dataset.edges === '0'")
+    assert not page.is_checked("#map-whole")
+    first = page.locator("#map-month").get_attribute("data-months").split(",")[0]
+    assert shell.get_attribute("data-period") == f"{first}/{first}"
+    assert page.locator("#map-month-label").inner_text() == first
+    page.check("#map-whole")
+    page.wait_for_function("() => document.getElementById('network-map-shell').dataset.edges === '3'")
+    with page.expect_download() as download:
+        page.click("#map-png")
+    assert download.value.suggested_filename == "partner-map.png"
+    picture = open(download.value.path(), "rb").read()
+    assert picture[:8] == b"\x89PNG\r\n\x1a\n" and len(picture) > 2000
+    assert page.errors == []
