@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 import bisect
 
-from taskforce.lessons import pii_ner, pii_people
+from taskforce.lessons import pii_mentions, pii_ner, pii_people
 from taskforce.lessons.pii_lexicon import fold, lexicon
 
 Hit = tuple[int, int, str, str]
@@ -155,7 +155,9 @@ def _classify(word: str) -> str:
     if key in lex.places:
         return "place"
     if _english_word(key, lex):
-        return "common"
+        # "Derrick", "Cora", "Tamara": a dictionary word that is also one of its capitalized headwords is a
+        # name with context or the model, as a listed name that is also a word is
+        return "ambiguous" if key in lex.proper and key in lex.english else "common"
     return "unknown"
 
 
@@ -253,7 +255,8 @@ def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str
             first = next(t.group() for t, k in zip(seg, kinds) if k in ("name", "place-name"))
             return start, end, "PERSON", lexicon().names[fold(first)]
         if kinds[0] in ("name", "place-name", "ambiguous"):
-            return start, seg[kinds.index("unknown") - 1].end(), "PERSON", lexicon().names[fold(seg[0].group())]
+            return (start, seg[kinds.index("unknown") - 1].end(), "PERSON",
+                    lexicon().names.get(fold(seg[0].group()), "namelist"))
     if "context" in layers and (left_cue or right_cue):
         if only_calendar and (re.match(r"^\s*\d", after) or _DATE_PREP.search(before)):
             return None
@@ -329,12 +332,38 @@ def ner_available() -> bool:
     return pii_ner.available()
 
 
+def _joinable(word: str) -> bool:
+    """A capitalized word that may belong to a name (pii_mentions): no ordinary word, place or month."""
+    return word[0].isupper() and fold(word) not in _MONTHS_DAYS and _classify(word) in (
+        "unknown", "name", "ambiguous", "place-name") and not _ORG_IN.match(word)
+
+
+def _capitalize(word: str) -> bool:
+    """In a sentence written all in lowercase, a word the model should see capitalized: no ordinary word."""
+    return len(word) > 1 and fold(word) not in _MONTHS_DAYS and _classify(word) in (
+        "unknown", "name", "place-name", "place")
+
+
+def _name_word(word: str) -> bool:
+    lex, key = lexicon(), fold(word)
+    return key not in lex.places and (key in lex.names or (key in lex.proper and not _english_word(key, lex)))
+
+
 def find_names(text: str, layers: Iterable[str] = LAYERS) -> Iterator[Hit]:
-    """PERSON findings (and LOCATION for unknown small places): the rules and the model decide together."""
+    """PERSON findings (and LOCATION for unknown small places): the rules and the model decide together,
+    then what one found name tells about the rest of the text (pii_mentions)."""
     layers = frozenset(layers)
+    hits = list(_find_names(text, layers))
+    yield from hits
+    if "context" in layers:
+        yield from pii_mentions.spread(text, hits, _joinable)
+
+
+def _find_names(text: str, layers: frozenset[str]) -> Iterator[Hit]:
     tokens = list(_TOKEN.finditer(text))
     index = {t.start(): i for i, t in enumerate(tokens)}
-    entities = _entities(text) if "ner" in layers else []
+    cased = pii_mentions.truecased(text, _capitalize) if "ner" in layers else text
+    entities = _entities(cased) if "ner" in layers else []
     label_at: dict[int, set[str]] = {}
     starts = [t.start() for t in tokens]
     for s, e, label in entities:
@@ -348,12 +377,25 @@ def find_names(text: str, layers: Iterable[str] = LAYERS) -> Iterator[Hit]:
             if hit:
                 yield hit
     for s, e, label in entities:
-        if label == "PERSON":
-            hit = pii_people.accept_person(text, s, e, _ordinary, lexicon().is_ambiguous)
-            if hit:
-                yield _with_particles(text, hit)
+        if label != "PERSON":
+            continue
+        source = text
+        if text[s:e] != cased[s:e]:  # a name written in lowercase, capitalized for the model
+            words = pii_mentions.WORD.findall(text[s:e])
+            if not pii_mentions.lowercase_evidence(words, _name_word, lambda w: _classify(w) == "unknown"):
+                continue
+            source = cased
+        hit = pii_people.accept_person(source, s, e, _ordinary, lexicon().is_ambiguous)
+        if hit:
+            yield _with_particles(source, hit)
     if "context" in layers:
         yield from pii_people.cue_people(text, _stop, _maybe_name)
+        if cased is not text:
+            for hit in pii_people.name_lines(cased, _stop, _maybe_name):
+                words = pii_mentions.WORD.findall(text[hit[0]:hit[1]])
+                if text[hit[0]:hit[1]].islower() and pii_mentions.lowercase_evidence(
+                        words, _name_word, lambda w: _classify(w) == "unknown"):
+                    yield hit
     if "caps" in layers:
         # "a packing plant near Lumpkin": a capitalized dictionary word after "near"/"outside" is a town
         for m in _TOWN_WORD.finditer(text):
