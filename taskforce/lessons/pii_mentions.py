@@ -34,29 +34,46 @@ _JOIN_LEFT = re.compile(rf"(?<![\w'’-])({_CAP})[ ]$")
 _JOIN_RIGHT = re.compile(rf"^[ ]({_CAP})\b")
 
 
-def truecased(text: str, capitalize: Callable[[str], bool]) -> str:
-    """``text`` with the words ``capitalize`` accepts capitalized, in sentences with no capital letter."""
+def truecased(text: str, capitalize: Callable[[str], str]) -> str:
+    """``text`` with name-like words capitalized, in sentences with no capital letter. ``capitalize(word)``
+    says "yes" (no ordinary word), "beside" (a word that may be a name, "benjamin", "bertram": capitalized
+    next to a "yes" word, as is a one-letter initial between two) or "no"."""
     out = list(text)
     for m in _LOWER_SENTENCE.finditer(text):
         sentence = m.group()
         if not sentence.strip() or any(c.isupper() for c in sentence):
             continue
-        for w in _LONE_WORD.finditer(sentence):
-            upper = w.group()[0].upper()
-            if len(upper) == 1 and capitalize(w.group()):
-                out[m.start() + w.start()] = upper
+        words = list(_LONE_WORD.finditer(sentence))
+        verdicts = ["initial" if len(w.group()) == 1 else capitalize(w.group()) for w in words]
+        def at(j: int) -> str:
+            return verdicts[j] if 0 <= j < len(verdicts) else "no"
+
+        for i, (w, verdict) in enumerate(zip(words, verdicts)):
+            beside = "yes" in (at(i - 1), at(i + 1)) or (at(i + 1) == "initial" and at(i + 2) == "yes") \
+                or (at(i - 1) == "initial" and at(i - 2) == "yes")
+            initial = at(i - 1) in ("yes", "beside") and at(i + 1) in ("yes", "beside") and beside
+            if verdict == "yes" or (verdict == "beside" and beside) or (verdict == "initial" and initial):
+                upper = w.group()[0].upper()
+                if len(upper) == 1:
+                    out[m.start() + w.start()] = upper
     return "".join(out)
 
 
-def lowercase_evidence(words: list[str], name_word: Callable[[str], bool], unknown: Callable[[str], bool]) -> bool:
+def lowercase_evidence(words: list[str], name_word: Callable[[str], bool], unknown: Callable[[str], bool],
+                       ordinary: Callable[[str], bool]) -> bool:
     """Whether lowercase words the model read as a person may be a name: a listed or Webster-capitalized
-    name among them, or at least two words no dictionary knows."""
-    return any(name_word(w) for w in words) or (len(words) >= 2 and all(unknown(w) for w in words))
+    name among them, or at least two words, no ordinary one, one of them a word no dictionary knows."""
+    words = [w for w in words if len(w) > 1]
+    return any(name_word(w) for w in words) or (
+        len(words) >= 2 and any(unknown(w) for w in words) and not any(ordinary(w) for w in words))
 
 
-def spread(text: str, hits: list[Hit], joinable: Callable[[str], bool]) -> Iterator[Hit]:
+def spread(text: str, hits: list[Hit], joinable: Callable[[str], bool],
+           listable: Callable[[str], bool]) -> Iterator[Hit]:
     """More PERSON hits from the found ones: whole names, other mentions, the rest of a list.
-    ``joinable(word)``: a capitalized word that may be part of a name (no ordinary word, place or month)."""
+    ``joinable(word)``: a capitalized word that may be part of a name (no ordinary word, place or month);
+    ``listable(word)``: one that may be a surname in a list beside a person ("Graves", "Reed", "White"):
+    no place, month or word of the project's common-words list."""
     people = [h for h in hits if h[2] == "PERSON"]
     if not people:
         return
@@ -77,10 +94,10 @@ def spread(text: str, hits: list[Hit], joinable: Callable[[str], bool]) -> Itera
         for m in mention.finditer(text):
             if not any(covered[m.start():m.end()]):
                 yield m.start(), m.end(), "PERSON", "context:another-mention-of-a-found-name"
-    yield from _lists(text, people, joinable)
+    yield from _lists(text, people, listable)
 
 
-def _lists(text: str, people: Iterable[Hit], joinable: Callable[[str], bool]) -> Iterator[Hit]:
+def _lists(text: str, people: Iterable[Hit], listable: Callable[[str], bool]) -> Iterator[Hit]:
     marks = bytearray(len(text))
     for s, e, _, _ in people:
         marks[s:e] = b"\x01" * (e - s)
@@ -88,7 +105,7 @@ def _lists(text: str, people: Iterable[Hit], joinable: Callable[[str], bool]) ->
         items = list(_LIST_ITEM.finditer(m.group()))
         if not any(any(marks[m.start() + i.start():m.start() + i.end()]) for i in items):
             continue
-        if not all(all(joinable(w) for w in WORD.findall(i.group()) if len(w) > 1) for i in items):
+        if not all(all(listable(w) for w in WORD.findall(i.group()) if len(w) > 1) for i in items):
             continue  # "Spain, Italy and Greece", "Red, White and Blue": not a list of people
         for i in items:
             yield m.start() + i.start(), m.start() + i.end(), "PERSON", "context:list-with-a-person"

@@ -52,7 +52,8 @@ _VERBS = (r"said|says|told|tells|asked|explained|recalled|reported|disclosed|tes
           r"paid|owed|kept|took|began|started|wanted|needed|knew|cried|answered|returned|decided|moved|"
           r"came|went|got|gave|showed|tried|stayed|slept|lost|drove|picked|brought|sent|promised|"
           r"threatened|recruited|confided|whispered|insisted|agreed|smiled|laughed|wrote|signed|"
-          r"would|could|had|was|has|is|did|does|never|also|later|then|still")
+          r"would|could|had|was|has|is|did|does|never|also|later|then|still|just|lives|works|stays|spends|"
+          r"spent|wants|needs|knows|gets|goes|comes|takes|keeps|pays|owes|calls|texts|drives|listed|sings|sang")
 _SPEECH = re.compile(rf"^\s+(?:{_VERBS})\b")
 _STRICT_SPEECH = re.compile(r"^\s+(?:later\s+|also\s+|then\s+|never\s+)?(?:recalled|remembered|said|says|told|tells|asked|explained|recalled|testified|disclosed|cried)\b")
 _AGE_CUE = re.compile(r"^(?:,\s*(?:a\s+|an\s+)?\d{1,2}\b|\s*\(\d{1,2}\)|\s+(?:was|is)\s+(?:only\s+)?\d{1,2}\b)")
@@ -338,10 +339,27 @@ def _joinable(word: str) -> bool:
         "unknown", "name", "ambiguous", "place-name") and not _ORG_IN.match(word)
 
 
-def _capitalize(word: str) -> bool:
-    """In a sentence written all in lowercase, a word the model should see capitalized: no ordinary word."""
-    return len(word) > 1 and fold(word) not in _MONTHS_DAYS and _classify(word) in (
-        "unknown", "name", "place-name", "place")
+def _listable(word: str) -> bool:
+    key = fold(word)
+    return word[0].isupper() and key not in _MONTHS_DAYS and key not in lexicon().places \
+        and key not in lexicon().common and not _ORG_IN.match(word)
+
+
+def _capitalize(word: str) -> str:
+    """In a sentence written all in lowercase, whether the model should see ``word`` capitalized: "yes" when
+    it is no ordinary word, "beside" (next to such a word) when it is a word that may be a name."""
+    if len(word) < 2 or fold(word) in _MONTHS_DAYS:
+        return "no"
+    kind = _classify(word)
+    return "yes" if kind in ("unknown", "name", "place-name", "place") else "beside" if kind == "ambiguous" else "no"
+
+
+def _unknown(word: str) -> bool:
+    return _classify(word) == "unknown"
+
+
+def _plain(word: str) -> bool:
+    return _classify(word) == "common"
 
 
 def _name_word(word: str) -> bool:
@@ -356,7 +374,7 @@ def find_names(text: str, layers: Iterable[str] = LAYERS) -> Iterator[Hit]:
     hits = list(_find_names(text, layers))
     yield from hits
     if "context" in layers:
-        yield from pii_mentions.spread(text, hits, _joinable)
+        yield from pii_mentions.spread(text, hits, _joinable, _listable)
 
 
 def _find_names(text: str, layers: frozenset[str]) -> Iterator[Hit]:
@@ -382,7 +400,7 @@ def _find_names(text: str, layers: frozenset[str]) -> Iterator[Hit]:
         source = text
         if text[s:e] != cased[s:e]:  # a name written in lowercase, capitalized for the model
             words = pii_mentions.WORD.findall(text[s:e])
-            if not pii_mentions.lowercase_evidence(words, _name_word, lambda w: _classify(w) == "unknown"):
+            if not pii_mentions.lowercase_evidence(words, _name_word, _unknown, _plain):
                 continue
             source = cased
         hit = pii_people.accept_person(source, s, e, _ordinary, lexicon().is_ambiguous)
@@ -394,7 +412,7 @@ def _find_names(text: str, layers: frozenset[str]) -> Iterator[Hit]:
             for hit in pii_people.name_lines(cased, _stop, _maybe_name):
                 words = pii_mentions.WORD.findall(text[hit[0]:hit[1]])
                 if text[hit[0]:hit[1]].islower() and pii_mentions.lowercase_evidence(
-                        words, _name_word, lambda w: _classify(w) == "unknown"):
+                        words, _name_word, _unknown, _plain):
                     yield hit
     if "caps" in layers:
         # "a packing plant near Lumpkin": a capitalized dictionary word after "near"/"outside" is a town
