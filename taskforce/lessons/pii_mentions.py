@@ -83,8 +83,9 @@ def spread(text: str, hits: list[Hit], joinable: Callable[[str], bool],
         new_end = end + right.end(1) if right and joinable(right.group(1)) else end
         if (new_start, new_end) != (start, end):
             yield new_start, new_end, "PERSON", "context:rest-of-a-found-name"
+    # a name found in lowercase ("olga krylova") is looked for in lowercase: its words no dictionary knows
     words = {w for h in people for w in WORD.findall(text[h[0]:h[1]]) if len(w) >= 3 and (
-        (w[0].isupper() and joinable(w)) or w.islower())}
+        joinable(w) or (text[h[0]:h[1]].islower() and joinable(w.capitalize())))}
     if words:
         covered = bytearray(len(text))
         for s, e, _, _ in hits:

@@ -354,6 +354,12 @@ def _capitalize(word: str) -> str:
     return "yes" if kind in ("unknown", "name", "place-name", "place") else "beside" if kind == "ambiguous" else "no"
 
 
+def _dictionary_word(word: str) -> bool:
+    """An ordinary word, or one only Webster's headwords also know as a name ("Olive" of "Mount Olive")."""
+    kind = _classify(word)
+    return kind == "common" or (kind == "ambiguous" and fold(word) not in lexicon().names)
+
+
 def _unknown(word: str) -> bool:
     return _classify(word) == "unknown"
 
@@ -419,5 +425,5 @@ def _find_names(text: str, layers: frozenset[str]) -> Iterator[Hit]:
         for m in _TOWN_WORD.finditer(text):
             words = m.group(1).split()
             if not any(fold(w) in _MONTHS_DAYS or fold(w) in lexicon().places or fold(w) in lexicon().common
-                       or _classify(w) != "common" for w in words):  # only dictionary words: others have rules
+                       or not _dictionary_word(w) for w in words):  # only dictionary words: others have rules
                 yield m.start(1), m.end(1), "LOCATION", "caps:capitalized-word-after-a-place-preposition"
