@@ -15,6 +15,7 @@ and each finding says which layer fired so the author can judge it:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Iterator
 import bisect
 
@@ -138,7 +139,10 @@ def _segments(text: str) -> Iterator[list[re.Match]]:
         yield run
 
 
+@lru_cache(maxsize=65_536)
 def _classify(word: str) -> str:
+    """What a word is to the name rules. Cached: a pure function of the word over read-only lists (the
+    cache is thread-safe, holds strings only and is bounded), called for every word of a scan."""
     lex = lexicon()
     key = fold(word)
     if key in _NEVER_NAMES:
@@ -311,13 +315,18 @@ def _needs_model(word: str) -> bool:
         "unknown", "ambiguous")
 
 
-def _entities(text: str) -> list[tuple[int, int, str]]:
-    """The model's entities over the sentences that may hold a name, at their offsets in ``text``."""
-    chunks = pii_people.ner_chunks(text, _maybe_name)
-    found = []
-    for (offset, _), ents in zip(chunks, pii_ner.entities([c for _, c in chunks])):
-        found.extend((offset + s, offset + e, label) for s, e, label in ents)
-    return found
+Entity = tuple[int, int, str]
+
+
+def model_entities(texts: list[str]) -> list[list[Entity]]:
+    """The model's entities over the sentences of each text that may hold a name (read in the text's
+    truecased copy, so a lowercase name is seen), at their offsets in the text. One model call for all the
+    texts (a lesson's fields together), and a sentence that occurs more than once in them is read once."""
+    chunked = [pii_people.ner_chunks(pii_mentions.truecased(t, _capitalize), _maybe_name) for t in texts]
+    unique = list(dict.fromkeys(c for chunks in chunked for _, c in chunks))
+    read = dict(zip(unique, pii_ner.entities(unique)))
+    return [[(offset + s, offset + e, label) for offset, chunk in chunks for s, e, label in read[chunk]]
+            for chunks in chunked]
 
 
 def _with_particles(text: str, hit: Hit) -> Hit:
@@ -373,21 +382,25 @@ def _name_word(word: str) -> bool:
     return key not in lex.places and (key in lex.names or (key in lex.proper and not _english_word(key, lex)))
 
 
-def find_names(text: str, layers: Iterable[str] = LAYERS) -> Iterator[Hit]:
+def find_names(text: str, layers: Iterable[str] = LAYERS, entities: list[Entity] | None = None) -> Iterator[Hit]:
     """PERSON findings (and LOCATION for unknown small places): the rules and the model decide together,
-    then what one found name tells about the rest of the text (pii_mentions)."""
+    then what one found name tells about the rest of the text (pii_mentions). ``entities``: the model's,
+    when the caller read several texts at once (``model_entities``)."""
     layers = frozenset(layers)
-    hits = list(_find_names(text, layers))
+    if "ner" not in layers:
+        entities = []
+    elif entities is None:
+        entities = model_entities([text])[0]
+    hits = list(_find_names(text, layers, entities))
     yield from hits
     if "context" in layers:
         yield from pii_mentions.spread(text, hits, _joinable, _listable)
 
 
-def _find_names(text: str, layers: frozenset[str]) -> Iterator[Hit]:
+def _find_names(text: str, layers: frozenset[str], entities: list[Entity]) -> Iterator[Hit]:
     tokens = list(_TOKEN.finditer(text))
     index = {t.start(): i for i, t in enumerate(tokens)}
     cased = pii_mentions.truecased(text, _capitalize) if "ner" in layers else text
-    entities = _entities(cased) if "ner" in layers else []
     label_at: dict[int, set[str]] = {}
     starts = [t.start() for t in tokens]
     for s, e, label in entities:
