@@ -69,23 +69,26 @@ def lowercase_evidence(words: list[str], name_word: Callable[[str], bool], unkno
 
 
 def spread(text: str, hits: list[Hit], joinable: Callable[[str], bool],
-           listable: Callable[[str], bool]) -> Iterator[Hit]:
+           listable: Callable[[str], bool], cased: str | None = None) -> Iterator[Hit]:
     """More PERSON hits from the found ones: whole names, other mentions, the rest of a list.
     ``joinable(word)``: a capitalized word that may be part of a name (no ordinary word, place or month);
     ``listable(word)``: one that may be a surname in a list beside a person ("Graves", "Reed", "White"):
-    no place, month or word of the project's common-words list."""
+    no place, month or word of the project's common-words list. ``cased``: the truecased copy of ``text``
+    (same offsets), where a lowercase name is joined as a capitalized one is."""
+    cased = cased or text
     people = [h for h in hits if h[2] == "PERSON"]
     if not people:
         return
     for start, end, _, rule in people:
-        left, right = _JOIN_LEFT.search(text, max(0, start - 40), start), _JOIN_RIGHT.match(text[end:end + 40])
+        left, right = _JOIN_LEFT.search(cased, max(0, start - 40), start), _JOIN_RIGHT.match(cased[end:end + 40])
         new_start = left.start(1) if left and joinable(left.group(1)) else start
         new_end = end + right.end(1) if right and joinable(right.group(1)) else end
         if (new_start, new_end) != (start, end):
             yield new_start, new_end, "PERSON", "context:rest-of-a-found-name"
-    # a name found in lowercase ("olga krylova") is looked for in lowercase: its words no dictionary knows
+    # the found name's own words (not its titles or particles); one found in lowercase ("olga krylova") is
+    # looked for in lowercase, by its words no dictionary knows
     words = {w for h in people for w in WORD.findall(text[h[0]:h[1]]) if len(w) >= 3 and (
-        joinable(w) or (text[h[0]:h[1]].islower() and joinable(w.capitalize())))}
+        listable(w) or (text[h[0]:h[1]].islower() and joinable(w.capitalize())))}
     if words:
         covered = bytearray(len(text))
         for s, e, _, _ in hits:

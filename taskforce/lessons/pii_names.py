@@ -394,7 +394,8 @@ def find_names(text: str, layers: Iterable[str] = LAYERS, entities: list[Entity]
     hits = list(_find_names(text, layers, entities))
     yield from hits
     if "context" in layers:
-        yield from pii_mentions.spread(text, hits, _joinable, _listable)
+        cased = pii_mentions.truecased(text, _capitalize) if "ner" in layers else text
+        yield from pii_mentions.spread(text, hits, _joinable, _listable, cased)
 
 
 def _find_names(text: str, layers: frozenset[str], entities: list[Entity]) -> Iterator[Hit]:
