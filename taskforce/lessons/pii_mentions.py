@@ -93,11 +93,12 @@ def spread(text: str, hits: list[Hit], joinable: Callable[[str], bool],
         covered = bytearray(len(text))
         for s, e, _, _ in hits:
             covered[s:e] = b"\x01" * (e - s)
-        mention = re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-                             + r")(?![\w-]|['’](?![sS]\b))")
-        for m in mention.finditer(text):
-            if not any(covered[m.start():m.end()]):
-                yield m.start(), m.end(), "PERSON", "context:another-mention-of-a-found-name"
+        for m in WORD.finditer(text):  # a token scan, not a pattern of the names: nothing compiled per text
+            word = m.group()
+            base = word[:-2] if word.endswith(("'s", "’s")) else word.rstrip("'’")
+            end = m.start() + len(base)
+            if base in words and not any(covered[m.start():end]):
+                yield m.start(), end, "PERSON", "context:another-mention-of-a-found-name"
     yield from _lists(text, people, listable)
 
 

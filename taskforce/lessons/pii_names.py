@@ -322,7 +322,11 @@ def model_entities(texts: list[str]) -> list[list[Entity]]:
     """The model's entities over the sentences of each text that may hold a name (read in the text's
     truecased copy, so a lowercase name is seen), at their offsets in the text. One model call for all the
     texts (a lesson's fields together), and a sentence that occurs more than once in them is read once."""
-    chunked = [pii_people.ner_chunks(pii_mentions.truecased(t, _capitalize), _maybe_name) for t in texts]
+    return _model_entities([pii_mentions.truecased(t, _capitalize) for t in texts])
+
+
+def _model_entities(cased_texts: list[str]) -> list[list[Entity]]:
+    chunked = [pii_people.ner_chunks(t, _maybe_name) for t in cased_texts]
     unique = list(dict.fromkeys(c for chunks in chunked for _, c in chunks))
     read = dict(zip(unique, pii_ner.entities(unique)))
     return [[(offset + s, offset + e, label) for offset, chunk in chunks for s, e, label in read[chunk]]
@@ -387,21 +391,20 @@ def find_names(text: str, layers: Iterable[str] = LAYERS, entities: list[Entity]
     then what one found name tells about the rest of the text (pii_mentions). ``entities``: the model's,
     when the caller read several texts at once (``model_entities``)."""
     layers = frozenset(layers)
+    cased = pii_mentions.truecased(text, _capitalize) if "ner" in layers else text
     if "ner" not in layers:
         entities = []
     elif entities is None:
-        entities = model_entities([text])[0]
-    hits = list(_find_names(text, layers, entities))
+        entities = _model_entities([cased])[0]
+    hits = list(_find_names(text, cased, layers, entities))
     yield from hits
     if "context" in layers:
-        cased = pii_mentions.truecased(text, _capitalize) if "ner" in layers else text
         yield from pii_mentions.spread(text, hits, _joinable, _listable, cased)
 
 
-def _find_names(text: str, layers: frozenset[str], entities: list[Entity]) -> Iterator[Hit]:
+def _find_names(text: str, cased: str, layers: frozenset[str], entities: list[Entity]) -> Iterator[Hit]:
     tokens = list(_TOKEN.finditer(text))
     index = {t.start(): i for i, t in enumerate(tokens)}
-    cased = pii_mentions.truecased(text, _capitalize) if "ner" in layers else text
     label_at: dict[int, set[str]] = {}
     starts = [t.start() for t in tokens]
     for s, e, label in entities:
@@ -428,7 +431,7 @@ def _find_names(text: str, layers: frozenset[str], entities: list[Entity]) -> It
             yield _with_particles(source, hit)
     if "context" in layers:
         yield from pii_people.cue_people(text, _stop, _maybe_name)
-        if cased is not text:
+        if cased != text:
             for hit in pii_people.name_lines(cased, _stop, _maybe_name):
                 words = pii_mentions.WORD.findall(text[hit[0]:hit[1]])
                 if text[hit[0]:hit[1]].islower() and pii_mentions.lowercase_evidence(
