@@ -79,7 +79,7 @@ def spread(text: str, hits: list[Hit], joinable: Callable[[str], bool],
     people = [h for h in hits if h[2] == "PERSON"]
     if not people:
         return
-    for start, end, _, rule in people:
+    for start, end, _, _ in people:
         left, right = _JOIN_LEFT.search(cased, max(0, start - 40), start), _JOIN_RIGHT.match(cased[end:end + 40])
         new_start = left.start(1) if left and joinable(left.group(1)) else start
         new_end = end + right.end(1) if right and joinable(right.group(1)) else end
