@@ -34,6 +34,7 @@ class Lexicon:
     common: frozenset[str]         # capitalized words that are not names on their own
     places: frozenset[str]         # countries, states, major cities, demonyms, languages: never flagged
     english: frozenset[str] = frozenset()  # ordinary English words (Webster's 2nd, lowercase entries)
+    proper: frozenset[str] = frozenset()   # Webster's 2nd capitalized headwords: mostly given names and surnames
 
     def is_name(self, word: str) -> bool:
         return fold(word) in self.names
@@ -70,15 +71,22 @@ def lexicon() -> Lexicon:
         _read_names(stem, names)
     common = frozenset(fold(w) for line in _words("common_words.txt") for w in line.split())
     places = frozenset(fold(w) for line in _words("places.txt") for w in line.split())
-    return Lexicon(names=names, common=common, places=places, english=_english())
+    english, proper = _webster()
+    return Lexicon(names=names, common=common, places=places, english=english, proper=proper - places)
 
 
-def _english() -> frozenset[str]:
+def _webster() -> tuple[frozenset[str], frozenset[str]]:
     """Every lowercase headword of Webster's Second (the english-words package): what a capitalized word
     is when it is not a name ("Royal", "Discipline", "Tales"). Proper nouns are capitalized there, so
-    they are left out. Empty when the package is missing (the rules then lean on the model and cues)."""
+    they are left out of it, and kept apart as ``proper``: Webster's capitalized headwords are mostly given
+    names and surnames ("Cora", "Derrick", "Tamara", "Naomi", "Bradshaw"), with some peoples and taxa, so a
+    word found in both is a word that may be a name ("derrick", "cora"), and a lowercase word found only
+    there is a name written in lowercase ("follow up with patricia ..."). Empty when the package is
+    missing (the rules then lean on the model and cues)."""
     try:
         from english_words import get_english_words_set  # noqa: PLC0415 - data, loaded once
     except ImportError:
-        return frozenset()
-    return frozenset(fold(w) for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower())
+        return frozenset(), frozenset()
+    words = get_english_words_set(["web2"], lower=False, alpha=True)
+    return (frozenset(fold(w) for w in words if w.islower()),
+            frozenset(fold(w) for w in words if w[:1].isupper() and w[1:].islower()))

@@ -15,10 +15,11 @@ and each finding says which layer fired so the author can judge it:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Iterator
 import bisect
 
-from taskforce.lessons import pii_ner, pii_people
+from taskforce.lessons import pii_mentions, pii_ner, pii_people
 from taskforce.lessons.pii_lexicon import fold, lexicon
 
 Hit = tuple[int, int, str, str]
@@ -52,7 +53,8 @@ _VERBS = (r"said|says|told|tells|asked|explained|recalled|reported|disclosed|tes
           r"paid|owed|kept|took|began|started|wanted|needed|knew|cried|answered|returned|decided|moved|"
           r"came|went|got|gave|showed|tried|stayed|slept|lost|drove|picked|brought|sent|promised|"
           r"threatened|recruited|confided|whispered|insisted|agreed|smiled|laughed|wrote|signed|"
-          r"would|could|had|was|has|is|did|does|never|also|later|then|still")
+          r"would|could|had|was|has|is|did|does|never|also|later|then|still|just|lives|works|stays|spends|"
+          r"spent|wants|needs|knows|gets|goes|comes|takes|keeps|pays|owes|calls|texts|drives|listed|sings|sang")
 _SPEECH = re.compile(rf"^\s+(?:{_VERBS})\b")
 _STRICT_SPEECH = re.compile(r"^\s+(?:later\s+|also\s+|then\s+|never\s+)?(?:recalled|remembered|said|says|told|tells|asked|explained|recalled|testified|disclosed|cried)\b")
 _AGE_CUE = re.compile(r"^(?:,\s*(?:a\s+|an\s+)?\d{1,2}\b|\s*\(\d{1,2}\)|\s+(?:was|is)\s+(?:only\s+)?\d{1,2}\b)")
@@ -137,7 +139,10 @@ def _segments(text: str) -> Iterator[list[re.Match]]:
         yield run
 
 
+@lru_cache(maxsize=65_536)
 def _classify(word: str) -> str:
+    """What a word is to the name rules. Cached: a pure function of the word over read-only lists (the
+    cache is thread-safe, holds strings only and is bounded), called for every word of a scan."""
     lex = lexicon()
     key = fold(word)
     if key in _NEVER_NAMES:
@@ -155,7 +160,9 @@ def _classify(word: str) -> str:
     if key in lex.places:
         return "place"
     if _english_word(key, lex):
-        return "common"
+        # "Derrick", "Cora", "Tamara": a dictionary word that is also one of its capitalized headwords is a
+        # name with context or the model, as a listed name that is also a word is
+        return "ambiguous" if key in lex.proper and key in lex.english else "common"
     return "unknown"
 
 
@@ -253,7 +260,8 @@ def _decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str
             first = next(t.group() for t, k in zip(seg, kinds) if k in ("name", "place-name"))
             return start, end, "PERSON", lexicon().names[fold(first)]
         if kinds[0] in ("name", "place-name", "ambiguous"):
-            return start, seg[kinds.index("unknown") - 1].end(), "PERSON", lexicon().names[fold(seg[0].group())]
+            return (start, seg[kinds.index("unknown") - 1].end(), "PERSON",
+                    lexicon().names.get(fold(seg[0].group()), "namelist"))
     if "context" in layers and (left_cue or right_cue):
         if only_calendar and (re.match(r"^\s*\d", after) or _DATE_PREP.search(before)):
             return None
@@ -307,13 +315,22 @@ def _needs_model(word: str) -> bool:
         "unknown", "ambiguous")
 
 
-def _entities(text: str) -> list[tuple[int, int, str]]:
-    """The model's entities over the sentences that may hold a name, at their offsets in ``text``."""
-    chunks = pii_people.ner_chunks(text, _maybe_name)
-    found = []
-    for (offset, _), ents in zip(chunks, pii_ner.entities([c for _, c in chunks])):
-        found.extend((offset + s, offset + e, label) for s, e, label in ents)
-    return found
+Entity = tuple[int, int, str]
+
+
+def model_entities(texts: list[str]) -> list[list[Entity]]:
+    """The model's entities over the sentences of each text that may hold a name (read in the text's
+    truecased copy, so a lowercase name is seen), at their offsets in the text. One model call for all the
+    texts (a lesson's fields together), and a sentence that occurs more than once in them is read once."""
+    return _model_entities([pii_mentions.truecased(t, _capitalize) for t in texts])
+
+
+def _model_entities(cased_texts: list[str]) -> list[list[Entity]]:
+    chunked = [pii_people.ner_chunks(t, _maybe_name) for t in cased_texts]
+    unique = list(dict.fromkeys(c for chunks in chunked for _, c in chunks))
+    read = dict(zip(unique, pii_ner.entities(unique)))
+    return [[(offset + s, offset + e, label) for offset, chunk in chunks for s, e, label in read[chunk]]
+            for chunks in chunked]
 
 
 def _with_particles(text: str, hit: Hit) -> Hit:
@@ -329,12 +346,65 @@ def ner_available() -> bool:
     return pii_ner.available()
 
 
-def find_names(text: str, layers: Iterable[str] = LAYERS) -> Iterator[Hit]:
-    """PERSON findings (and LOCATION for unknown small places): the rules and the model decide together."""
+def _joinable(word: str) -> bool:
+    """A capitalized word that may belong to a name (pii_mentions): no ordinary word, place or month."""
+    return word[0].isupper() and fold(word) not in _MONTHS_DAYS and _classify(word) in (
+        "unknown", "name", "ambiguous", "place-name") and not _ORG_IN.match(word)
+
+
+def _listable(word: str) -> bool:
+    key = fold(word)
+    return word[0].isupper() and key not in _MONTHS_DAYS and key not in lexicon().places \
+        and key not in lexicon().common and not _ORG_IN.match(word)
+
+
+def _capitalize(word: str) -> str:
+    """In a sentence written all in lowercase, whether the model should see ``word`` capitalized: "yes" when
+    it is no ordinary word, "beside" (next to such a word) when it is a word that may be a name."""
+    if len(word) < 2 or fold(word) in _MONTHS_DAYS:
+        return "no"
+    kind = _classify(word)
+    return "yes" if kind in ("unknown", "name", "place-name", "place") else "beside" if kind == "ambiguous" else "no"
+
+
+def _dictionary_word(word: str) -> bool:
+    """An ordinary word, or one only Webster's headwords also know as a name ("Olive" of "Mount Olive")."""
+    kind = _classify(word)
+    return kind == "common" or (kind == "ambiguous" and fold(word) not in lexicon().names)
+
+
+def _unknown(word: str) -> bool:
+    return _classify(word) == "unknown"
+
+
+def _plain(word: str) -> bool:
+    return _classify(word) == "common"
+
+
+def _name_word(word: str) -> bool:
+    lex, key = lexicon(), fold(word)
+    return key not in lex.places and (key in lex.names or (key in lex.proper and not _english_word(key, lex)))
+
+
+def find_names(text: str, layers: Iterable[str] = LAYERS, entities: list[Entity] | None = None) -> Iterator[Hit]:
+    """PERSON findings (and LOCATION for unknown small places): the rules and the model decide together,
+    then what one found name tells about the rest of the text (pii_mentions). ``entities``: the model's,
+    when the caller read several texts at once (``model_entities``)."""
     layers = frozenset(layers)
+    cased = pii_mentions.truecased(text, _capitalize) if "ner" in layers else text
+    if "ner" not in layers:
+        entities = []
+    elif entities is None:
+        entities = _model_entities([cased])[0]
+    hits = list(_find_names(text, cased, layers, entities))
+    yield from hits
+    if "context" in layers:
+        yield from pii_mentions.spread(text, hits, _joinable, _listable, cased)
+
+
+def _find_names(text: str, cased: str, layers: frozenset[str], entities: list[Entity]) -> Iterator[Hit]:
     tokens = list(_TOKEN.finditer(text))
     index = {t.start(): i for i, t in enumerate(tokens)}
-    entities = _entities(text) if "ner" in layers else []
     label_at: dict[int, set[str]] = {}
     starts = [t.start() for t in tokens]
     for s, e, label in entities:
@@ -348,16 +418,29 @@ def find_names(text: str, layers: Iterable[str] = LAYERS) -> Iterator[Hit]:
             if hit:
                 yield hit
     for s, e, label in entities:
-        if label == "PERSON":
-            hit = pii_people.accept_person(text, s, e, _ordinary, lexicon().is_ambiguous)
-            if hit:
-                yield _with_particles(text, hit)
+        if label != "PERSON":
+            continue
+        source = text
+        if text[s:e] != cased[s:e]:  # a name written in lowercase, capitalized for the model
+            words = pii_mentions.WORD.findall(text[s:e])
+            if not pii_mentions.lowercase_evidence(words, _name_word, _unknown, _plain):
+                continue
+            source = cased
+        hit = pii_people.accept_person(source, s, e, _ordinary, lexicon().is_ambiguous)
+        if hit:
+            yield _with_particles(source, hit)
     if "context" in layers:
         yield from pii_people.cue_people(text, _stop, _maybe_name)
+        if cased != text:
+            for hit in pii_people.name_lines(cased, _stop, _maybe_name):
+                words = pii_mentions.WORD.findall(text[hit[0]:hit[1]])
+                if text[hit[0]:hit[1]].islower() and pii_mentions.lowercase_evidence(
+                        words, _name_word, _unknown, _plain):
+                    yield hit
     if "caps" in layers:
         # "a packing plant near Lumpkin": a capitalized dictionary word after "near"/"outside" is a town
         for m in _TOWN_WORD.finditer(text):
             words = m.group(1).split()
             if not any(fold(w) in _MONTHS_DAYS or fold(w) in lexicon().places or fold(w) in lexicon().common
-                       or _classify(w) != "common" for w in words):  # only dictionary words: others have rules
+                       or not _dictionary_word(w) for w in words):  # only dictionary words: others have rules
                 yield m.start(1), m.end(1), "LOCATION", "caps:capitalized-word-after-a-place-preposition"

@@ -69,7 +69,7 @@ def entities(texts: list[str]) -> list[list[Entity]]:
     if nlp is None or not texts:
         return [[] for _ in texts]
     with _call_lock:
-        docs = list(nlp.pipe([_SURROGATE.sub("\ufffd", t) for t in texts], batch_size=32))
+        docs = list(nlp.pipe([_SURROGATE.sub("\ufffd", t) for t in texts], batch_size=128))
     return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
 
 

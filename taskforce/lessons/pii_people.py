@@ -122,10 +122,15 @@ def cue_people(text: str, stop: Callable[[str], bool], maybe_name: Callable[[str
                 kept.append(w)
             if kept:
                 yield m.start(1), m.start(1) + kept[-1].end(), "PERSON", rule
+    yield from name_lines(text, stop, maybe_name)
+    for m in _SPEAKER.finditer(text):
+        if maybe_name(m.group(1)):
+            yield m.start(1), m.end(1), "PERSON", "context:speaker-label"
+
+
+def name_lines(text: str, stop: Callable[[str], bool], maybe_name: Callable[[str], bool]) -> Iterator[Hit]:
+    """A line that is only a name: a letter's or a form's heading, a signature."""
     for m in _NAME_LINE.finditer(text):
         words = _WORD.findall(m.group(1))
         if any(maybe_name(w) for w in words if len(w) > 1) and not any(stop(w) for w in words):
             yield m.start(1), m.end(1), "PERSON", "context:name-alone-on-a-line"
-    for m in _SPEAKER.finditer(text):
-        if maybe_name(m.group(1)):
-            yield m.start(1), m.end(1), "PERSON", "context:speaker-label"

@@ -98,14 +98,20 @@ def findings_in(text: str) -> list[dict]:
 
 
 def check(fields: dict[str, str], decisions=()) -> dict[str, list[dict]]:
-    """Scan every field; each finding as a dict with its suggested phrase and whether a decision covers it."""
-    return {field: check_field(field, fields.get(field) or "", decisions) for field in FIELDS}
+    """Scan every field (one model call for the lesson: anonymizer.scan_all); each finding as a dict with its
+    suggested phrase and whether a decision covers it."""
+    texts = {field: fields.get(field) or "" for field in FIELDS}
+    present = [field for field in FIELDS if texts[field]]
+    found = dict(zip(present, anonymizer.scan_all([texts[field] for field in present])))
+    return {field: check_field(field, texts[field], decisions, found.get(field, [])) for field in FIELDS}
 
 
-def check_field(field: str, text: str, decisions=()) -> list[dict]:
-    """One field's findings (one scan; none for an empty field)."""
+def check_field(field: str, text: str, decisions=(), findings=None) -> list[dict]:
+    """One field's findings (one scan, unless ``findings`` are given; none for an empty field)."""
     items = []
-    for finding in (anonymizer.scan(text) if text else ()):
+    if findings is None:
+        findings = anonymizer.scan(text) if text else []
+    for finding in findings:
         items.append({"start": finding.start, "end": finding.end, "kind": finding.kind, "rule": finding.rule,
                       "text": finding.text, "suggestion": anonymizer.suggest_replacement(finding, text),
                       "covered": False, "reason": ""})

@@ -13,13 +13,19 @@ from tests.lessons.conftest import NEUTRAL, everything_stored, lesson_form, less
 
 @pytest.fixture
 def scans(monkeypatch):
-    """Every text `anonymizer.scan` is called with, in order (the real scan still runs)."""
-    seen, real = [], anonymizer.scan
+    """Every text `anonymizer.scan` is called with, or `anonymizer.scan_all` (a lesson's fields in one model
+    call) is given, in order (the real scan still runs)."""
+    seen, real, real_all = [], anonymizer.scan, anonymizer.scan_all
 
     def counting(text):
         seen.append(text)
         return real(text)
+
+    def counting_all(texts):
+        seen.extend(texts)
+        return real_all(texts)
     monkeypatch.setattr(anonymizer, "scan", counting)
+    monkeypatch.setattr(anonymizer, "scan_all", counting_all)
     return seen
 
 
