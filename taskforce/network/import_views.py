@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from taskforce.directory import background, csv_jobs
 from taskforce.errors import ValidationError
 from taskforce.forms import ActionForm
+from taskforce.idempotency import idempotent
 from taskforce.network import history
 
 bp = Blueprint("network_import", __name__, url_prefix="/network/import")
@@ -26,6 +27,7 @@ def template():
 
 @bp.post("/")
 @login_required
+@idempotent
 def upload():
     ActionForm().require_valid()
     files = [f for f in request.files.getlist("file") if f and f.filename]
