@@ -13,7 +13,8 @@ one writer, and its busy timeout does the same.
 
 A key is scoped to its member (another member's identical key is independent) and to one endpoint, and lives
 `LIFETIME` (24 h). Stored: the member's id, the SHA-256 of the key, the endpoint, the answer's status, its
-Location (paths of ids) and a JSON body only when it holds nothing but ids and numbers — never user text. A
+Location (paths of ids) and a JSON body only when it holds nothing but numbers, booleans, nulls and dates —
+never user text. A
 page answer (an HTML 201) is replayed as a redirect to the same page (a one-time secret on it, such as an
 invitation link, is not kept and so not shown twice).
 """
@@ -45,6 +46,7 @@ ANSWER_WAIT = 15.0  # seconds a replay waits for the first request's answer befo
 REPLAYED = "Idempotent-Replayed"
 _PENDING, _COMMITTED = "taskforce_idempotency_pending", "taskforce_idempotency_committed"
 _BODY_LIMIT = 2000
+_DATE_OR_NUMBER = re.compile(r"[0-9][0-9:.+\-TZ]{0,39}")
 
 
 class IdempotencyKey(db.Model):
@@ -164,6 +166,8 @@ def _ids_only(value) -> bool:
         return all(isinstance(k, str) and len(k) <= 64 and _ids_only(v) for k, v in value.items())
     if isinstance(value, list):
         return all(_ids_only(v) for v in value)
+    if isinstance(value, str):  # a date, a time or a number written out ("2026-12"), never words
+        return _DATE_OR_NUMBER.fullmatch(value) is not None
     return value is None or isinstance(value, (bool, int, float))
 
 

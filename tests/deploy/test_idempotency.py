@@ -18,6 +18,7 @@ from taskforce.lessons.models import Lesson
 from taskforce.training.models import Training
 from tests.channels.multiprocess_helpers import sign_in
 from tests.conftest import TEST_PASSWORD, CsrfClient
+from tests.directory.conftest import make_service  # noqa: F401  (fixture)
 from tests.lessons.conftest import lesson_form
 from tests.training.conftest import training_form
 
@@ -67,6 +68,23 @@ def test_a_double_submitted_channel_form_creates_one_channel(client, login, coor
     assert first.status_code == second.status_code == 302
     assert second.headers["Location"] == first.headers["Location"]
     assert db.session.scalar(select(func.count()).where(Channel.name == "Harbor outreach")) == 1
+
+
+def test_a_double_clicked_log_a_referral_button_counts_one(client, login, make_user, make_organization,
+                                                          make_service):
+    from taskforce.network.models import Referral
+    shelter = make_service(make_organization("Bridge NGO"), "Night Shelter", categories=("emergency_shelter",))
+    police = make_user(Role.MEMBER, organization=make_organization("Harbor Police", sector=Sector.LAW_ENFORCEMENT))
+    login(police)
+    key = form_key(client, f"/directory/services/{shelter.id}")
+    for _ in range(2):
+        assert client.post(f"/network/log/{shelter.id}", data={"idempotency_key": key}).status_code == 302
+    assert db.session.scalar(select(Referral.count)) == 1
+    as_json = {"idempotency_key": form_key(client, f"/directory/services/{shelter.id}")}
+    first = client.post(f"/network/log/{shelter.id}", data=as_json, headers={"Accept": "application/json"})
+    again = client.post(f"/network/log/{shelter.id}", data=as_json, headers={"Accept": "application/json"})
+    assert again.get_json() == first.get_json() and first.get_json()["count"] == 2  # the month comes back too
+    assert db.session.scalar(select(Referral.count)) == 2
 
 
 def test_a_failed_submission_does_not_use_up_its_key(client, login, member):
