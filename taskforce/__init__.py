@@ -25,13 +25,14 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     live.register(app)  # Socket.IO and its /live namespace, socket registry, presence, flood limits, sweep
 
-    from taskforce import audit, cli, transactions, urls, web  # noqa: F401  (models of the audit log)
+    from taskforce import audit, cli, idempotency, transactions, urls, web  # noqa: F401  (audit's, keys' models)
     from taskforce.auth.session_store import DatabaseSessionInterface
     from taskforce.connections import check_connections_at_checkout
     from taskforce.dbtypes import enable_sqlite_pragmas
 
     app.session_interface = DatabaseSessionInterface()
     transactions.register(app)
+    idempotency.register(app)  # create forms and JSON creates run once per key (the claim rides their commit)
     with app.app_context():
         enable_sqlite_pragmas(db.engine)
         check_connections_at_checkout(db.engine)

@@ -2,8 +2,8 @@
 
 The id is the proxy's X-Request-ID when it is a sane token (deploy/nginx.conf sends nginx's $request_id),
 else a new one; it is echoed in the response's X-Request-ID so a member's report ("it failed at 10:02")
-can be found in the log. Socket.IO events run in the request context of their connection, so their lines
-carry the id of the connection's handshake. Lines hold what the code logs (ids, counts, paths without
+can be found in the log. A Socket.IO event's id is `<connection id>.<n>` (taskforce.live.event_log: the
+handshake's X-Request-ID or a new id, and the event's number on that connection). Lines hold what the code logs (ids, counts, paths without
 queries), never a form's text: nothing here adds request data besides the id.
 """
 import json

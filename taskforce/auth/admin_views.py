@@ -11,6 +11,7 @@ from taskforce.auth import invitations, members
 from taskforce.auth.forms import ActionForm, InvitationForm, OrganizationForm, RoleForm
 from taskforce.dbtypes import utcnow
 from taskforce.errors import ValidationError
+from taskforce.idempotency import idempotent
 
 bp = Blueprint("admin", __name__, url_prefix="/partners")
 
@@ -34,6 +35,7 @@ def organizations():
 
 @bp.post("/")
 @login_required
+@idempotent
 def create_organization():
     form = OrganizationForm().require_valid()
     organization = members.create_organization(current_user, form.name.data, form.sector.data,
@@ -103,6 +105,7 @@ def unlock(user_id):
 
 @bp.route("/invitations", methods=["GET", "POST"])
 @login_required
+@idempotent
 def invitations_page():
     invitations.check_may_invite(current_user)
     form = InvitationForm(organization_id=request.args.get("organization_id", type=int))

@@ -11,6 +11,7 @@ from taskforce.channels import catch_up, events, message_edits, message_search, 
 from taskforce.channels.models import MAX_BODY, REACTIONS, ChannelKind
 from taskforce.channels.payloads import channel_payload, message_payload
 from taskforce.errors import ValidationError
+from taskforce.idempotency import idempotent
 from taskforce.urls import local_path
 
 bp = Blueprint("channels", __name__, url_prefix="/channels")
@@ -49,6 +50,7 @@ def show(channel_id):
 
 @bp.post("/new")
 @login_required
+@idempotent
 def create():
     form = request.form
     try:

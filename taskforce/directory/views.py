@@ -17,6 +17,7 @@ from taskforce.directory.languages import COMMON, language_name, picker_choices
 from taskforce.directory.taxonomy import CATEGORIES, GENDERS, TRAFFICKING_TYPES, WEEKDAYS
 from taskforce.errors import ValidationError
 from taskforce.fragments import ByContent, each, fragment
+from taskforce.idempotency import idempotent
 from taskforce.urls import local_path, remembered_url_for
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
@@ -217,6 +218,7 @@ def _organization_choices(form: ServiceForm) -> None:
 
 @bp.route("/services/new", methods=["GET", "POST"])
 @login_required
+@idempotent
 def create():
     form = ServiceForm(data={"timezone": "America/Los_Angeles", "country": "US",
                              "organization_id": str(current_user.organization_id)})

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from taskforce import ids
 from taskforce.errors import Conflict, NotFound, ValidationError
+from taskforce.idempotency import idempotent
 from taskforce.lessons import indicators, reading, redaction, review, services
 from taskforce.lessons.forms import SECTOR_CHOICES, ActionForm, CommentForm, LessonForm, PublishForm
 from taskforce.lessons.models import Status, TraffickingType
@@ -90,6 +91,7 @@ def _refuse_oversized_posts():
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@idempotent
 def new():
     if request.method == "GET":
         return _editor(LessonForm(), None)
@@ -132,6 +134,7 @@ def _save(lesson):
 
 @bp.post("/resolve")
 @login_required
+@idempotent
 def resolve():
     """The check page's answer: the author's choice for each finding (or "apply all suggestions")."""
     lesson_id = request.form.get("lesson_id") or None
@@ -267,6 +270,7 @@ def retire(lesson_id):
 
 @bp.post("/<int:lesson_id>/comments")
 @login_required
+@idempotent
 def comment(lesson_id):
     form = CommentForm()
     try:

@@ -53,6 +53,8 @@ def register(app) -> None:
                       transports=["websocket"] if app.config.get("SOCKETIO_WEBSOCKET_ONLY") else None)
     from taskforce.live.packets import TolerantSocketPacket
     socketio.server.packet_class = TolerantSocketPacket  # unreadable JSON becomes a `malformed` event, not a crash
+    from taskforce.live import event_log
+    event_log.install(socketio)  # one log line per event, with `<connection id>.<n>` as its request id
     live = LiveState()
     url = _redis_url(app)
     if url:

@@ -36,6 +36,9 @@ class LiveNamespace(Namespace):
     def trigger_event(self, event, *args):
         if event in ("connect", "disconnect", "subscribe", "unsubscribe"):
             return super().trigger_event(event, *args)
+        return super().trigger_event("unknown_event", *args)  # answered (and logged) under our own name
+
+    def on_unknown_event(self, *_args):
         return {"error": "Unknown event: this namespace knows subscribe and unsubscribe."}
 
     def on_connect(self, auth=None):

@@ -7,6 +7,7 @@ from taskforce.directory import background
 from taskforce.directory.exchange import csv_jobs
 from taskforce.errors import ValidationError
 from taskforce.forms import ActionForm
+from taskforce.idempotency import idempotent
 from taskforce.network import history
 
 bp = Blueprint("network_import", __name__, url_prefix="/network/import")
@@ -27,6 +28,7 @@ def template():
 
 @bp.post("/")
 @login_required
+@idempotent
 def upload():
     ActionForm().require_valid()
     files = [f for f in request.files.getlist("file") if f and f.filename]

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from taskforce.directory.taxonomy import CATEGORIES
 from taskforce.errors import ValidationError
 from taskforce.forms import ActionForm
+from taskforce.idempotency import idempotent
 from taskforce.network import exports, finding, formats, mapping, reading, services
 from taskforce.network.checks import COUNT_FIELDS, LABELS
 from taskforce.network.models import PARTNERSHIP_KINDS
@@ -125,6 +126,7 @@ def _referral_form(values=None, errors=None, status=200):
 
 @bp.route("/referrals/new", methods=["GET", "POST"])
 @login_required
+@idempotent
 def new_referral():
     if request.method == "GET":
         return _referral_form({"from_organization_id": str(current_user.organization_id),
@@ -153,6 +155,7 @@ def delete_referral(referral_id):
 
 @bp.post("/log/<int:service_id>")
 @login_required
+@idempotent
 def log_referral(service_id):
     """The directory page's button: one more person referred to this service this month."""
     ActionForm().require_valid()
@@ -165,6 +168,7 @@ def log_referral(service_id):
 
 @bp.route("/partnerships/new", methods=["GET", "POST"])
 @login_required
+@idempotent
 def new_partnership():
     values, errors, status = {"organization_a_id": str(current_user.organization_id)}, {}, 200
     if request.method == "POST":

@@ -6,6 +6,7 @@ from flask import Blueprint, request
 from flask_login import current_user, login_required
 
 from taskforce.errors import ValidationError
+from taskforce.idempotency import FIELD as IDEMPOTENCY_FIELD, idempotent
 from taskforce.training import calendar, registration, scheduling
 
 bp = Blueprint("training_api", __name__, url_prefix="/api/trainings")
@@ -32,6 +33,7 @@ def _body() -> dict:
     data = request.get_json(silent=True)
     if data is None:
         data = request.form.to_dict()
+        data.pop(IDEMPOTENCY_FIELD, None)
         data["topics"], data["co_hosts"] = request.form.getlist("topics"), request.form.getlist("co_hosts")
     if not isinstance(data, dict):
         raise ValidationError("Send the training's fields as a JSON object.")
@@ -40,6 +42,7 @@ def _body() -> dict:
 
 @bp.post("")
 @login_required
+@idempotent
 def create():
     training = scheduling.create_training(current_user, _body())
     return {"id": training.id}, 201

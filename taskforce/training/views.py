@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from taskforce.errors import ValidationError
 from taskforce.forms import ActionForm
+from taskforce.idempotency import FIELD as IDEMPOTENCY_FIELD, idempotent
 from taskforce.markup import render_markdown
 from taskforce.training import (attendance, calendar, evaluation, feeds, live, registration,  # noqa: F401
                                 scheduling, services, timing, topics)
@@ -122,11 +123,13 @@ def _submitted() -> dict:
     data["topics"] = request.form.getlist("topics")
     data["co_hosts"] = request.form.getlist("co_hosts")
     data.pop("csrf_token", None)
+    data.pop(IDEMPOTENCY_FIELD, None)
     return data
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@idempotent
 def new():
     if request.method == "GET":
         return _schedule_form()

@@ -12,6 +12,7 @@ from taskforce.dbtypes import utcnow
 from taskforce.directory import background, services
 from taskforce.directory.exchange import csv_jobs, hsds_exchange
 from taskforce.errors import ValidationError
+from taskforce.idempotency import idempotent
 from taskforce.limits import accepts_uploads
 
 bp = Blueprint("directory_exchange", __name__, url_prefix="/directory/exchange")
@@ -60,6 +61,7 @@ def csv_template():
 @bp.post("/hsds")
 @accepts_uploads
 @login_required
+@idempotent
 def import_hsds():
     services.check_may_import(current_user)  # before reading the upload
     ActionForm().require_valid()
@@ -78,6 +80,7 @@ def import_hsds():
 @bp.post("/csv")
 @accepts_uploads
 @login_required
+@idempotent
 def upload_csv():
     services.check_may_import(current_user)  # before reading the upload
     ActionForm().require_valid()
