@@ -4,7 +4,6 @@ Views translate HTTP into the directory's services; the live `capacity_updated` 
 `capacity_changed` signal (directory/live.py), after it committed (store, then broadcast).
 """
 import dataclasses
-import importlib
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -296,17 +295,11 @@ def verify(service_id):
 
 
 def register(app):
-    """Blueprint, JSON API and the `directory` CLI group; the HSDS/CSV exchange plugs in when present."""
+    """Blueprint, JSON API and the `directory` CLI group (the HSDS/CSV exchange registers itself from
+    `create_app`, see `taskforce.directory.exchange`)."""
     from taskforce.directory import home_views  # its blocks on Home (taskforce/home.py)
     home_views.register(app)
     from taskforce.directory import api, cli
     app.register_blueprint(bp)
     api.register(app)
     cli.register(app)
-    try:
-        exchange_views = importlib.import_module("taskforce.directory.exchange_views")
-    except ModuleNotFoundError as error:
-        if error.name != "taskforce.directory.exchange_views":
-            raise
-    else:
-        exchange_views.register(app)
