@@ -32,3 +32,5 @@ class BoundedCache:
 
 sessions = BoundedCache(50_000)   # (training id, sequence) → tuple of timing.Occurrence
 events = BoundedCache(50_000)     # (training id, sequence, with link, base url) → (VEVENT bytes, tz, years)
+month_entries = BoundedCache(256)  # (data version, month, zone, filters, audience) → (entries, training ids)
+month_grids = BoundedCache(512)    # (that key, the member's own states) → (grid HTML, session count)

@@ -16,7 +16,8 @@ from taskforce.markup import render_markdown
 from taskforce.training import (attendance, calendar, evaluation, feeds, live, registration,  # noqa: F401
                                 scheduling, services, timing, topics)
 from taskforce.training.models import Format, RegistrationState
-from taskforce.training.presenting import form_values, month_cells, month_grid, viewer_zone, week_days
+from taskforce.training.month import month_view
+from taskforce.training.presenting import form_values, viewer_zone, week_days
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 LIST_LIMIT = 150  # the list shows the next 150 sessions; the month and week views page through the rest
@@ -56,12 +57,10 @@ def month():
         first = datetime.now(zone).date().replace(day=1)
     if not 2000 <= first.year <= 2100:
         first = datetime.now(zone).date().replace(day=1)
-    weeks, low, high = month_grid(first, zone)
-    entries = calendar.entries(current_user, low, high, filters)
+    grid, count = month_view(current_user, first, zone, filters)
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
-    return render_template("training/month.html", cells=month_cells(entries, weeks, first, zone), first=first,
-                           count=len(entries), filters=filters,
+    return render_template("training/month.html", grid=grid, first=first, count=count, filters=filters,
                            prev_month=prev_month, next_month=next_month, view="month", **_common())
 
 
