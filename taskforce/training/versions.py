@@ -27,10 +27,15 @@ CALENDAR_DATA = (Training, TrainingCoHost, TrainingTopic, SeatReservation, Occur
 ROW_ID = 1
 
 
+_TABLE = TrainingDataVersion.__table__
+_CURRENT = select(_TABLE.c.epoch, _TABLE.c.version).where(_TABLE.c.id == ROW_ID)
+
+
 def current(session) -> tuple[str, int] | None:
-    """(epoch, version) as this transaction sees it; None before the first write (nothing to key by)."""
-    row = session.execute(select(TrainingDataVersion.epoch, TrainingDataVersion.version)
-                          .where(TrainingDataVersion.id == ROW_ID)).first()
+    """(epoch, version) as this transaction sees it; None before the first write (nothing to key by).
+    A Core statement on the session's connection: every month view asks, and the ORM's layer around a
+    one-row read cost more than the read."""
+    row = session.connection().execute(_CURRENT).first()
     return (row[0], row[1]) if row else None
 
 
@@ -38,7 +43,7 @@ def bump(session) -> None:
     """Count one more change (an upsert: the first write of a new database creates the row, new epoch)."""
     connection = session.connection()
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    table = TrainingDataVersion.__table__
+    table = _TABLE
     statement = insert(table).values(id=ROW_ID, epoch=uuid.uuid4().hex, version=1)
     connection.execute(statement.on_conflict_do_update(index_elements=[table.c.id],
                                                        set_={"version": table.c.version + 1}))

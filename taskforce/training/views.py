@@ -30,10 +30,11 @@ def _helpers():
             "timedelta_hours": lambda hours: timedelta(hours=hours)}
 
 
-def _common(**extra):
+def _common(actions: bool = True, **extra):
+    """What every training page's template uses; `actions=False` for pages without a POST button."""
     zone = viewer_zone(request.cookies.get("tz"))
     return dict(zone=zone, topic_choices=topics.TOPICS, sectors=scheduling.SECTOR_CHOICES, formats=list(Format),
-                hosts=scheduling.host_choices(), action_form=ActionForm(), **extra)
+                hosts=scheduling.host_choices(), action_form=ActionForm() if actions else None, **extra)
 
 
 @bp.get("/")
@@ -61,7 +62,7 @@ def month():
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
     return render_template("training/month.html", grid=grid, first=first, count=count, filters=filters,
-                           prev_month=prev_month, next_month=next_month, view="month", **_common())
+                           prev_month=prev_month, next_month=next_month, view="month", **_common(actions=False))
 
 
 @bp.get("/week")
