@@ -16,7 +16,7 @@ from taskforce.auth.models import Sector, User
 from taskforce.dbtypes import utcnow
 from taskforce.errors import ValidationError
 from taskforce.extensions import db
-from taskforce.training import cache, seats, services, timing, topics
+from taskforce.training import cache, offers, seats, services, timing, topics
 from taskforce.training.models import (HELD_STATES, Format, Registration, RegistrationState, SeatReservation,
                                        Training, TrainingCoHost, TrainingStatus, TrainingTopic, WaitlistEntry)
 
@@ -182,11 +182,10 @@ def _sessions(trainings: list[Listed]) -> dict[int, tuple]:
 
 def my_trainings(actor: User) -> list[tuple[Training, Registration, int | None]]:
     """The member's registrations (not cancelled), upcoming first, with waitlist positions."""
-    from taskforce.training.registration import waitlist_position
     rows = db.session.scalars(select(Registration).where(
         Registration.user_id == actor.id, Registration.state != RegistrationState.CANCELLED)).all()
     now = utcnow()
-    out = [(r.training, r, waitlist_position(r)) for r in rows]
+    out = [(r.training, r, offers.waitlist_position(r)) for r in rows]
     return sorted(out, key=lambda item: (item[0].series_ends_at < now, item[0].starts_at))
 
 

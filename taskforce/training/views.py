@@ -13,15 +13,16 @@ from markupsafe import Markup
 from taskforce.errors import ValidationError
 from taskforce.forms import ActionForm
 from taskforce.markup import render_markdown
-from taskforce.training import (attendance, calendar, evaluation, feeds, live, registration,  # noqa: F401
-                                scheduling, services, timing, topics)
+from taskforce.training import (attendance, calendar, evaluation, feeds, live, offers,  # noqa: F401
+                                registration, schedule_form, scheduling, seat_ledger, services, timing,
+                                topics)
 from taskforce.training.models import Format, RegistrationState
 from taskforce.training.month import month_view
 from taskforce.training.presenting import form_values, viewer_zone, week_days
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 LIST_LIMIT = 150  # the list shows the next 150 sessions; the month and week views page through the rest
-_SECTOR_LABELS = {s.value: s.label for s in scheduling.SECTOR_CHOICES}
+_SECTOR_LABELS = {s.value: s.label for s in schedule_form.SECTOR_CHOICES}
 
 
 @bp.context_processor
@@ -33,7 +34,7 @@ def _helpers():
 def _common(actions: bool = True, **extra):
     """What every training page's template uses; `actions=False` for pages without a POST button."""
     zone = viewer_zone(request.cookies.get("tz"))
-    return dict(zone=zone, topic_choices=topics.TOPICS, sectors=scheduling.SECTOR_CHOICES, formats=list(Format),
+    return dict(zone=zone, topic_choices=topics.TOPICS, sectors=schedule_form.SECTOR_CHOICES, formats=list(Format),
                 hosts=scheduling.host_choices(), action_form=ActionForm() if actions else None, **extra)
 
 
@@ -93,12 +94,12 @@ def mine():
 @login_required
 def show(training_id):
     training = services.get_training(current_user, training_id)
-    registration.sweep_offers(training_id=training.id)
-    mine_ = registration.my_registration(current_user, training.id)
+    offers.sweep_offers(training_id=training.id)
+    mine_ = seat_ledger.my_registration(current_user, training.id)
     return render_template(
         "training/show.html", training=training, mine=mine_,
-        position=registration.waitlist_position(mine_) if mine_ else None,
-        seats_left=registration.seats_left(training), waitlist=calendar.waitlist_size(training.id),
+        position=offers.waitlist_position(mine_) if mine_ else None,
+        seats_left=seat_ledger.seats_left(training), waitlist=calendar.waitlist_size(training.id),
         sessions=services.occurrences_of(training), can_edit=services.can_edit(current_user, training),
         staff=registration.staff_choices(current_user, training) if current_user.can_schedule_trainings else [],
         feed_secret=feeds.existing_feed_secret(current_user), rule_text=timing.describe_rule(training.rrule),
@@ -183,7 +184,7 @@ def register_seat(training_id):
     if reg.state is RegistrationState.CONFIRMED:
         flash("You are registered. Add your trainings to your calendar below.")
     else:
-        flash(f"The training is full: you are number {registration.waitlist_position(reg)} on the waitlist. "
+        flash(f"The training is full: you are number {offers.waitlist_position(reg)} on the waitlist. "
               "When a seat frees up it is offered to you, with time to accept.")
     for warning in warnings:
         flash(warning, "warning")
@@ -203,7 +204,7 @@ def unregister(training_id):
 @login_required
 def accept(training_id):
     ActionForm().require_valid()
-    registration.accept_offer(current_user, training_id)
+    offers.accept_offer(current_user, training_id)
     flash("The seat is yours. Subscribe to your training calendar below.")
     return redirect(url_for("training.show", training_id=training_id) + "#subscribe")
 
