@@ -72,6 +72,7 @@ def my_registration(actor: User, training_id: int) -> Registration | None:
 
 
 def announce(training, offered=(), lapsed=(), confirmed=(), cancelled=()) -> None:
+    """After a seat change's commit: tell each member what happened to them, then everyone concerned."""
     for registration in lapsed:
         signals.offer_lapsed.send(registration)
     for registration in offered:
