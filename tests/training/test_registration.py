@@ -41,13 +41,13 @@ def test_register_until_full_then_waitlist_with_positions(make_training, make_us
 def test_a_freed_seat_is_offered_to_the_first_in_line_only(make_training, make_user, make_organization):
     training = make_training(capacity="1")
     a, b, c = _people(make_user, make_organization, 3, Sector.HEALTHCARE)
-    offers = []
-    signals.seat_offered.connect(lambda r, **_: offers.append(r.user_id), weak=False)
+    offered = []
+    signals.seat_offered.connect(lambda r, **_: offered.append(r.user_id), weak=False)
     registration.register(a, training.id)
     registration.register(b, training.id)
     registration.register(c, training.id)
     registration.cancel(a, training.id)
-    assert offers == [b.id]
+    assert offered == [b.id]
     assert (state_of(training, b), state_of(training, c)) == (R.OFFERED, R.WAITLISTED)
     reg_c = seat_ledger.my_registration(c, training.id)
     assert offers.waitlist_position(reg_c) == 1
