@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from taskforce.errors import ValidationError
 from taskforce.idempotency import FIELD as IDEMPOTENCY_FIELD, idempotent
-from taskforce.training import calendar, registration, scheduling
+from taskforce.training import calendar, offers, registration, scheduling
 
 bp = Blueprint("training_api", __name__, url_prefix="/api/trainings")
 
@@ -52,7 +52,7 @@ def create():
 @login_required
 def register(training_id):
     reg, warnings = registration.register(current_user, training_id)
-    return {"state": reg.state.value, "position": registration.waitlist_position(reg), "warnings": warnings}, 201
+    return {"state": reg.state.value, "position": offers.waitlist_position(reg), "warnings": warnings}, 201
 
 
 @bp.delete("/<int:training_id>/registration")
@@ -65,5 +65,5 @@ def cancel(training_id):
 @bp.post("/<int:training_id>/offer")
 @login_required
 def accept(training_id):
-    reg = registration.accept_offer(current_user, training_id)
+    reg = offers.accept_offer(current_user, training_id)
     return {"state": reg.state.value}, 200

@@ -1,6 +1,7 @@
 """A bounded, locked LRU of immutable values (bytes, tuples of frozen dataclasses), shared by the request
 threads: feed event blocks and expanded sessions, keyed by a training's id and SEQUENCE (which grows with
-every change that touches either), so a stale entry is never read — it just ages out."""
+every change that touches either), and the month view's sessions and grids, keyed by the calendar data's
+version (`versions.py`, `month.py`) — so a stale entry is never read: it just ages out."""
 import threading
 from collections import OrderedDict
 
@@ -32,3 +33,5 @@ class BoundedCache:
 
 sessions = BoundedCache(50_000)   # (training id, sequence) → tuple of timing.Occurrence
 events = BoundedCache(50_000)     # (training id, sequence, with link, base url) → (VEVENT bytes, tz, years)
+month_entries = BoundedCache(256)  # (data version, month, zone, filters, audience) → (entries, training ids)
+month_grids = BoundedCache(512)    # (that key, the member's own states) → (grid HTML, session count)

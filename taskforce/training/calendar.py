@@ -6,7 +6,7 @@ per training, one for the member's registrations; each series is expanded in Pyt
 by MAX_OCCURRENCES per series.
 """
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -16,7 +16,7 @@ from taskforce.auth.models import Sector, User
 from taskforce.dbtypes import utcnow
 from taskforce.errors import ValidationError
 from taskforce.extensions import db
-from taskforce.training import cache, seats, services, timing, topics
+from taskforce.training import cache, offers, seats, services, timing, topics
 from taskforce.training.models import (HELD_STATES, Format, Registration, RegistrationState, SeatReservation,
                                        Training, TrainingCoHost, TrainingStatus, TrainingTopic, WaitlistEntry)
 
@@ -134,23 +134,34 @@ def my_states(actor: User, training_ids) -> dict[int, Registration]:
 
 
 def entries(actor: User, low: datetime, high: datetime, filters: Filters = Filters()) -> list[Entry]:
-    """Every session between `low` and `high` the member may see, in time order."""
+    """Every session between `low` and `high` the member may see, in time order, with their own state."""
+    shared = shared_entries(actor, low, high, filters)
+    mine = my_states(actor, {e.training.id for e in shared})
+    return with_states(shared, {tid: r.state.value for tid, r in mine.items() if r.state is not RegistrationState.CANCELLED})
+
+
+def shared_entries(actor: User, low: datetime, high: datetime, filters: Filters = Filters()) -> list[Entry]:
+    """The sessions between `low` and `high` everyone of `services.audience_key(actor)` sees alike: no
+    member's own state (what the month cache may keep for the whole audience)."""
     trainings = [Listed(*row) for row in db.session.execute(_statement(actor, low, high, filters))]
-    ids_ = [t.id for t in trainings]
     sessions = _sessions(trainings)
-    held, mine = held_counts(ids_), my_states(actor, ids_)
+    held = held_counts([t.id for t in trainings])
     result = []
     for training in trainings:
         left = 0 if training.is_cancelled else seats.seats_left(
             seats.SeatPlan(training.capacity, {}, True), held.get(training.id, {}))
         if filters.has_seats and left == 0:
             continue
-        registration = mine.get(training.id)
-        state = registration.state.value if registration and registration.state is not RegistrationState.CANCELLED else None
         for session in sessions[training.id]:
             if session.starts_at < high and session.ends_at > low:
-                result.append(Entry(training, session, left, state))
+                result.append(Entry(training, session, left, None))
     return sorted(result, key=lambda e: (e.session.starts_at, e.training.id))
+
+
+def with_states(shared, states: dict[int, str]) -> list[Entry]:
+    """The shared entries with the member's own registration state (training id → state value) on theirs
+    (new objects: the shared ones may sit in a cache other members read)."""
+    return [replace(e, my_state=states[e.training.id]) if e.training.id in states else e for e in shared]
 
 
 def _sessions(trainings: list[Listed]) -> dict[int, tuple]:
@@ -171,11 +182,10 @@ def _sessions(trainings: list[Listed]) -> dict[int, tuple]:
 
 def my_trainings(actor: User) -> list[tuple[Training, Registration, int | None]]:
     """The member's registrations (not cancelled), upcoming first, with waitlist positions."""
-    from taskforce.training.registration import waitlist_position
     rows = db.session.scalars(select(Registration).where(
         Registration.user_id == actor.id, Registration.state != RegistrationState.CANCELLED)).all()
     now = utcnow()
-    out = [(r.training, r, waitlist_position(r)) for r in rows]
+    out = [(r.training, r, offers.waitlist_position(r)) for r in rows]
     return sorted(out, key=lambda item: (item[0].series_ends_at < now, item[0].starts_at))
 
 

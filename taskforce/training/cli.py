@@ -3,7 +3,7 @@ minutes; pages and seat changes sweep too)."""
 import click
 from flask.cli import AppGroup
 
-from taskforce.training import registration
+from taskforce.training import offers
 
 group = AppGroup("training", help="Joint trainings.")
 
@@ -11,7 +11,7 @@ group = AppGroup("training", help="Joint trainings.")
 @group.command("sweep-offers")
 def sweep_offers():
     """Lapse offers past their deadline and offer those seats to the next in line."""
-    click.echo(f"{registration.sweep_offers()} lapsed offer(s) passed on.")
+    click.echo(f"{offers.sweep_offers()} lapsed offer(s) passed on.")
 
 
 def register(app):

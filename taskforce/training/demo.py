@@ -12,7 +12,7 @@ from datetime import timedelta
 from taskforce.auth.models import Role
 from taskforce.dbtypes import utcnow
 from taskforce.extensions import db
-from taskforce.training import registration, seats, signals, timing
+from taskforce.training import seat_ledger, seats, signals, timing
 from taskforce.training.models import (EvaluationAnswer, EvaluationReceipt, Format, Registration,
                                        RegistrationState as R, SeatReservation, Training, TrainingCoHost,
                                        TrainingTopic, WaitlistEntry)
@@ -171,5 +171,5 @@ def after_commit(context: dict) -> None:
     """Once the demo is stored, its trainings get their channels the way scheduled ones do: through the
     domain's own signal, which the channels domain listens to (the demo must not import channels)."""
     for training in context.get("trainings", ()):
-        signals.registration_changed.send(training, user_ids=registration.registrant_ids(training.id),
-                                          members=lambda t=training: registration.channel_member_ids(t))
+        signals.registration_changed.send(training, user_ids=seat_ledger.registrant_ids(training.id),
+                                          members=lambda t=training: seat_ledger.channel_member_ids(t))

@@ -267,3 +267,15 @@ class EvaluationAnswer(db.Model):
     used_in_case: Mapped[bool | None] = mapped_column(Boolean)
     comment: Mapped[str] = mapped_column(Text, default="")   # passed the anonymizer check
     barriers: Mapped[str] = mapped_column(Text, default="")  # level 3: what got in the way (checked too)
+
+
+class TrainingDataVersion(db.Model):
+    """One row: a counter every write of calendar data bumps in its own transaction (`versions.py`), so a
+    cached month is keyed by the data it was built from. `epoch` is random per row: a new database (or a
+    truncated table) starts a new epoch, so its counter never meets keys cached from another one."""
+
+    __tablename__ = "training_data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    epoch: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,90 +1,26 @@
-"""Seats: register, cancel, the waitlist and time-limited offers, safe under concurrent requests.
+"""Registering: take a seat or a place in line, register staff together, cancel — safe under concurrent
+requests (every change runs under the training's lock, `seat_ledger.lock_training`).
 
-Every change to a training's seats runs under the training's lock: `SELECT … FOR UPDATE` on PostgreSQL;
-on SQLite (one writer) a no-op UPDATE of the row takes the database's write lock before anything is read.
-So two requests never both see the last seat free, and waitlist entries are created in the order requests
-got the lock — their ids are their places in line.
-
-A freed seat is never announced to everyone waiting: it is OFFERED to the first in line who may take it
-(the sector rules of `seats.py`), held for them until the offer's deadline (`offer_hours`, default 48 h),
-and passes to the next when it lapses. Lapsed offers are swept whenever the training's seats are touched,
-on the training's page, and by `flask training sweep-offers`.
+A seat still free after every waiting member who may take it was offered one goes to the newcomer (it
+jumps no one); otherwise they join the end of the line. The waitlist's offers live in `offers.py`.
 """
-from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 
 from taskforce import audit, ids
 from taskforce.auth.models import User
 from taskforce.dbtypes import utcnow
 from taskforce.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from taskforce.extensions import db
-from taskforce.training import seats, services, signals, timing
-from taskforce.training.models import (HELD_STATES, Registration, RegistrationState, Training, TrainingStatus,
-                                       WaitlistEntry)
+from taskforce.training import seats, services, timing
+from taskforce.training.models import Registration, RegistrationState, Training, TrainingStatus, WaitlistEntry
+from taskforce.training.offers import expire_offers, fill_free_seats
+from taskforce.training.seat_ledger import (announce, held_by_sector, lock_training, my_registration, plan_for,
+                                            registration_for)
 
 MAX_STAFF = 50
 R = RegistrationState
-
-
-def lock_training(training_id: int) -> Training:
-    """The training, locked for this transaction (see the module docstring)."""
-    bind = db.session.get_bind()
-    if bind.dialect.name == "postgresql":
-        training = db.session.scalar(select(Training).where(Training.id == training_id)
-                                     .with_for_update(of=Training).execution_options(populate_existing=True))
-    else:
-        db.session.execute(update(Training).where(Training.id == training_id)
-                           .values(sequence=Training.sequence).execution_options(synchronize_session=False))
-        training = db.session.get(Training, training_id, populate_existing=True)
-    if training is None:
-        raise NotFound(services.NOT_FOUND)
-    return training
-
-
-def plan_for(training: Training, now: datetime) -> seats.SeatPlan:
-    released = training.starts_at - now <= timedelta(days=training.reservation_release_days)
-    return seats.SeatPlan(training.capacity, training.reserved, released)
-
-
-def held_by_sector(training_id: int) -> Counter:
-    rows = db.session.execute(select(Registration.sector, func.count()).where(
-        Registration.training_id == training_id, Registration.state.in_(HELD_STATES)).group_by(Registration.sector))
-    return Counter(dict(rows.all()))
-
-
-def held_count(training_id: int) -> int:
-    return sum(held_by_sector(training_id).values())
-
-
-def seats_left(training: Training, now: datetime | None = None) -> int:
-    return seats.seats_left(plan_for(training, now or utcnow()), held_by_sector(training.id))
-
-
-def registrant_ids(training_id: int) -> list[int]:
-    """Members who hold or wait for a seat (who hear about changes, who are in the training channel)."""
-    return sorted(db.session.scalars(select(Registration.user_id).where(
-        Registration.training_id == training_id, Registration.state != R.CANCELLED)))
-
-
-def _registration(training_id: int, user_id: int) -> Registration | None:
-    return db.session.scalar(select(Registration).where(Registration.training_id == training_id,
-                                                        Registration.user_id == user_id))
-
-
-def my_registration(actor: User, training_id: int) -> Registration | None:
-    return _registration(training_id, actor.id)
-
-
-def waitlist_position(registration: Registration) -> int | None:
-    """1 for the first entry in line; None when not waiting. A group entry is one place."""
-    if registration.state is not R.WAITLISTED or registration.waitlist_entry_id is None:
-        return None
-    waiting = (select(Registration.waitlist_entry_id).where(
-        Registration.training_id == registration.training_id, Registration.state == R.WAITLISTED,
-        Registration.waitlist_entry_id <= registration.waitlist_entry_id).distinct())
-    return db.session.scalar(select(func.count()).select_from(waiting.subquery()))
 
 
 def _check_open(actor: User, training: Training, now: datetime) -> None:
@@ -99,61 +35,8 @@ def _check_open(actor: User, training: Training, now: datetime) -> None:
         raise Conflict("Registration for this training has closed.")
 
 
-def _expire_offers(training: Training, now: datetime) -> list[Registration]:
-    lapsed = list(db.session.scalars(select(Registration).where(
-        Registration.training_id == training.id, Registration.state == R.OFFERED,
-        Registration.offer_expires_at <= now)))
-    for registration in lapsed:
-        registration.state, registration.offer_lapsed = R.CANCELLED, True
-        registration.offer_expires_at, registration.updated_at = None, now
-    return lapsed
-
-
-def fill_free_seats(training: Training, now: datetime | None = None) -> list[Registration]:
-    """Offer each free seat to the first in line who may take it (caller holds the lock and commits)."""
-    now = now or utcnow()
-    plan, held = plan_for(training, now), held_by_sector(training.id)
-    if seats.seats_left(plan, held) == 0:
-        return []
-    waiting = db.session.scalars(select(Registration).where(
-        Registration.training_id == training.id, Registration.state == R.WAITLISTED)
-        .order_by(Registration.waitlist_entry_id, Registration.id)).all()
-    offered = []
-    for registration in waiting:
-        if seats.seats_left(plan, held) == 0:
-            break
-        if seats.seats_for(plan, held, registration.sector) > 0:
-            registration.state = R.OFFERED
-            registration.offer_expires_at = min(now + timedelta(hours=training.offer_hours),
-                                                training.registration_closes_at or training.starts_at)
-            registration.updated_at = now
-            held[registration.sector] += 1
-            offered.append(registration)
-    return offered
-
-
-def _announce(training, offered=(), lapsed=(), confirmed=(), cancelled=()) -> None:
-    for registration in lapsed:
-        signals.offer_lapsed.send(registration)
-    for registration in offered:
-        signals.seat_offered.send(registration)
-    for registration in confirmed:
-        signals.registration_confirmed.send(registration)
-    for registration in cancelled:
-        signals.registration_cancelled.send(registration)
-    signals.registration_changed.send(training, user_ids=registrant_ids(training.id),
-                                      members=lambda: channel_member_ids(training))
-
-
-def channel_member_ids(training: Training) -> list[int]:
-    """Who is in the training's channel: the people holding a seat, and the trainer who scheduled it."""
-    holders = set(db.session.scalars(select(Registration.user_id).where(
-        Registration.training_id == training.id, Registration.state.in_(HELD_STATES))))
-    return sorted(holders | {training.created_by_id})
-
-
 def _seat_or_wait(training, user: User, by: User, entry: WaitlistEntry | None, plan, held, now) -> Registration:
-    registration = _registration(training.id, user.id)
+    registration = registration_for(training.id, user.id)
     if registration is not None and registration.state is not R.CANCELLED:
         raise Conflict(f"{'You are' if user.id == by.id else user.display_name + ' is'} already "
                        f"{registration.state.label.lower()} for this training.")
@@ -178,7 +61,7 @@ def register(actor: User, training_id) -> tuple[Registration, list[str]]:
     now = utcnow()
     _check_open(actor, training, now)
     training = lock_training(training.id)
-    lapsed = _expire_offers(training, now)
+    lapsed = expire_offers(training, now)
     offered = fill_free_seats(training, now)
     plan, held = plan_for(training, now), held_by_sector(training.id)
     entry = WaitlistEntry(training_id=training.id, requested_by_id=actor.id, seats=1, created_at=now)
@@ -191,7 +74,7 @@ def register(actor: User, training_id) -> tuple[Registration, list[str]]:
     warnings = overlap_warnings(actor, training)
     audit.record(actor, f"training.{registration.state.value}", training)
     db.session.commit()
-    _announce(training, offered=offered, lapsed=lapsed)
+    announce(training, offered=offered, lapsed=lapsed)
     return registration, warnings
 
 
@@ -213,7 +96,7 @@ def register_staff(actor: User, training_id, user_ids) -> list[Registration]:
     for person in staff:
         _check_open(person, training, now)
     training = lock_training(training.id)
-    lapsed = _expire_offers(training, now)
+    lapsed = expire_offers(training, now)
     offered = fill_free_seats(training, now)
     plan, held = plan_for(training, now), held_by_sector(training.id)
     entry = WaitlistEntry(training_id=training.id, requested_by_id=actor.id, seats=len(staff), created_at=now)
@@ -227,7 +110,7 @@ def register_staff(actor: User, training_id, user_ids) -> list[Registration]:
         db.session.delete(entry)
     audit.record(actor, "training.staff_registered", training, outcome=f"{len(staff)} people")
     db.session.commit()
-    _announce(training, offered=offered, lapsed=lapsed,
+    announce(training, offered=offered, lapsed=lapsed,
               confirmed=[r for r in registrations if r.state is R.CONFIRMED and r.user_id != actor.id])
     return registrations
 
@@ -239,7 +122,7 @@ def cancel(actor: User, training_id, user_id=None) -> Registration:
     user_id = actor.id if user_id is None else ids.record_id(user_id)
     now = utcnow()
     training = lock_training(training.id)
-    registration = _registration(training.id, user_id) if user_id else None
+    registration = registration_for(training.id, user_id) if user_id else None
     if registration is None or registration.state is R.CANCELLED:
         raise NotFound("There is no registration to cancel.")
     if registration.user_id != actor.id and not (actor.can_schedule_trainings and registration.user.organization_id
@@ -247,36 +130,13 @@ def cancel(actor: User, training_id, user_id=None) -> Registration:
         raise PermissionDenied("You may cancel only your own registration or your staff's.")
     if registration.state in (R.ATTENDED, R.NO_SHOW):
         raise Conflict("Attendance was already taken; this registration can no longer be cancelled.")
-    lapsed = _expire_offers(training, now)
+    lapsed = expire_offers(training, now)
     registration.state, registration.offer_expires_at, registration.updated_at = R.CANCELLED, None, now
     registration.waitlist_entry_id = None
     offered = fill_free_seats(training, now)
     audit.record(actor, "training.registration_cancelled", training)
     db.session.commit()
-    _announce(training, offered=offered, lapsed=lapsed, cancelled=[registration])
-    return registration
-
-
-def accept_offer(actor: User, training_id) -> Registration:
-    """Take the offered seat before its deadline."""
-    training = services.get_training(actor, training_id)
-    now = utcnow()
-    training = lock_training(training.id)
-    lapsed = _expire_offers(training, now)
-    registration = _registration(training.id, actor.id)
-    if registration is None or registration.state is not R.OFFERED:
-        offered = fill_free_seats(training, now)
-        db.session.commit()
-        _announce(training, offered=offered, lapsed=lapsed)
-        if registration is not None and registration in lapsed:
-            raise Conflict("This offer has lapsed; the seat passed to the next person in line.")
-        raise Conflict("There is no open offer of a seat for you in this training.")
-    registration.state, registration.offer_expires_at = R.CONFIRMED, None
-    registration.waitlist_entry_id, registration.updated_at = None, now
-    offered = fill_free_seats(training, now)
-    audit.record(actor, "training.offer_accepted", training)
-    db.session.commit()
-    _announce(training, offered=offered, lapsed=lapsed, confirmed=[registration])
+    announce(training, offered=offered, lapsed=lapsed, cancelled=[registration])
     return registration
 
 
@@ -286,24 +146,6 @@ def decline_offer(actor: User, training_id) -> Registration:
     if registration is None or registration.state is not R.OFFERED:
         raise Conflict("There is no open offer of a seat for you in this training.")
     return cancel(actor, training_id)
-
-
-def sweep_offers(now: datetime | None = None, training_id: int | None = None) -> int:
-    """Pass lapsed offers to the next in line, for one training or all (the CLI and page reads)."""
-    now = now or utcnow()
-    stmt = select(Registration.training_id).where(Registration.state == R.OFFERED,
-                                                  Registration.offer_expires_at <= now).distinct()
-    if training_id is not None:
-        stmt = stmt.where(Registration.training_id == training_id)
-    count = 0
-    for tid in sorted(db.session.scalars(stmt)):
-        training = lock_training(tid)
-        lapsed = _expire_offers(training, now)
-        offered = fill_free_seats(training, now)
-        db.session.commit()
-        _announce(training, offered=offered, lapsed=lapsed)
-        count += len(lapsed)
-    return count
 
 
 def overlap_warnings(actor: User, training: Training) -> list[str]:

@@ -11,7 +11,7 @@ from taskforce import ids
 from taskforce.auth.models import User
 from taskforce.errors import NotFound, PermissionDenied
 from taskforce.extensions import db
-from taskforce.training import cache, timing
+from taskforce.training import cache, timing, versions  # noqa: F401 (versions: its flush listener)
 from taskforce.training.models import Training, TrainingCoHost
 
 NOT_FOUND = "That training does not exist or is not open to your sector."
@@ -24,6 +24,14 @@ def visible_condition(actor: User):
     co_hosted = select(TrainingCoHost.training_id).where(TrainingCoHost.organization_id == actor.organization_id)
     return or_(Training.audience_sector.is_(None), Training.audience_sector == actor.sector.value,
                Training.host_organization_id == actor.organization_id, Training.id.in_(co_hosted))
+
+
+def audience_key(actor: User) -> tuple:
+    """Everything `visible_condition(actor)` depends on: members with the same key see the same trainings,
+    so a cache of what they see is keyed by it (change the two together)."""
+    if actor.is_coordinator:
+        return ("coordinator",)
+    return ("member", actor.sector.value, actor.organization_id)
 
 
 def can_see(actor: User, training: Training) -> bool:

@@ -14,14 +14,16 @@ from taskforce.errors import ValidationError
 from taskforce.forms import ActionForm
 from taskforce.idempotency import FIELD as IDEMPOTENCY_FIELD, idempotent
 from taskforce.markup import render_markdown
-from taskforce.training import (attendance, calendar, evaluation, feeds, live, registration,  # noqa: F401
-                                scheduling, services, timing, topics)
+from taskforce.training import (attendance, calendar, evaluation, feeds, live, offers,  # noqa: F401
+                                registration, schedule_form, scheduling, seat_ledger, services, timing,
+                                topics)
 from taskforce.training.models import Format, RegistrationState
-from taskforce.training.presenting import form_values, month_cells, month_grid, viewer_zone, week_days
+from taskforce.training.month import month_view
+from taskforce.training.presenting import form_values, viewer_zone, week_days
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 LIST_LIMIT = 150  # the list shows the next 150 sessions; the month and week views page through the rest
-_SECTOR_LABELS = {s.value: s.label for s in scheduling.SECTOR_CHOICES}
+_SECTOR_LABELS = {s.value: s.label for s in schedule_form.SECTOR_CHOICES}
 
 
 @bp.context_processor
@@ -30,10 +32,11 @@ def _helpers():
             "timedelta_hours": lambda hours: timedelta(hours=hours)}
 
 
-def _common(**extra):
+def _common(actions: bool = True, **extra):
+    """What every training page's template uses; `actions=False` for pages without a POST button."""
     zone = viewer_zone(request.cookies.get("tz"))
-    return dict(zone=zone, topic_choices=topics.TOPICS, sectors=scheduling.SECTOR_CHOICES, formats=list(Format),
-                hosts=scheduling.host_choices(), action_form=ActionForm(), **extra)
+    return dict(zone=zone, topic_choices=topics.TOPICS, sectors=schedule_form.SECTOR_CHOICES, formats=list(Format),
+                hosts=scheduling.host_choices(), action_form=ActionForm() if actions else None, **extra)
 
 
 @bp.get("/")
@@ -57,13 +60,11 @@ def month():
         first = datetime.now(zone).date().replace(day=1)
     if not 2000 <= first.year <= 2100:
         first = datetime.now(zone).date().replace(day=1)
-    weeks, low, high = month_grid(first, zone)
-    entries = calendar.entries(current_user, low, high, filters)
+    grid, count = month_view(current_user, first, zone, filters)
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
-    return render_template("training/month.html", cells=month_cells(entries, weeks, first, zone), first=first,
-                           count=len(entries), filters=filters,
-                           prev_month=prev_month, next_month=next_month, view="month", **_common())
+    return render_template("training/month.html", grid=grid, first=first, count=count, filters=filters,
+                           prev_month=prev_month, next_month=next_month, view="month", **_common(actions=False))
 
 
 @bp.get("/week")
@@ -94,12 +95,12 @@ def mine():
 @login_required
 def show(training_id):
     training = services.get_training(current_user, training_id)
-    registration.sweep_offers(training_id=training.id)
-    mine_ = registration.my_registration(current_user, training.id)
+    offers.sweep_offers(training_id=training.id)
+    mine_ = seat_ledger.my_registration(current_user, training.id)
     return render_template(
         "training/show.html", training=training, mine=mine_,
-        position=registration.waitlist_position(mine_) if mine_ else None,
-        seats_left=registration.seats_left(training), waitlist=calendar.waitlist_size(training.id),
+        position=offers.waitlist_position(mine_) if mine_ else None,
+        seats_left=seat_ledger.seats_left(training), waitlist=calendar.waitlist_size(training.id),
         sessions=services.occurrences_of(training), can_edit=services.can_edit(current_user, training),
         staff=registration.staff_choices(current_user, training) if current_user.can_schedule_trainings else [],
         feed_secret=feeds.existing_feed_secret(current_user), rule_text=timing.describe_rule(training.rrule),
@@ -186,7 +187,7 @@ def register_seat(training_id):
     if reg.state is RegistrationState.CONFIRMED:
         flash("You are registered. Add your trainings to your calendar below.")
     else:
-        flash(f"The training is full: you are number {registration.waitlist_position(reg)} on the waitlist. "
+        flash(f"The training is full: you are number {offers.waitlist_position(reg)} on the waitlist. "
               "When a seat frees up it is offered to you, with time to accept.")
     for warning in warnings:
         flash(warning, "warning")
@@ -206,7 +207,7 @@ def unregister(training_id):
 @login_required
 def accept(training_id):
     ActionForm().require_valid()
-    registration.accept_offer(current_user, training_id)
+    offers.accept_offer(current_user, training_id)
     flash("The seat is yours. Subscribe to your training calendar below.")
     return redirect(url_for("training.show", training_id=training_id) + "#subscribe")
 

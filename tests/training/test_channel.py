@@ -6,7 +6,7 @@ from taskforce.auth.models import Role
 from taskforce.channels import access
 from taskforce.channels.models import Channel, ChannelKind, ChannelMembership
 from taskforce.extensions import db
-from taskforce.training import registration
+from taskforce.training import offers, registration
 
 
 def members_of(training_id) -> set[int]:
@@ -27,7 +27,7 @@ def test_channel_follows_the_seats(client, login, trainer, make_training, make_u
     assert access.can_read(first, channel) and not access.can_read(second, channel)
     registration.cancel(first, training.id)
     assert members_of(training.id) == {trainer.id, second.id}  # the offered seat counts as held
-    registration.accept_offer(second, training.id)
+    offers.accept_offer(second, training.id)
     assert members_of(training.id) == {trainer.id, second.id}
     api = client.get("/api/channels").get_json()
     assert all(c.get("id") != channel.id for c in (api if isinstance(api, list) else api.get("channels", [])))

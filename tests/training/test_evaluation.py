@@ -8,7 +8,7 @@ from sqlalchemy import inspect, select, update
 from taskforce.auth.models import Role, Sector
 from taskforce.dbtypes import utcnow
 from taskforce.extensions import db
-from taskforce.training import attendance, evaluation, registration, report, signals
+from taskforce.training import attendance, evaluation, registration, report, seat_ledger, signals
 from taskforce.training.models import (EvaluationAnswer, EvaluationReceipt, Registration, RegistrationState as R,
                                        Training)
 from tests.conftest import CsrfClient, flashed_text
@@ -47,7 +47,7 @@ def test_code_check_in_works_once_and_a_replay_is_refused(app, login, make_train
     wrong = client.post(f"/training/{training.id}/attend", data={"code": "ZZZZZZ"})
     assert wrong.status_code == 400 and "not valid" in flashed_text(wrong)
     assert client.post(f"/training/{training.id}/attend", data={"code": code.lower()}).status_code == 302
-    assert registration.my_registration(nurse, training.id).state is R.ATTENDED
+    assert seat_ledger.my_registration(nurse, training.id).state is R.ATTENDED
     replay = client.post(f"/training/{training.id}/attend", data={"code": code})
     assert replay.status_code == 409
 

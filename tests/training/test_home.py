@@ -13,7 +13,7 @@ from taskforce.auth.models import Sector
 from taskforce.dbtypes import utcnow
 from taskforce.extensions import db
 from taskforce.live.rooms import NAMESPACE as NS
-from taskforce.training import registration, scheduling
+from taskforce.training import offers, registration, scheduling, seat_ledger
 from taskforce.training.models import Registration, RegistrationState as R
 from tests.notifications.test_home import block
 
@@ -54,7 +54,7 @@ def test_an_open_offer_shows_its_deadline_and_accepting_it_from_home_takes_the_s
     for person in (first, second, third):
         registration.register(person, training.id)
     registration.cancel(first, training.id)  # the seat is offered to `second`; `third` is next in line
-    offer = registration.my_registration(second, training.id)
+    offer = seat_ledger.my_registration(second, training.id)
     assert offer.state is R.OFFERED
 
     login(second)
@@ -68,7 +68,7 @@ def test_an_open_offer_shows_its_deadline_and_accepting_it_from_home_takes_the_s
     response = client.raw().post(form.group(1), data={"csrf_token": form.group(2)})
     assert response.status_code == 302
     db.session.expire_all()
-    assert registration.my_registration(second, training.id).state is R.CONFIRMED
+    assert seat_ledger.my_registration(second, training.id).state is R.CONFIRMED
     after = _home(client)
     assert "Seat offered" not in after and "Labor trafficking indicators" in after
 
@@ -82,7 +82,7 @@ def test_a_forged_accept_without_the_token_is_refused(client, login, make_traini
     login(second)
     assert client.raw().post(f"/training/{training.id}/accept", data={}).status_code == 400
     db.session.expire_all()
-    assert registration.my_registration(second, training.id).state is R.OFFERED
+    assert seat_ledger.my_registration(second, training.id).state is R.OFFERED
 
 
 def test_waitlist_places_show_and_nobody_sees_anyone_elses_registrations(client, login, make_training, make_user,
@@ -149,7 +149,7 @@ def test_the_pushes_my_trainings_send_me_are_the_ones_the_block_refreshes_on(cli
     offered = {p["name"] for p in sio.get_received(NS)}
     assert "training_offer" in offered and offered & set(listened)
     assert "Seat offered: Evidence and prosecution" in client.get("/home/blocks/my_trainings").get_data(as_text=True)
-    registration.accept_offer(second, training.id)
+    offers.accept_offer(second, training.id)
     confirmed = {p["name"] for p in sio.get_received(NS)}
     assert confirmed & set(listened)
     fresh = client.get("/home/blocks/my_trainings").get_data(as_text=True)

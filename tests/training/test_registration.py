@@ -9,7 +9,7 @@ from taskforce.auth.models import Role, Sector
 from taskforce.dbtypes import utcnow
 from taskforce.errors import Conflict, NotFound, PermissionDenied
 from taskforce.extensions import db
-from taskforce.training import registration, signals
+from taskforce.training import offers, registration, seat_ledger, signals
 from taskforce.training.models import Registration, RegistrationState as R, Training
 from tests.training.conftest import local
 
@@ -33,7 +33,7 @@ def test_register_until_full_then_waitlist_with_positions(make_training, make_us
     rc, _ = registration.register(c, training.id)
     rd, _ = registration.register(d, training.id)
     assert (rc.state, rd.state) == (R.WAITLISTED, R.WAITLISTED)
-    assert registration.waitlist_position(rc) == 1 and registration.waitlist_position(rd) == 2
+    assert offers.waitlist_position(rc) == 1 and offers.waitlist_position(rd) == 2
     with pytest.raises(Conflict, match="already"):
         registration.register(a, training.id)
 
@@ -41,19 +41,19 @@ def test_register_until_full_then_waitlist_with_positions(make_training, make_us
 def test_a_freed_seat_is_offered_to_the_first_in_line_only(make_training, make_user, make_organization):
     training = make_training(capacity="1")
     a, b, c = _people(make_user, make_organization, 3, Sector.HEALTHCARE)
-    offers = []
-    signals.seat_offered.connect(lambda r, **_: offers.append(r.user_id), weak=False)
+    offered = []
+    signals.seat_offered.connect(lambda r, **_: offered.append(r.user_id), weak=False)
     registration.register(a, training.id)
     registration.register(b, training.id)
     registration.register(c, training.id)
     registration.cancel(a, training.id)
-    assert offers == [b.id]
+    assert offered == [b.id]
     assert (state_of(training, b), state_of(training, c)) == (R.OFFERED, R.WAITLISTED)
-    reg_c = registration.my_registration(c, training.id)
-    assert registration.waitlist_position(reg_c) == 1
+    reg_c = seat_ledger.my_registration(c, training.id)
+    assert offers.waitlist_position(reg_c) == 1
     with pytest.raises(Conflict):
-        registration.accept_offer(c, training.id)
-    assert registration.accept_offer(b, training.id).state is R.CONFIRMED
+        offers.accept_offer(c, training.id)
+    assert offers.accept_offer(b, training.id).state is R.CONFIRMED
     signals.seat_offered.receivers.clear()
 
 
@@ -63,12 +63,12 @@ def test_a_lapsed_offer_passes_to_the_next(make_training, make_user, make_organi
     for person in (a, b, c):
         registration.register(person, training.id)
     registration.cancel(a, training.id)
-    reg_b = registration.my_registration(b, training.id)
+    reg_b = seat_ledger.my_registration(b, training.id)
     assert reg_b.offer_expires_at - utcnow() > timedelta(hours=47)
-    assert registration.sweep_offers(now=utcnow() + timedelta(hours=49)) == 1
+    assert offers.sweep_offers(now=utcnow() + timedelta(hours=49)) == 1
     assert state_of(training, b) is R.CANCELLED and state_of(training, c) is R.OFFERED
     with pytest.raises(Conflict):
-        registration.accept_offer(b, training.id)
+        offers.accept_offer(b, training.id)
 
 
 def test_reserved_seats_hold_for_their_sector_until_released(make_training, make_user, make_organization):
@@ -98,8 +98,8 @@ def test_staff_registered_together_wait_as_one_entry_and_are_offered_in_part(mak
     assert [r.state for r in regs] == [R.CONFIRMED, R.CONFIRMED, R.WAITLISTED, R.WAITLISTED]
     late, _ = registration.register(loner, training.id)
     waiting = [r for r in regs if r.state is R.WAITLISTED]
-    assert {registration.waitlist_position(r) for r in waiting} == {1}  # one entry, one place
-    assert registration.waitlist_position(late) == 2
+    assert {offers.waitlist_position(r) for r in waiting} == {1}  # one entry, one place
+    assert offers.waitlist_position(late) == 2
     registration.cancel(lead, training.id, user_id=staff[0].id)  # a lead cancels for their staff
     assert state_of(training, staff[2]) is R.OFFERED and state_of(training, staff[3]) is R.WAITLISTED
     assert state_of(training, loner) is R.WAITLISTED
@@ -179,7 +179,7 @@ def test_fifty_parallel_registrations_for_twenty_seats_with_five_reserved(app, b
         def call():
             from taskforce.auth.models import User
             reg, _ = registration.register(db.session.get(User, user_id), training_id)
-            return reg.id, reg.state, registration.waitlist_position(reg) if reg.state is R.WAITLISTED else None
+            return reg.id, reg.state, offers.waitlist_position(reg) if reg.state is R.WAITLISTED else None
         return call
     results = _parallel(app, [register_as(uid) for uid in ids])
     db.session.expire_all()
@@ -210,4 +210,4 @@ def test_fifty_parallel_registrations_for_twenty_seats_with_five_reserved(app, b
                                                                      Registration.state == R.OFFERED)).all()
     assert sorted(offered) == sorted(first_eligible)
     held = db.session.scalar(select(Training).where(Training.id == training_id))
-    assert registration.held_count(held.id) == 20
+    assert seat_ledger.held_count(held.id) == 20

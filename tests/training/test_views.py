@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from taskforce.auth.models import Role, Sector
 from taskforce.extensions import db
-from taskforce.training import registration
+from taskforce.training import registration, seat_ledger
 from taskforce.training.models import Registration, RegistrationState as R, Training
 from tests.conftest import CsrfClient, flashed_text
 from tests.training.conftest import local, training_form
@@ -191,7 +191,7 @@ def test_register_page_flow_waitlist_offer_accept(client, login, make_training, 
     assert "A seat is offered to you" in flashed_text(client.get(f"/training/{training.id}"))
     client.post(f"/training/{training.id}/accept")
     db.session.expire_all()
-    assert registration.my_registration(nurse, training.id).state is R.CONFIRMED
+    assert seat_ledger.my_registration(nurse, training.id).state is R.CONFIRMED
     page = flashed_text(client.get(f"/training/{training.id}"))
     assert "Create my calendar link" in page
 
