@@ -11,7 +11,6 @@ the check's share is the largest it can be). Also the check's own cost per call,
 Run: .venv/bin/python bench/connections.py [--seconds 2] [--rounds 6] [--concurrency 4]
 """
 import argparse
-import os
 import statistics
 import time
 from functools import partial
@@ -20,24 +19,10 @@ import requests
 from sqlalchemy import event
 
 from auth import make_people, signed_in_session
-from harness import machine_note, print_table, run_requests, served, summarize, temp_app
-
-PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+from harness import machine_note, postgres_database, print_table, run_requests, served, summarize, temp_app
 
 
-def bench_database():
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-    name = f"taskforce_bench_connections_{os.getpid()}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
 
-    def cleanup():
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-    return make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False), cleanup
 
 
 def _old_idle_ping(dbapi_connection, record, _proxy, *, dialect):
@@ -97,7 +82,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
-    url, cleanup = bench_database()
+    url, cleanup = postgres_database("connections")
     try:
         app = temp_app(DATABASE_URL=url)
         email = make_people(app, 1)[0]

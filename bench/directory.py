@@ -21,7 +21,6 @@ each time. What a layer is worth is the ratio of the two rows' x_bare.
 """
 from contextlib import contextmanager
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -30,10 +29,9 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import (bare_flask_app, machine_note, print_table, run_requests, served, summarize,  # noqa: E402
-                     temp_app)
+from harness import (bare_flask_app, machine_note, postgres_database, print_table, run_requests, served,  # noqa: E402
+                     summarize, temp_app)
 
-PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "bench-password-violet-42"
 WORDS = ("harbor valley north south east west river county city community family youth women men safe "
          "bridge hope haven light path open door new start care center clinic legal aid counsel housing "
@@ -150,19 +148,7 @@ def database_for(backend: str, size: int):
     """(DATABASE_URL, cleanup) — a fresh SQLite file, or a PostgreSQL bench database created and dropped."""
     if backend == "sqlite":
         return None, lambda: None
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-    name = f"taskforce_bench_directory_{os.getpid()}_{size}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def cleanup():
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-    return make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False), cleanup
+    return postgres_database(f"directory_{size}")
 
 
 def compare(base: str, bare: str, paths: list[str], args) -> dict:

@@ -16,6 +16,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def postgres_database(label: str):
+    """(DATABASE_URL, cleanup): a PostgreSQL database of this bench's own, created anew and dropped after."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    name = f"taskforce_bench_{label}_{os.getpid()}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def cleanup():
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    return make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False), cleanup
 
 
 @contextmanager

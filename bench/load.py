@@ -35,11 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import machine_note, percentile, print_table  # noqa: E402
+from bench.harness import machine_note, percentile, postgres_database, print_table  # noqa: E402
 from tests.channels.multiprocess_helpers import RedisProcess, redis_server_binary  # noqa: E402
 from tests.deploy.servers import gunicorn_server  # noqa: E402
 
-PG_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "taskforce-demo"
 MIX = [("lessons", 3), ("search", 3), ("calendar", 2), ("chat", 2), ("referral", 1)]
 SEARCH_WORDS = ["shelter", "legal", "interpreter", "housing", "medical", "counseling", "food", "youth"]
@@ -47,19 +46,6 @@ SEARCH_WORDS = ["shelter", "legal", "interpreter", "housing", "medical", "counse
 
 # ---------------------------------------------------------------- database and data
 
-def bench_database():
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-    name = f"taskforce_bench_load_{os.getpid()}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def cleanup():
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-    return make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False), cleanup
 
 
 def seed(database_url: str, secret_key: str, directory: str) -> dict:
@@ -210,7 +196,7 @@ def main(argv=None):
     secret_key = "bench-" + os.urandom(8).hex()
     print(f"load bench: processes {counts}, {args.concurrency} members over {args.drivers} driver processes, "
           f"{args.seconds:.0f} s per run, {args.rounds} round(s), PostgreSQL + one Redis; {machine_note()}")
-    database_url, cleanup = bench_database()
+    database_url, cleanup = postgres_database("load")
     redis = RedisProcess(binary, log_dir=directory).start()
     rows = []
     try:
