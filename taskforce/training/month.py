@@ -16,11 +16,12 @@ it. Two caches, both per process, bounded and locked (`cache.BoundedCache`, immu
 The data version (`versions.py`) is read before the data, in the same transaction, and bumped by every
 write of calendar data, so the next request after a commit misses and rebuilds: nothing is invalidated,
 old keys age out. A request whose own session holds unflushed or flushed writes builds without caching.
+The view hands in `draw(entries, weeks)`, its template for the grid: this module decides only when a drawn
+grid may be reused.
 """
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from flask import render_template
 from markupsafe import Markup
 from sqlalchemy import bindparam, select
 
@@ -28,18 +29,18 @@ from taskforce.auth.models import User
 from taskforce.extensions import db
 from taskforce.training import cache, calendar, services, versions
 from taskforce.training.models import Registration, RegistrationState
-from taskforce.training.presenting import month_cells, month_grid
+from taskforce.training.presenting import month_grid
 from taskforce.transactions import wrote_nothing
 
 
-def month_view(actor: User, first: date, zone: ZoneInfo, filters: calendar.Filters) -> tuple[Markup, int]:
-    """The month's grid (HTML) as `actor` sees it, and how many sessions it holds."""
+def month_view(actor: User, first: date, zone: ZoneInfo, filters: calendar.Filters, draw) -> tuple[Markup, int]:
+    """The month's grid as `actor` sees it, drawn by `draw(entries, weeks)`, and how many sessions it holds."""
     session = db.session()
     version = versions.current(session) if wrote_nothing(session) else None
     weeks, low, high = month_grid(first, zone)
     if version is None:
         shared = calendar.shared_entries(actor, low, high, filters)
-        return _render(shared, _my_states(actor, {e.training.id for e in shared}), weeks, first, zone, filters)
+        return _drawn(draw, shared, _my_states(actor, {e.training.id for e in shared}), weeks)
     key = (version, first, zone.key, filters, services.audience_key(actor))
     hit = cache.month_entries.get(key)
     if hit is None:
@@ -51,7 +52,7 @@ def month_view(actor: User, first: date, zone: ZoneInfo, filters: calendar.Filte
     grid_key = (key, tuple(sorted(mine.items())))
     grid = cache.month_grids.get(grid_key)
     if grid is None:
-        grid = _render(shared, mine, weeks, first, zone, filters)
+        grid = _drawn(draw, shared, mine, weeks)
         cache.month_grids.put(grid_key, grid)
     return grid
 
@@ -70,8 +71,6 @@ def _my_states(actor: User, training_ids) -> dict[int, str]:
     return {tid: RegistrationState(state).value for tid, state in rows if tid in training_ids}
 
 
-def _render(shared, mine: dict[int, str], weeks, first: date, zone: ZoneInfo, filters) -> tuple[Markup, int]:
+def _drawn(draw, shared, mine: dict[int, str], weeks) -> tuple[Markup, int]:
     entries = calendar.with_states(shared, mine)
-    html = render_template("training/_month_grid.html", cells=month_cells(entries, weeks, first, zone),
-                           first=first, count=len(entries), filters=filters)
-    return Markup(html), len(entries)
+    return Markup(draw(entries, weeks)), len(entries)

@@ -19,7 +19,7 @@ from taskforce.training import (attendance, calendar, evaluation, feeds, live, o
                                 topics)
 from taskforce.training.models import Format, RegistrationState
 from taskforce.training.month import month_view
-from taskforce.training.presenting import form_values, viewer_zone, week_days
+from taskforce.training.presenting import form_values, month_cells, viewer_zone, week_days
 
 bp = Blueprint("training", __name__, url_prefix="/training")
 LIST_LIMIT = 150  # the list shows the next 150 sessions; the month and week views page through the rest
@@ -60,7 +60,10 @@ def month():
         first = datetime.now(zone).date().replace(day=1)
     if not 2000 <= first.year <= 2100:
         first = datetime.now(zone).date().replace(day=1)
-    grid, count = month_view(current_user, first, zone, filters)
+    def draw(entries, weeks):
+        return render_template("training/_month_grid.html", cells=month_cells(entries, weeks, first, zone),
+                               first=first, count=len(entries), filters=filters)
+    grid, count = month_view(current_user, first, zone, filters, draw)
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
     return render_template("training/month.html", grid=grid, first=first, count=count, filters=filters,
