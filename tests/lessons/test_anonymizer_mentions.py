@@ -4,12 +4,12 @@ read in one model call (issue 13: PERSON recall on outside text; issue 12 item 6
 The sentences are written here, in the forms the outside set showed as missed, not taken from it.
 """
 
-import threading
 
 import pytest
 
 from taskforce.lessons import redaction
 from taskforce.lessons.anonymizer import scan, scan_all
+from tests.lessons.threads import run_on_threads
 
 
 def people(text: str) -> list[str]:
@@ -65,24 +65,16 @@ def test_many_threads_checking_lessons_get_the_results_of_one_thread():
     lessons = [{k: v.replace("Okafor", f"Okafor{'x' * (i % 3)}") + f" Case {i}." for k, v in LESSON.items()}
                for i in range(12)]
     expected = [redaction.check(lesson) for lesson in lessons]
-    results, errors = {}, []
+    results = {}
 
     def work(worker: int) -> None:
-        try:
-            for i, lesson in enumerate(lessons):
-                if (i + worker) % 2 == 0:
-                    results[(worker, i)] = redaction.check(lesson)
-                else:
-                    results[(worker, i, "scan")] = [scan(t) for t in lesson.values()]
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
+        for i, lesson in enumerate(lessons):
+            if (i + worker) % 2 == 0:
+                results[(worker, i)] = redaction.check(lesson)
+            else:
+                results[(worker, i, "scan")] = [scan(t) for t in lesson.values()]
 
-    threads = [threading.Thread(target=work, args=(w,)) for w in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    assert run_on_threads(work) == []
     assert len(results) == 8 * 12
     for key, found in results.items():
         if len(key) == 2:

@@ -6,13 +6,13 @@ IBANs) and the false positives it listed (titles of works, ordinary capitalized 
 """
 
 import logging
-import threading
 
 import pytest
 
 from taskforce.lessons import pii_ner
 from taskforce.lessons.anonymizer import scan
 from tests.lessons.anonymizer_eval import outside
+from tests.lessons.threads import run_on_threads
 
 
 def kinds_of(text: str) -> dict[str, str]:
@@ -46,23 +46,14 @@ def test_many_threads_get_the_results_of_one_thread():
              f"Canyon Apt. {i}, Edwardhaven, ME 9197{i % 10}." for i in range(40)]
     expected = [scan(t) for t in texts]
     results: dict[int, list] = {}
-    errors: list[BaseException] = []
 
     def work(worker: int) -> None:
-        try:
-            for round_ in range(3):
-                for i, text in enumerate(texts):
-                    if (i + worker + round_) % 2 == 0:
-                        results[(worker, round_, i)] = scan(text)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
+        for round_ in range(3):
+            for i, text in enumerate(texts):
+                if (i + worker + round_) % 2 == 0:
+                    results[(worker, round_, i)] = scan(text)
 
-    threads = [threading.Thread(target=work, args=(w,)) for w in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    assert run_on_threads(work) == []
     assert len(results) == 8 * 3 * 20
     assert all(found == expected[i] for (_, _, i), found in results.items())
 
