@@ -106,6 +106,8 @@
     status.textContent = graph.nodes.length + " organizations, " + graph.edges.length + " referral links" +
       (graph.layout.status === "ready" ? "." : " (positions being computed " + graph.layout.percent + "%…)");
     showSummary(graph.figures);
+    // network_compare.js styles the drawn edges by change between two periods, after every redraw
+    shell.dispatchEvent(new CustomEvent("network:drawn", { detail: { cy: cy } }));
     if (graph.layout.status !== "ready" || graph.figures.status === "computing") window.setTimeout(load, 1500);
   }
 

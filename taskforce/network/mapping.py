@@ -1,5 +1,6 @@
-"""The partner map as one viewer gets it: graph JSON, figures per organization, an organization's panel and
-the comparison of two periods. Built on `reading` (cells and suppression) and `analytics` (cached figures).
+"""The partner map as one viewer gets it: graph JSON, figures per organization and an organization's panel
+(the comparison of two periods is `comparing`). Built on `reading` (cells and suppression) and `analytics`
+(cached figures).
 
 Coordinators get every figure, exact. Members get the same map read-only with less detail: degrees and
 volumes only, exact where their organization is an end of an edge and small cells shown as "1–4" elsewhere.
@@ -234,25 +235,3 @@ def organization_panel(viewer, organization_id, view: reading.View, today) -> di
             "partners_in": sorted(partners_in, key=lambda p: p["name"]),
             "partners_out": sorted(partners_out, key=lambda p: p["name"]),
             "services": offerings.services_of(organization_id)}
-
-
-def compare(viewer, first: reading.View, second: reading.View, today) -> dict:
-    """Edges that appeared, vanished, grew or shrank from the first period to the second (as seen)."""
-    _require_viewer(viewer)
-    before = {(e["from"], e["to"]): e["weight"] for e in reading.seen_edges(reading.cells(first), viewer)}
-    after = {(e["from"], e["to"]): e["weight"] for e in reading.seen_edges(reading.cells(second), viewer)}
-    names = {oid: name for oid, name, _ in reading.organizations()}
-
-    def row(key, a, b):
-        return {"from": key[0], "to": key[1], "from_name": names.get(key[0], "?"), "to_name": names.get(key[1], "?"),
-                "before": a.shown() if a else 0, "after": b.shown() if b else 0}
-    appeared = [row(k, None, after[k]) for k in sorted(after.keys() - before.keys())]
-    vanished = [row(k, before[k], None) for k in sorted(before.keys() - after.keys())]
-    grew, shrank = [], []
-    for key in sorted(before.keys() & after.keys()):
-        a, b = before[key], after[key]
-        if b.low > a.high:
-            grew.append(row(key, a, b))
-        elif b.high < a.low:
-            shrank.append(row(key, a, b))
-    return {"appeared": appeared, "vanished": vanished, "grew": grew, "shrank": shrank}

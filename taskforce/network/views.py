@@ -11,7 +11,7 @@ from taskforce.directory.taxonomy import CATEGORIES
 from taskforce.errors import ValidationError
 from taskforce.forms import ActionForm
 from taskforce.idempotency import idempotent
-from taskforce.network import exports, finding, formats, mapping, reading, services
+from taskforce.network import comparing, exports, finding, formats, mapping, reading, services
 from taskforce.network.checks import COUNT_FIELDS, LABELS
 from taskforce.network.models import PARTNERSHIP_KINDS
 
@@ -86,15 +86,30 @@ def organization(organization_id):
 @bp.get("/compare")
 @login_required
 def compare():
-    today = _today()
-    first = reading.parse_view({"start": request.args.get("start_a"), "end": request.args.get("end_a"),
-                                "category": request.args.get("category")}, today)
-    second = reading.parse_view({"start": request.args.get("start_b"), "end": request.args.get("end_b"),
-                                 "category": request.args.get("category")}, today)
-    result = mapping.compare(current_user, first, second, today)
-    if request.accept_mimetypes.best == "application/json" or request.args.get("format") == "json":
+    """The two-period comparison as a page (the map's "Compare periods" control without JavaScript); JSON
+    for `Accept: application/json` or `format=json` (the contract is GET /api/network/compare)."""
+    wants_json = request.accept_mimetypes.best == "application/json" or request.args.get("format") == "json"
+    try:
+        chosen = comparing.parse_periods(request.args, _today())
+    except ValidationError as error:
+        if wants_json:
+            raise
+        values = {k: request.args.get(k, "") for k in comparing.FIELDS}
+        return render_template("network/compare.html", chosen=None, values=values, result=None,
+                               errors=error.details.get("errors", {}), **_common()), 400
+    result = comparing.compare(current_user, chosen)
+    if wants_json:
         return jsonify(result)
-    return render_template("network/compare.html", first=first, second=second, result=result, **_common())
+    return render_template("network/compare.html", chosen=chosen, values=chosen.query(), result=result, errors={},
+                           **_common())
+
+
+@bp.get("/compare.csv")
+@login_required
+def compare_csv():
+    body = comparing.compare_csv(current_user, comparing.parse_periods(request.args, _today()))
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="partner-map-comparison.csv"'})
 
 
 @bp.get("/pathways")

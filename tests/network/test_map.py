@@ -178,19 +178,6 @@ def test_the_organization_panel_shows_figures_partners_and_services_without_site
     assert client.get("/network/organizations/999999.json").status_code == 404
 
 
-def test_compare_two_periods(client, login, mapped, add_referral, network_coordinator, this_month):
-    from taskforce.network.reading import months_back
-    earlier = months_back(this_month, 3)
-    add_referral(mapped["police"], mapped["ngo"], 9, month=earlier)
-    add_referral(mapped["social"], mapped["clinic"], 6, month=earlier)
-    login(network_coordinator)
-    body = client.get(f"/network/compare?format=json&start_a={month_text(earlier)}&end_a={month_text(earlier)}"
-                      f"&start_b={month_text(this_month)}&end_b={month_text(this_month)}").get_json()
-    assert [(r["from"], r["to"]) for r in body["vanished"]] == [(mapped["social"].id, mapped["clinic"].id)]
-    assert (mapped["ngo"].id, mapped["legal"].id) in [(r["from"], r["to"]) for r in body["appeared"]]
-    assert [(r["from"], r["before"], r["after"]) for r in body["shrank"]] == [(mapped["police"].id, 9, 3)]
-
-
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_export_round_trip_keeps_nodes_edges_and_typed_attributes(client, login, mapped, network_coordinator, fmt):
     login(network_coordinator)
