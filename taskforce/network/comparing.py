@@ -60,9 +60,6 @@ def parse_periods(args, today) -> Periods:
         value = args.get(name)
         if value in (None, ""):
             value = defaults[name]
-        if not isinstance(value, str) or len(value) > 10:
-            errors[name] = "Give the month as YYYY-MM, e.g. 2026-03."
-            continue
         try:
             months[name] = checks.parse_month(value, today)
         except ValueError as error:

@@ -121,3 +121,54 @@ def test_the_time_slider_shows_one_months_counts_and_the_picture_saves_as_png(ne
     picture = open(download.value.path(), "rb").read()
     assert picture[:8] == b"\x89PNG\r\n\x1a\n" and len(picture) > 2000
     assert page.errors == []
+
+
+def test_coordinator_compares_two_periods_on_the_demo_and_sees_appeared_and_vanished_links(new_page, app):
+    """The demo's quiet months leave some small links out of one month and into another: the test finds two
+    such months from the stored rows, picks them in the "Compare periods" control and reads the table and map."""
+    import pyotp
+    from sqlalchemy import func, select
+
+    from taskforce.auth.demo import demo_totp_secret
+    from taskforce.auth.models import Organization
+    from taskforce.cli import seed_demo_data
+    seed_demo_data(seed=7, password="taskforce-demo")
+    rows = db.session.execute(select(Referral.from_organization_id, Referral.to_organization_id, Referral.month)
+                              .group_by(Referral.from_organization_id, Referral.to_organization_id, Referral.month)
+                              .having(func.sum(Referral.count) > 0)).all()
+    names = {oid: name for oid, name in db.session.execute(select(Organization.id, Organization.name))}
+    links = {}
+    for source, target, month in rows:
+        links.setdefault(month.isoformat()[:7], set()).add((names[source], names[target]))
+    months = sorted(links)
+    first, second = next((a, b) for a in months for b in months
+                         if a < b and links[b] - links[a] and links[a] - links[b])
+    appeared, vanished = sorted(links[second] - links[first]), sorted(links[first] - links[second])
+    page = new_page()
+    email = "coordinator@taskforce.demo"
+    sign_in(page, email, "taskforce-demo", totp=pyotp.TOTP(demo_totp_secret(7, email)).now())
+    page.wait_for_url("**/")
+    page.goto("/network/")
+    page.wait_for_function("() => document.getElementById('network-map-shell').dataset.nodes !== undefined")
+    for field, month in (("start-a", first), ("end-a", first), ("start-b", second), ("end-b", second)):
+        page.select_option(f"#compare-{field}", month)
+    page.get_by_role("button", name="Compare periods").click()
+    table = page.locator("#compare-result #compare-table")
+    table.wait_for()
+    for status, (source, target) in (("Appeared", appeared[0]), ("Vanished", vanished[0])):
+        row = table.locator("tbody tr", has_text=source).filter(has_text=target).filter(has_text=status)
+        assert row.count() == 1, (status, source, target)
+    assert table.locator("tbody tr[data-status=appeared]").count() == len(appeared)
+    assert table.locator("tbody tr[data-status=vanished]").count() == len(vanished)
+    panel = page.locator("#compare-panel")
+    assert panel.get_attribute("data-map-appeared") == str(len(appeared))  # styled on the map, one per link
+    assert panel.get_attribute("data-map-vanished") == str(len(vanished))
+    assert page.locator("#compare-legend").is_visible() and "dotted" in page.locator("#compare-legend").inner_text()
+    change = table.locator("thead th", has_text="Change")
+    change.locator("button").focus()
+    page.keyboard.press("Enter")  # keyboard-sortable
+    assert change.get_attribute("aria-sort") == "ascending"
+    assert table.locator("tbody tr").first.get_attribute("data-status") == "appeared"
+    page.keyboard.press("Enter")
+    assert change.get_attribute("aria-sort") == "descending"
+    assert page.errors == []
