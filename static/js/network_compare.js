@@ -87,8 +87,8 @@
     const p = answer.periods;
     const table = element("table", null, "list compare-table sortable");
     table.id = "compare-table";
-    table.appendChild(element("caption", "Links from " + p.a.start + "–" + p.a.end + " to " + p.b.start + "–" + p.b.end +
-      ": " + answer.edges.length + (answer.edges.length ? "" : " (no referral in either period)")));
+    table.appendChild(element("caption", "Links, first period " + p.a.start + " to " + p.a.end + " against second period " +
+      p.b.start + " to " + p.b.end + ": " + answer.edges.length + (answer.edges.length ? "" : " (no referral in either period)")));
     const head = element("thead");
     const row = element("tr");
     [["From", "text"], ["To", "text"], ["Change", "status"], ["First period", "number"], ["Second period", "number"],
@@ -109,7 +109,8 @@
       tr.appendChild(change);
       tr.appendChild(cell(e.before, "First period"));
       tr.appendChild(cell(e.after, "Second period"));
-      tr.appendChild(cell(e.change, "Difference", (e.change_low + e.change_high) / 2));
+      tr.appendChild(cell(typeof e.change === "number" && e.change > 0 ? "+" + e.change : e.change, "Difference",
+                          (e.change_low + e.change_high) / 2));
       body.appendChild(tr);
     });
     table.appendChild(body);

@@ -86,20 +86,15 @@ def organization(organization_id):
 @bp.get("/compare")
 @login_required
 def compare():
-    """The two-period comparison as a page (the map's "Compare periods" control without JavaScript); JSON
-    for `Accept: application/json` or `format=json` (the contract is GET /api/network/compare)."""
-    wants_json = request.accept_mimetypes.best == "application/json" or request.args.get("format") == "json"
+    """The two-period comparison as a page (the map's "Compare periods" control without JavaScript; its JSON is
+    GET /api/network/compare). Bad periods show the form again with each problem, as a 400."""
     try:
         chosen = comparing.parse_periods(request.args, _today())
     except ValidationError as error:
-        if wants_json:
-            raise
         values = {k: request.args.get(k, "") for k in comparing.FIELDS}
         return render_template("network/compare.html", chosen=None, values=values, result=None,
                                errors=error.details.get("errors", {}), **_common()), 400
     result = comparing.compare(current_user, chosen)
-    if wants_json:
-        return jsonify(result)
     return render_template("network/compare.html", chosen=chosen, values=chosen.query(), result=result, errors={},
                            **_common())
 

@@ -159,3 +159,19 @@ def test_the_page_lists_the_links_in_a_sortable_table_and_the_map_offers_the_con
     page = client.get("/network/").get_data(as_text=True)
     assert 'id="compare-panel"' in page and 'name="start_a"' in page and 'id="compare-legend"' in page
     assert "js/network_compare.js" in page
+
+
+def test_without_periods_the_last_six_months_are_compared_with_the_six_before(client, login, orgs, add_referral,
+                                                                              this_month, network_coordinator):
+    add_referral(orgs["police"], orgs["ngo"], 6, month=months_back(this_month, 6))   # the first period's last month
+    add_referral(orgs["police"], orgs["ngo"], 8, month=months_back(this_month, 5))   # the second period's first
+    add_referral(orgs["ngo"], orgs["legal"], 5, month=months_back(this_month, 12))   # in neither
+    login(network_coordinator)
+    body = client.get("/api/network/compare").get_json()
+    assert body["periods"] == {"a": {"start": month_text(months_back(this_month, 11)),
+                                     "end": month_text(months_back(this_month, 6))},
+                               "b": {"start": month_text(months_back(this_month, 5)), "end": month_text(this_month)},
+                               "category": ""}
+    assert by_link(body, orgs) == {("police", "ngo"): ("grew", 6, 8, 2)}
+    page = client.get("/network/compare").get_data(as_text=True)
+    assert f'value="{month_text(months_back(this_month, 11))}"' in page and "+2" in page
