@@ -141,7 +141,12 @@
       status.textContent = message;
       return;
     }
-    answer = await response.json();
+    try {
+      answer = await response.json();
+    } catch (error) {  // a signed-out session is redirected to the sign-in page (HTML)
+      status.textContent = "The comparison could not be read: reload the page (you may need to sign in again).";
+      return;
+    }
     const c = answer.counts;
     status.textContent = c.appeared + " appeared, " + c.vanished + " vanished, " + c.grew + " grew, " + c.shrank +
       " shrank" + (c.unclear ? ", " + c.unclear + " unclear (small counts hidden)" : "") + ", " + c.unchanged + " unchanged.";
