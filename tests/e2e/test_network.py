@@ -164,6 +164,13 @@ def test_coordinator_compares_two_periods_on_the_demo_and_sees_appeared_and_vani
     assert panel.get_attribute("data-map-appeared") == str(len(appeared))  # styled on the map, one per link
     assert panel.get_attribute("data-map-vanished") == str(len(vanished))
     assert page.locator("#compare-legend").is_visible() and "dotted" in page.locator("#compare-legend").inner_text()
+    slider = page.locator("#map-month").get_attribute("data-months").split(",")
+    page.evaluate("(value) => { const s = document.getElementById('map-month'); s.value = value; "
+                  "s.dispatchEvent(new Event('input', { bubbles: true })); }", str(slider.index(second)))
+    page.wait_for_function(f"() => document.getElementById('network-map-shell').dataset.period === '{second}/{second}'")
+    # the map now counts the second month only, where the vanished links are not: they are drawn for the comparison
+    assert panel.get_attribute("data-map-vanished") == str(len(vanished))
+    assert panel.get_attribute("data-map-appeared") == str(len(appeared))
     change = table.locator("thead th", has_text="Change")
     change.locator("button").focus()
     page.keyboard.press("Enter")  # keyboard-sortable
