@@ -6,7 +6,7 @@ import random
 import networkx as nx
 import pytest
 
-from taskforce.network import graph as g, sampling
+from taskforce.network import graph as g, pathways, sampling
 
 
 def referral_graph(seed: int, n: int, per_node: int = 3) -> nx.DiGraph:
@@ -108,3 +108,46 @@ def test_the_figures_say_when_betweenness_is_estimated(monkeypatch):
     expected = nx.betweenness_centrality(graph, k=20, normalized=True, seed=7)
     assert result["betweenness_sources"] == 20
     assert all(result["nodes"][n]["betweenness"] == pytest.approx(round(expected[n], 6), abs=1e-6) for n in graph)
+
+
+def networkx_pathways(graph, sources, targets, limit=10, per_target=3, max_hops=6):
+    """The pathways as they were found before: networkx's `predecessor` from a virtual node linked to every
+    source, on a copy of the map, every shortest route walked back to it (at most 50 per destination)."""
+    sources = [s for s in sources if s in graph]
+    found = [pathways.Pathway((s,), 0, 0, 0) for s in sources if s in targets]
+    start = ("start",)
+    view = nx.DiGraph(graph.edges)
+    view.add_nodes_from(graph)
+    view.add_edges_from((start, s) for s in sources)
+    predecessors, distance = nx.predecessor(view, start, cutoff=max_hops + 1, return_seen=True)
+    for target in sorted((t for t in targets if t in distance and distance[t] > 1 and t not in sources),
+                         key=lambda t: distance[t]):
+        routes, stack = [], [[target]]
+        while stack and len(routes) < 50:
+            route = stack.pop()
+            if route[-1] == start:
+                nodes = route[::-1][1:]
+                weights = [graph.edges[u, v]["weight"] for u, v in zip(nodes, nodes[1:])]
+                routes.append(pathways.Pathway(tuple(nodes), len(weights), min(weights), sum(weights)))
+                continue
+            stack.extend(route + [before] for before in predecessors[route[-1]])
+        found.extend(sorted(routes, key=pathways.Pathway.sort_key)[:per_target])
+    return sorted(found, key=pathways.Pathway.sort_key)[:limit]
+
+
+@pytest.mark.parametrize("seed,n", [(21, 60), (22, 300), (23, 1200)])
+def test_pathways_are_the_routes_networkx_finds(seed, n):
+    """The search runs on the map itself (no copy per question): the same routes, in the same order, as
+    networkx's search from a virtual start on a copy — sectors and single organizations as the start, few
+    and many destinations, every hop limit (many destinations have more than 50 shortest routes)."""
+    graph = referral_graph(seed, n)
+    rng = random.Random(seed)
+    for _ in range(12):
+        sector = rng.choice(("law_enforcement", "healthcare", "victim_services_ngo", "other"))
+        sources = ([n for n, d in graph.nodes(data=True) if d["sector"] == sector] if rng.random() < 0.5
+                   else [rng.randrange(n)])
+        targets = set(rng.sample(range(n + 1), rng.choice((1, 5, n // 4))))
+        hops, limit = rng.randint(1, 6), rng.choice((3, 10, 50))
+        ours = pathways.find_pathways(graph, sources, targets, limit=limit, max_hops=hops)
+        assert ours == networkx_pathways(graph, sources, targets, limit=limit, max_hops=hops)
+    assert any(pathways.find_pathways(graph, [s], set(range(n)) - {s}) for s in range(5))
