@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from taskforce.errors import DomainError
-from taskforce.network import graph as graphs
+from taskforce.network import engines, graph as graphs
 
 
 
@@ -177,7 +177,7 @@ def positions(version: str, graph, background: bool | None = None) -> Entry:
     def compute(progress):
         with _layout_lock:
             previous = dict(_last_layout)
-        placed = graphs.layout(graph, previous=previous or None)
+        placed = engines.layout(graph, previous=previous or None)
         with _layout_lock:
             _last_layout.clear()
             _last_layout.update(placed)

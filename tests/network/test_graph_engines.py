@@ -6,7 +6,7 @@ import random
 import networkx as nx
 import pytest
 
-from taskforce.network import graph as g, pathways, sampling
+from taskforce.network import engines, graph as g, pathways, sampling
 
 
 def referral_graph(seed: int, n: int, per_node: int = 3) -> nx.DiGraph:
@@ -54,9 +54,9 @@ def test_louvain_of_a_map_without_links_is_one_group_per_organization():
 def test_closeness_from_the_distance_matrix_and_from_rustworkx_agree_with_networkx(seed, monkeypatch):
     graph = referral_graph(seed, 150)
     expected = nx.closeness_centrality(graph, wf_improved=True)
-    by_matrix = g.closeness(graph)
-    monkeypatch.setattr(g, "MATRIX_CLOSENESS_UP_TO", 10)
-    by_rustworkx = g.closeness(graph)
+    by_matrix = engines.closeness(graph)
+    monkeypatch.setattr(engines, "MATRIX_CLOSENESS_UP_TO", 10)
+    by_rustworkx = engines.closeness(graph)
     assert all(by_matrix[n] == pytest.approx(expected[n], abs=1e-12) for n in graph)
     assert all(by_rustworkx[n] == pytest.approx(expected[n], abs=1e-9) for n in graph)
 
@@ -89,7 +89,7 @@ def test_above_the_threshold_the_estimate_names_the_exact_top_brokers():
     top ten are, and the brokers the page names are the same."""
     graph = referral_graph(10, 1500, per_node=5)
     exact = g.analyse(graph)
-    estimate = sampling.sampled_betweenness(graph, g.SAMPLE_SOURCES)
+    estimate = sampling.sampled_betweenness(graph, engines.SAMPLE_SOURCES)
     estimated_nodes = {n: {**figures, "betweenness": round(estimate[n], 6)} for n, figures in exact["nodes"].items()}
 
     def leaders(nodes, count):
@@ -102,8 +102,8 @@ def test_above_the_threshold_the_estimate_names_the_exact_top_brokers():
 def test_the_figures_say_when_betweenness_is_estimated(monkeypatch):
     graph = referral_graph(13, 60)
     assert g.analyse(graph)["betweenness_sources"] is None
-    monkeypatch.setattr(g, "APPROXIMATE_FROM", 50)
-    monkeypatch.setattr(g, "SAMPLE_SOURCES", 20)
+    monkeypatch.setattr(engines, "APPROXIMATE_FROM", 50)
+    monkeypatch.setattr(engines, "SAMPLE_SOURCES", 20)
     result = g.analyse(graph)
     expected = nx.betweenness_centrality(graph, k=20, normalized=True, seed=7)
     assert result["betweenness_sources"] == 20
@@ -151,3 +151,16 @@ def test_pathways_are_the_routes_networkx_finds(seed, n):
         ours = pathways.find_pathways(graph, sources, targets, limit=limit, max_hops=hops)
         assert ours == networkx_pathways(graph, sources, targets, limit=limit, max_hops=hops)
     assert any(pathways.find_pathways(graph, [s], set(range(n)) - {s}) for s in range(5))
+
+
+def test_exact_betweenness_on_rustworkx_threads_is_networkx_betweenness():
+    """A map above PARALLEL_FROM (700 organizations, ~2,000 links): rustworkx's multi-threaded Brandes gives
+    networkx's exact figures, and `analyse` reports them as exact (no source count) at that size."""
+    graph = referral_graph(14, 700)
+    assert graph.number_of_nodes() >= engines.PARALLEL_FROM
+    expected = nx.betweenness_centrality(graph, normalized=True)
+    ours = engines.betweenness(graph)
+    assert all(ours[n] == pytest.approx(expected[n], abs=1e-12) for n in graph)
+    result = g.analyse(graph)
+    assert result["betweenness_sources"] is None
+    assert all(result["nodes"][n]["betweenness"] == round(expected[n], 6) for n in graph)
