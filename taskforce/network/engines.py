@@ -3,14 +3,16 @@
 networkx stays the model (`graph.py`); each analysis converts it once (`Converted`: a directed copy for
 reach, an undirected one for cut points) and reads betweenness, closeness, articulation points, bridges and
 the layout's positions off the copies, keyed back to organization ids. networkx alone took a minute at 2,000
-partners. tests/network/test_graph.py and test_graph_engines.py hold each figure to networkx's own answer
-on random graphs.
+partners. Betweenness is exact up to APPROXIMATE_FROM organizations (5,000 included): rustworkx's threaded
+Brandes made the estimate unnecessary there. tests/network/test_graph.py and test_graph_engines.py hold each
+figure to networkx's own answer on random graphs.
 """
 import networkx as nx
 import numpy as np
 import rustworkx as rx
 
 from taskforce.network import sampling
+
 
 def to_rustworkx(graph: nx.DiGraph, directed: bool = True):
     """(rustworkx graph, node list): node i of the copy is `nodes[i]`; edge payloads are the weights."""
