@@ -8,7 +8,7 @@ from datetime import timedelta
 import networkx as nx
 import pytest
 
-from taskforce.network import analytics, reading
+from taskforce.network import analytics, mapping, reading
 from tests.network.conftest import month_text
 
 
@@ -166,11 +166,19 @@ def test_a_large_map_is_computed_in_the_background_with_progress(client, login, 
         progress(1, 7, "degrees")
         release.wait(5)
         return real(graph, progress)
+    read = threading.Event()
+
+    class HeldReading(mapping.Reading):  # a six-organization reading could finish before the request looks
+        def __init__(self, *args):
+            read.wait(5)
+            super().__init__(*args)
     monkeypatch.setattr(analytics, "BACKGROUND_FROM", 2)
     monkeypatch.setattr(analytics.graphs, "analyse", slow)
+    monkeypatch.setattr(mapping, "Reading", HeldReading)
     login(network_coordinator)
     body = client.get("/api/network/metrics").get_json()  # answers at once: the reading itself runs aside
     assert body["figures"]["status"] == "computing" and body["organizations"] == []
+    read.set()
     graph = client.get("/network/graph.json").get_json()
     assert graph["figures"]["status"] == "computing"  # whether or not the reading has finished meanwhile
     for _ in range(100):  # the page polls; the figures' own job reports its steps
