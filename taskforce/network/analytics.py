@@ -1,6 +1,6 @@
 """The map's figures, kept per data version: computed once, read many times, never blocking a request.
 
-Figures (graph.analyse) and positions (graph.layout) depend only on the data and the view asked for, so
+Figures (graph.analyse) and positions (engines.layout) depend only on the data and the view asked for, so
 they are kept under (data version, view) in a small in-process store shared by the request threads (a
 lock guards it; each key is computed by exactly one thread while others wait or get "computing"). A new
 referral changes the version, so the next request computes afresh. A map larger than BACKGROUND_FROM
