@@ -6,7 +6,8 @@ cells) into a fresh SQLite database, then timed through the services a request c
 
 - all analytics cold (graph.analyse: degrees, betweenness, closeness, brokerage, cut points, Louvain, mixing);
 - the metrics API's service cold and cached (`mapping.metrics`, DB read and graph build included);
-- the map's JSON for a coordinator (`mapping.graph_json` + the app's JSON encoder), positions cached;
+- the map's JSON for a coordinator (`mapping.graph_json` and the response the view's `jsonify` makes with
+  the app's JSON provider, orjson), positions cached;
 - a pathway question (`finding.find_routes`, through the directory's search);
 - at the largest size, the figures as a background job (progress polled; the request returns at once).
 
@@ -111,7 +112,8 @@ def run_size(n: int, with_networkx: bool, background: bool) -> dict:
                                                            [{"from": a + 1, "to": b + 1, "weight": w} for a, b, w in links]),
                                 rounds=3)
         out["baseline"] = baseline
-        out["analytics cold"], _ = timed(lambda: graphs.analyse(graph))
+        out["analytics cold"], figures = timed(lambda: graphs.analyse(graph))
+        out["betweenness sources"] = figures["betweenness_sources"]
         if with_networkx and n <= 2000:
             out["networkx betweenness"], _ = timed(lambda: nx.betweenness_centrality(graph))
             out["networkx closeness"], _ = timed(lambda: nx.closeness_centrality(graph))
@@ -134,7 +136,8 @@ def run_size(n: int, with_networkx: bool, background: bool) -> dict:
             out["metrics cold"], _ = timed(lambda: mapping.metrics(coordinator, view, today()))
         out["metrics cached"], _ = timed(lambda: mapping.metrics(coordinator, view, today()), rounds=5)
         analytics.positions(reading.data_version(), graph, background=False)  # the layout job, done ahead
-        out["map json"], body = timed(lambda: app.json.dumps(mapping.graph_json(coordinator, view, today())), rounds=3)
+        out["map json"], body = timed(lambda: app.json.response(mapping.graph_json(coordinator, view, today()))
+                                      .get_data(), rounds=3)
         out["map json bytes"] = len(body)
         question = {"from_sector": "law_enforcement", "category": "immigration_legal", "language": "vi",
                     "always_open": "1"}
@@ -158,12 +161,14 @@ def main() -> None:
         print(f"\n== {n:,} organizations, {result['links']:,} links, {result['cells']:,} referral cells ==")
         print(f"baseline (networkx DiGraph from the edge list): {base * 1000:.1f} ms")
         for key, value in result.items():
-            if key in ("n", "links", "cells", "baseline", "routes", "polls", "map json bytes"):
+            if key in ("n", "links", "cells", "baseline", "routes", "polls", "map json bytes", "betweenness sources"):
                 continue
             target = TARGETS.get(key)
             goal = f"   target < {target[1]:g} s" if target and target[0] == n else ""
             print(f"  {key:<26} {value:8.3f} s   {value / base:8.1f}× baseline{goal}")
-        print(f"  map json size {result['map json bytes'] / 1024:.0f} KiB, pathway routes found: {result['routes']}"
+        sources = result["betweenness sources"]
+        print(f"  betweenness {'exact' if sources is None else f'estimated from {sources} sources'}, "
+              f"map json size {result['map json bytes'] / 1024:.0f} KiB, pathway routes found: {result['routes']}"
               + (f", progress polls: {result['polls']}" if "polls" in result else ""))
 
 

@@ -1,6 +1,6 @@
 """The map's figures, kept per data version: computed once, read many times, never blocking a request.
 
-Figures (graph.analyse) and positions (graph.layout) depend only on the data and the view asked for, so
+Figures (graph.analyse) and positions (engines.layout) depend only on the data and the view asked for, so
 they are kept under (data version, view) in a small in-process store shared by the request threads (a
 lock guards it; each key is computed by exactly one thread while others wait or get "computing"). A new
 referral changes the version, so the next request computes afresh. A map larger than BACKGROUND_FROM
@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from taskforce.errors import DomainError
-from taskforce.network import graph as graphs
+from taskforce.network import engines, graph as graphs
 
 
 
@@ -177,7 +177,7 @@ def positions(version: str, graph, background: bool | None = None) -> Entry:
     def compute(progress):
         with _layout_lock:
             previous = dict(_last_layout)
-        placed = graphs.layout(graph, previous=previous or None)
+        placed = engines.layout(graph, previous=previous or None)
         with _layout_lock:
             _last_layout.clear()
             _last_layout.update(placed)

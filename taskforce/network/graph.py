@@ -2,11 +2,10 @@
 
 networkx is the model and the language of this code: a `DiGraph` whose nodes are organization ids (with
 `name` and `sector`) and whose edges are referral volumes (`weight`, the outcome counts, `categories`). The
-heavy figures — betweenness, articulation points, bridges, layout, and the hop distances closeness is read
-from — are computed by rustworkx (Apache-2.0) on one explicit conversion per analysis (`Converted`): networkx
-alone takes a minute at 2,000 partners. Louvain is networkx's algorithm on plain dicts (`louvain`); from
-3,000 partners betweenness is estimated from seeded sources (`sampling`). tests/network/test_graph_engines.py
-holds each to networkx's own answers on random graphs.
+heavy figures — betweenness (exact), closeness, articulation points, bridges and the layout — are computed
+by rustworkx (Apache-2.0) on one explicit conversion per analysis (`engines`); Louvain is networkx's
+algorithm on plain dicts (`louvain`). tests/network/test_graph_engines.py holds each to networkx's own
+answers on random graphs.
 
 Brokerage (Burt's constraint and effective size) is computed here by its definition: networkx's
 `effective_size` is wrong on weighted or directed graphs when scipy is installed (an open upstream bug).
@@ -17,10 +16,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 import networkx as nx
-import numpy as np
-import rustworkx as rx
 
-from taskforce.network import louvain, sampling
+from taskforce.network import engines, louvain
 
 OUTCOME_KEYS = ("accepted", "declined_no_capacity", "declined_not_eligible", "declined_no_response", "completed")
 
@@ -69,110 +66,6 @@ def build_graph(organizations: Iterable, edges: Iterable[dict], partnerships: It
 
 def partnership_kinds(graph: nx.DiGraph, a, b) -> list[str]:
     return graph.graph.get("partnerships", {}).get(tuple(sorted((a, b))), [])
-
-
-def to_rustworkx(graph: nx.DiGraph, directed: bool = True):
-    """(rustworkx graph, node list): node i of the copy is `nodes[i]`; edge payloads are the weights."""
-    nodes = list(graph.nodes)
-    index = {node: i for i, node in enumerate(nodes)}
-    copy = rx.PyDiGraph(multigraph=False) if directed else rx.PyGraph(multigraph=False)
-    copy.add_nodes_from(nodes)
-    if directed:
-        copy.extend_from_weighted_edge_list([(index[u], index[v], d.get("weight", 1)) for u, v, d in
-                                             graph.edges(data=True)])
-    else:
-        seen = {}
-        for u, v, d in graph.edges(data=True):
-            key = (min(index[u], index[v]), max(index[u], index[v]))
-            seen[key] = seen.get(key, 0) + d.get("weight", 1)
-        copy.extend_from_weighted_edge_list([(a, b, w) for (a, b), w in seen.items()])
-    return copy, nodes
-
-
-class Converted:
-    """The rustworkx copies one analysis needs, made once (each conversion walks every link in Python)."""
-
-    def __init__(self, graph: nx.DiGraph):
-        self.graph = graph
-        self._directed = self._undirected = None
-
-    @property
-    def directed(self):
-        if self._directed is None:
-            self._directed = to_rustworkx(self.graph)
-        return self._directed
-
-    @property
-    def undirected(self):
-        if self._undirected is None:
-            self._undirected = to_rustworkx(self.graph, directed=False)
-        return self._undirected
-
-
-def _converted(graph, converted: "Converted | None") -> Converted:
-    return converted if converted is not None and converted.graph is graph else Converted(graph)
-
-
-def betweenness(graph: nx.DiGraph, converted: Converted | None = None) -> dict:
-    """Normalized betweenness over referral hops (directed), as networkx's `betweenness_centrality`."""
-    if graph.number_of_nodes() < 3:
-        return {node: 0.0 for node in graph}
-    copy, nodes = _converted(graph, converted).directed
-    values = rx.digraph_betweenness_centrality(copy, normalized=True, parallel_threshold=2000)
-    return {nodes[i]: float(values[i]) for i in range(len(nodes))}
-
-
-# From this many organizations betweenness is estimated from SAMPLE_SOURCES seeded sources (`sampling`):
-# exact rustworkx took 16 s of a 5,000-partner job on the loaded 2-core machine, the estimate 2.6–4.9 s.
-# Below it (2,000 included, where the page must name "the broker") it is exact. The figures say which.
-APPROXIMATE_FROM = 3000
-SAMPLE_SOURCES = 256
-
-
-def estimated_betweenness(graph: nx.DiGraph, converted: Converted | None = None) -> tuple[dict, int | None]:
-    """(betweenness, how many sources it was estimated from — None when exact)."""
-    if graph.number_of_nodes() < APPROXIMATE_FROM:
-        return betweenness(graph, converted), None
-    copy, _ = _converted(graph, converted).directed
-    values = sampling.sampled_betweenness(graph, SAMPLE_SOURCES, links=list(copy.edge_list()))
-    return values, min(SAMPLE_SOURCES, graph.number_of_nodes())
-
-
-# Up to this many organizations closeness is read off rustworkx's hop-distance matrix with numpy: 0.2 s
-# against 0.9 s for rustworkx's own closeness at 2,000, 3 s against 13–16 s at 5,000 (on the loaded 2-core
-# machine; rustworkx's closeness grows much faster than n²). The matrix is n² floats (200 MB at 5,000,
-# 290 MB at 6,000), freed at once; beyond this size rustworkx's closeness is used as it is.
-MATRIX_CLOSENESS_UP_TO = 6000
-
-
-def closeness(graph: nx.DiGraph, converted: Converted | None = None) -> dict:
-    """Closeness over incoming referral hops (Wasserman–Faust for graphs in pieces), as networkx's:
-    C(v) = (r − 1)/Σ d(u, v) · (r − 1)/(n − 1), r the organizations that reach v (v included)."""
-    count = graph.number_of_nodes()
-    if count < 2:
-        return {node: 0.0 for node in graph}
-    copy, nodes = _converted(graph, converted).directed
-    if count > MATRIX_CLOSENESS_UP_TO:
-        values = rx.digraph_closeness_centrality(copy, wf_improved=True)
-        return {nodes[i]: float(values[i]) for i in range(count)}
-    distances = rx.digraph_distance_matrix(copy)  # [u, v] = hops from u to v; 0 where v is unreachable
-    reaching = np.count_nonzero(distances, axis=0)
-    totals = distances.sum(axis=0)
-    del distances
-    values = [float(r / t * (r / (count - 1))) if t > 0 else 0.0 for r, t in zip(reaching.tolist(), totals.tolist())]
-    return dict(zip(nodes, values))
-
-
-def articulation_points(graph: nx.DiGraph, converted: Converted | None = None) -> list:
-    """Partners whose loss would cut some referral pathway (undirected view)."""
-    copy, nodes = _converted(graph, converted).undirected
-    return sorted(nodes[i] for i in rx.articulation_points(copy))
-
-
-def bridges(graph: nx.DiGraph, converted: Converted | None = None) -> list[tuple]:
-    """Links whose loss splits the network (undirected view), each as a sorted pair."""
-    copy, nodes = _converted(graph, converted).undirected
-    return sorted(tuple(sorted((nodes[a], nodes[b]))) for a, b in rx.bridges(copy))
 
 
 def isolates(graph: nx.DiGraph) -> list:
@@ -286,12 +179,12 @@ def analyse(graph: nx.DiGraph, progress: Callable[[int, int, str], None] | None 
     per_node = {node: {"in_degree": in_degree[node], "out_degree": out_degree[node], "in_volume": in_volume[node],
                        "out_volume": out_volume[node]} for node in graph}
     report(1, len(STEPS), STEPS[0])
-    converted = Converted(graph)
-    values, sources = estimated_betweenness(graph, converted)
+    converted = engines.Converted(graph)
+    values, sources = engines.estimated_betweenness(graph, converted)
     for node, value in values.items():
         per_node[node]["betweenness"] = round(value, 6)
     report(2, len(STEPS), STEPS[1])
-    for node, value in closeness(graph, converted).items():
+    for node, value in engines.closeness(graph, converted).items():
         per_node[node]["closeness"] = round(value, 6)
     report(3, len(STEPS), STEPS[2])
     constraint, effective = brokerage(graph)
@@ -299,7 +192,7 @@ def analyse(graph: nx.DiGraph, progress: Callable[[int, int, str], None] | None 
         per_node[node]["constraint"] = None if constraint[node] is None else round(constraint[node], 6)
         per_node[node]["effective_size"] = None if effective[node] is None else round(effective[node], 6)
     report(4, len(STEPS), STEPS[3])
-    cut_points, cut_links = articulation_points(graph, converted), bridges(graph, converted)
+    cut_points, cut_links = engines.articulation_points(graph, converted), engines.bridges(graph, converted)
     report(5, len(STEPS), STEPS[4])
     groups = communities(graph)
     for number, group in enumerate(groups):
@@ -321,25 +214,6 @@ def top_brokers(graph: nx.DiGraph, per_node: dict, limit: int = 5) -> list:
                   per_node[n]["in_degree"] + per_node[n]["out_degree"] >= 2]
     candidates.sort(key=lambda n: (-per_node[n]["betweenness"], per_node[n]["constraint"], n))
     return candidates[:limit]
-
-
-def layout(graph: nx.DiGraph, previous: dict | None = None, seed: int = 7) -> dict:
-    """{node: (x, y)} in a 0…1000 square for the browser's preset layout (rustworkx's spring layout). Known
-    positions are the starting point, so a new referral nudges the map instead of reshuffling it."""
-    if graph.number_of_nodes() == 0:
-        return {}
-    copy, nodes = to_rustworkx(graph, directed=False)
-    start = None
-    if previous:
-        start = {i: list(previous[node]) for i, node in enumerate(nodes) if node in previous}
-        start = {i: [(x - 500) / 500, (y - 500) / 500] for i, (x, y) in start.items()} or None
-    iterations = 15 if start else (50 if len(nodes) > 500 else 100)
-    positions = rx.spring_layout(copy, pos=start, seed=seed, num_iter=iterations, weight_fn=lambda w: 1.0)
-    xs = [positions[i][0] for i in range(len(nodes))]
-    ys = [positions[i][1] for i in range(len(nodes))]
-    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
-    return {nodes[i]: (round(50 + 900 * (xs[i] - min(xs)) / span_x, 1), round(50 + 900 * (ys[i] - min(ys)) / span_y, 1))
-            for i in range(len(nodes))}
 
 
 def ego(graph: nx.DiGraph, center, steps: int) -> set:

@@ -4,7 +4,7 @@ import random
 import networkx as nx
 import pytest
 
-from taskforce.network import graph as g
+from taskforce.network import engines, graph as g
 from taskforce.network import pathways as p
 
 
@@ -28,15 +28,15 @@ def test_build_graph_drops_self_links_and_unknown_ends_and_keeps_partnerships():
 def test_articulation_point_and_bridges_of_two_triangles_joined_through_one_partner():
     # 1-2-3 triangle, 3-4 link, 4-5-6 triangle: 3 and 4 are cut points, 3-4 the only bridge
     graph = make([(1, 2), (2, 3), (3, 1), (3, 4), (4, 5), (5, 6), (6, 4)])
-    assert g.articulation_points(graph) == [3, 4]
-    assert g.bridges(graph) == [(3, 4)]
+    assert engines.articulation_points(graph) == [3, 4]
+    assert engines.bridges(graph) == [(3, 4)]
 
 
 def test_isolated_clinic_is_an_isolate_and_a_cycle_has_no_cut_point():
     graph = make([(1, 2), (2, 3), (3, 1)], sectors={9: "healthcare"})
     assert g.isolates(graph) == [9]
-    assert g.articulation_points(graph) == []
-    assert g.bridges(graph) == []
+    assert engines.articulation_points(graph) == []
+    assert engines.bridges(graph) == []
 
 
 def test_star_broker_has_full_effective_size_and_low_constraint():
@@ -95,13 +95,13 @@ def _random_graph(seed, n=60, p_edge=0.06):
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_rustworkx_agrees_with_networkx_on_random_graphs(seed):
     graph = _random_graph(seed)
-    ours, theirs = g.betweenness(graph), nx.betweenness_centrality(graph, normalized=True)
+    ours, theirs = engines.betweenness(graph), nx.betweenness_centrality(graph, normalized=True)
     assert all(ours[n] == pytest.approx(theirs[n], abs=1e-9) for n in graph)
-    ours, theirs = g.closeness(graph), nx.closeness_centrality(graph, wf_improved=True)
+    ours, theirs = engines.closeness(graph), nx.closeness_centrality(graph, wf_improved=True)
     assert all(ours[n] == pytest.approx(theirs[n], abs=1e-9) for n in graph)
     undirected = graph.to_undirected()
-    assert g.articulation_points(graph) == sorted(nx.articulation_points(undirected))
-    assert g.bridges(graph) == sorted(tuple(sorted(b)) for b in nx.bridges(undirected))
+    assert engines.articulation_points(graph) == sorted(nx.articulation_points(undirected))
+    assert engines.bridges(graph) == sorted(tuple(sorted(b)) for b in nx.bridges(undirected))
 
 
 def test_analyse_names_the_broker_and_the_figures_of_a_small_map():
@@ -172,7 +172,7 @@ def test_ego_view_goes_n_steps_either_way():
 
 def test_layout_places_every_node_in_the_square_and_keeps_known_positions_near():
     graph = _random_graph(5, n=40)
-    first = g.layout(graph)
+    first = engines.layout(graph)
     assert set(first) == set(graph)
     assert all(0 <= x <= 1000 and 0 <= y <= 1000 for x, y in first.values())
-    assert g.layout(graph) == first  # deterministic for a seed
+    assert engines.layout(graph) == first  # deterministic for a seed

@@ -3,11 +3,12 @@ two organizations (pages, JSON and exports alike), exact for coordinators; cache
 import io
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import networkx as nx
 import pytest
 
-from taskforce.network import analytics, reading
+from taskforce.network import analytics, mapping, reading
 from tests.network.conftest import month_text
 
 
@@ -43,6 +44,31 @@ def test_coordinator_sees_exact_figures_and_member_sees_small_cells_as_a_range(c
     assert ngo["in_volume"] == 15  # 3 on their own edge (exact) + 12 (not a small cell)
     assert ngo["out_volume"] == "8–11"
 
+
+
+def test_a_coordinator_sees_each_edge_as_its_own_organizations_see_it(client, login, mapped, add_referral,
+                                                                      network_coordinator, police_member,
+                                                                      clinic_member, this_month):
+    """Coordinators' edges are the exact sums without the per-cell suppression test: every figure of every
+    edge is what the organizations at its ends are shown (they see their own edges exactly), small cells,
+    outcomes and several months included."""
+    add_referral(mapped["police"], mapped["ngo"], 2, month=this_month.replace(day=1) - timedelta(days=40),
+                 accepted=1, declined_not_eligible=1)
+    add_referral(mapped["clinic"], mapped["ngo"], 1, category="legal_aid", completed=1)
+    login(network_coordinator)
+    full = client.get("/network/graph.json").get_json()
+    client.post("/auth/logout", data={})
+    seen_by_ends = []
+    for member, organization in ((police_member, mapped["police"]), (clinic_member, mapped["clinic"])):
+        login(member)
+        graph = client.get("/network/graph.json").get_json()
+        seen_by_ends += [e for e in graph["edges"] if organization.id in (e["source"], e["target"])]
+        client.post("/auth/logout", data={})
+    assert len(seen_by_ends) == 2 and all(e["exact"] for e in seen_by_ends)
+    for own in seen_by_ends:
+        assert next(e for e in full["edges"] if (e["source"], e["target"]) == (own["source"], own["target"])) == own
+    assert edge(full, mapped["police"], mapped["ngo"])["volume"] == 5
+    assert edge(full, mapped["clinic"], mapped["ngo"])["declined_no_capacity"] == 4
 
 def test_the_metrics_api_holds_the_same_rule(client, login, mapped, clinic_member, network_coordinator):
     login(clinic_member)
@@ -140,11 +166,19 @@ def test_a_large_map_is_computed_in_the_background_with_progress(client, login, 
         progress(1, 7, "degrees")
         release.wait(5)
         return real(graph, progress)
+    read = threading.Event()
+
+    class HeldReading(mapping.Reading):  # a six-organization reading could finish before the request looks
+        def __init__(self, *args):
+            read.wait(5)
+            super().__init__(*args)
     monkeypatch.setattr(analytics, "BACKGROUND_FROM", 2)
     monkeypatch.setattr(analytics.graphs, "analyse", slow)
+    monkeypatch.setattr(mapping, "Reading", HeldReading)
     login(network_coordinator)
     body = client.get("/api/network/metrics").get_json()  # answers at once: the reading itself runs aside
     assert body["figures"]["status"] == "computing" and body["organizations"] == []
+    read.set()
     graph = client.get("/network/graph.json").get_json()
     assert graph["figures"]["status"] == "computing"  # whether or not the reading has finished meanwhile
     for _ in range(100):  # the page polls; the figures' own job reports its steps
