@@ -83,9 +83,9 @@ def _names_follow(after: str) -> bool:
                         or classify(m.group(1)) == "unknown" and not looks_english(m.group(1)))
 
 
-def segments(text: str) -> Iterator[list[re.Match]]:
-    """Runs of capitalized tokens joined by single spaces, hyphens or name particles ("María de la Cruz")."""
-    toks = list(TOKEN.finditer(text))
+def segments(text: str, toks: list[re.Match]) -> Iterator[list[re.Match]]:
+    """Runs of capitalized tokens joined by single spaces, hyphens or name particles ("María de la Cruz").
+    ``toks``: the text's TOKEN matches (the caller has them; a name-dense field is not tokenized twice)."""
     run: list[re.Match] = []
     pending: list[re.Match] = []
     for tok in toks:

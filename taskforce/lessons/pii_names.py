@@ -88,7 +88,7 @@ def _find_names(text: str, cased: str, layers: frozenset[str], entities: list[En
     for s, e, label in entities:
         for i in range(bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)):
             label_at.setdefault(starts[i], set()).add(label)
-    for run in segments(text):
+    for run in segments(text, tokens):
         for seg in split_on_common(text, run):
             initial = sentence_initial(text, tokens, index[seg[0].start()])
             labels = frozenset().union(*(label_at.get(t.start(), ()) for t in seg))
