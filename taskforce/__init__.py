@@ -3,7 +3,7 @@ import logging
 
 from flask import Flask
 
-from taskforce import live
+from taskforce import blas_threads, live  # noqa: F401 - blas_threads before anything loads numpy
 from taskforce.config import load_config
 from taskforce.domains import domain_modules
 from taskforce.extensions import csrf, db, login_manager, migrate

@@ -13,15 +13,22 @@ are identical without it (a test compares both pipelines); tagger, parser and le
 first scan. A spaCy ``Language`` object is not documented as thread-safe and the server is threaded, so
 every call to it holds one lock: results are identical from any number of threads (a test proves it).
 
+What the model read is remembered per chunk (a sentence or a run of sentences), bounded
+(``CACHE_SIZE`` chunks, least recently used dropped first) and under the same lock: an author checks a
+lesson, edits a field and checks again, and only the sentences that changed are read a second time. The
+cache holds a digest of each chunk, never its text, and the entities' offsets and labels.
+
 When spaCy or the model is missing the app still starts and scans with its rules only, and says so once
 in the log (a clear warning, never user text).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
+from collections import OrderedDict
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +41,8 @@ MISSING_WARNING = (f"spaCy model {MODEL!r} is not installed: the lesson anonymiz
 _load_lock = threading.Lock()
 _call_lock = threading.Lock()
 _state: dict = {"loaded": False, "nlp": None}
+CACHE_SIZE = 4096  # chunks of <= 1,500 characters: a few lessons' worth; ~0.5 MB of digests and tuples
+_read: OrderedDict[bytes, tuple] = OrderedDict()  # digest of a chunk -> its entities; only under _call_lock
 
 Entity = tuple[int, int, str]
 _SURROGATE = re.compile("[\ud800-\udfff]")  # spaCy cannot encode a lone surrogate; one char for one keeps offsets
@@ -68,9 +77,25 @@ def entities(texts: list[str]) -> list[list[Entity]]:
     nlp = model()
     if nlp is None or not texts:
         return [[] for _ in texts]
+    keys = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest() for t in texts]
     with _call_lock:
-        docs = list(nlp.pipe([_SURROGATE.sub("\ufffd", t) for t in texts], batch_size=128))
-    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
+        found = {k: _read[k] for k in keys if k in _read}
+        todo = list({k: i for i, k in enumerate(keys) if k not in found}.values())  # a repeated chunk once
+        docs = nlp.pipe([_SURROGATE.sub("\ufffd", texts[i]) for i in todo], batch_size=128)
+        for i, doc in zip(todo, docs):
+            found[keys[i]] = tuple((e.start_char, e.end_char, e.label_) for e in doc.ents)
+        for k in keys:
+            _read[k] = found[k]
+            _read.move_to_end(k)
+        while len(_read) > CACHE_SIZE:
+            _read.popitem(last=False)
+    return [list(found[k]) for k in keys]
+
+
+def forget_what_was_read() -> None:
+    """Empty the cache of what the model read (the benchmark measures a first check with it empty)."""
+    with _call_lock:
+        _read.clear()
 
 
 def _reset_for_tests(name: str | None = None) -> None:
@@ -80,3 +105,4 @@ def _reset_for_tests(name: str | None = None) -> None:
         if name is not None:
             MODEL = name
         _state["loaded"], _state["nlp"] = False, None
+    forget_what_was_read()

@@ -43,6 +43,13 @@ _TITLE = re.compile(
     rf"[ \t]+({_CAP_NAME}(?:[ \t]+{_CAP_NAME})?)", re.I)
 # A line that is only a name (a letter's or a form's heading, a signature): "William Hughes", "Janka M. Szász"
 _NAME_LINE = re.compile(rf"(?m)^[ \t>?*]*({_CAP_NAME}\.?(?:[ \t]+{_CAP_NAME}\.?){{1,3}})[ \t]*$")
+# Who spoke to whom: "I'm so jealous!" said Maslin to Antonio. Both are people whatever else the words are
+# ("maslin" is a grain, "San Antonio" a city): nothing but a person says something to someone.
+_SPOKE_TO = re.compile(
+    rf"\b(?:said|says|asked|asks|replied|shouted|whispered|cried|yelled|explained)[ \t]+({_CAP_NAME})[ \t]+to"
+    rf"[ \t]+({_CAP_NAME})(?=[ \t]*(?:[.,;:!?\n]|$))")
+_CALENDAR = re.compile(r"(?i:(?:jan|febr)uary|march|april|may|june|july|august|september|october|november|"
+                       r"december|(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|yesterday)$")
 _FORM_LABEL = re.compile(
     rf"(?im)^[ \t>*\-]*(?:full\s+name|name|patient|client|customer|contact|victim|survivor|from|to|attn|"
     rf"recipient|sender|guest|passenger|employee|applicant)\s*:[ \t]*((?:{_NAME_WORD}\.?)(?:[ \t]+{_NAME_WORD}\.?){{0,3}})[ \t]*$")
@@ -108,8 +115,8 @@ def accept_person(text: str, start: int, end: int, ordinary: Callable[[str], boo
 
 
 def cue_people(text: str, stop: Callable[[str], bool], maybe_name: Callable[[str], bool]) -> Iterator[Hit]:
-    """Names after a form label at a line start, after "my name is" (in any case) and after a title, and
-    speaker labels of a transcript ("Ubul: What a wife."); a phrase of ordinary words ("Name: not given",
+    """Names after a form label at a line start, after "my name is" (in any case) and after a title, who
+    spoke to whom ("said Maslin to Antonio"), and speaker labels of a transcript ("Ubul: What a wife."); a phrase of ordinary words ("Name: not given",
     "my name is not important") is not a name."""
     for pattern, rule in ((_FORM_LABEL, "context:form-label"),
                           (_LOWER_AFTER_NAMING, "context:after-naming-cue"),
@@ -123,6 +130,10 @@ def cue_people(text: str, stop: Callable[[str], bool], maybe_name: Callable[[str
             if kept:
                 yield m.start(1), m.start(1) + kept[-1].end(), "PERSON", rule
     yield from name_lines(text, stop, maybe_name)
+    for m in _SPOKE_TO.finditer(text):
+        if not any(stop(w) or _CALENDAR.match(w) or w.isupper() for w in m.groups()):
+            yield m.start(1), m.end(1), "PERSON", "context:spoke-to"
+            yield m.start(2), m.end(2), "PERSON", "context:spoke-to"
     for m in _SPEAKER.finditer(text):
         if maybe_name(m.group(1)):
             yield m.start(1), m.end(1), "PERSON", "context:speaker-label"

@@ -237,3 +237,16 @@ def test_suggestions_read_in_their_sentence(text, expected):
 
 def test_a_suggestion_without_its_text_is_the_neutral_phrase():
     assert suggest_replacement(Finding(8, 14, "PERSON", "Mensah")) == "a person"
+
+
+@pytest.mark.parametrize("text, people", [
+    ("\"I'm so jealous!\" said Maslin to Antonio.", ["Maslin", "Antonio"]),  # a grain and a city, as words
+    ("Not now, whispered Gladys to Logan", ["Gladys", "Logan"]),
+])
+def test_who_spoke_to_whom_are_people(text, people):
+    assert [f.text for f in scan(text) if f.kind == "PERSON"] == people
+
+
+@pytest.mark.parametrize("text", ["The memo, he explained Monday to Congress.", "The rota changed, she explained HR to IT."])
+def test_a_day_or_an_acronym_after_a_speech_verb_is_not_a_person(text):
+    assert [f.text for f in scan(text) if f.kind == "PERSON" and f.rule == "context:spoke-to"] == []

@@ -24,7 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-DATASET = ROOT.parent / "shared" / "pii-eval" / "presidio-research" / "synth_dataset_v2.json"
+_RELATIVE = Path("shared", "pii-eval", "presidio-research", "synth_dataset_v2.json")
+# ../shared beside the main checkout; ../../shared from a worktree under /work/wt (else the test skipped there)
+DATASET = next((base / _RELATIVE for base in (ROOT.parent, ROOT.parent.parent) if (base / _RELATIVE).exists()),
+               ROOT.parent / _RELATIVE)
 COVERAGE = 0.90
 
 GROUPS = {

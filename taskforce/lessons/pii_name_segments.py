@@ -1,0 +1,211 @@
+"""PURE. Capitalized segments of a text and whether each is a person, a small place or neither.
+
+pii_names' rule layers (``lists``, ``context``, ``caps``) work on segments: runs of capitalized tokens
+("María de la Cruz"), cut at ordinary words and places. Each segment is decided here from what its
+words are (pii_name_words), the cues around it (titles, kinship, naming and speech verbs, ages, place
+prepositions) and the model's labels over it, so a finding always names the rule that fired.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from taskforce.lessons.pii_lexicon import fold, lexicon
+from taskforce.lessons.pii_name_words import (
+    MONTHS_DAYS, ORG_IN, ORG_WORD, PARTICLES, classify, looks_english,
+)
+
+Hit = tuple[int, int, str, str]
+
+TOKEN = re.compile(r"[^\W\d_][\w]*(?:-[^\W\d_][\w]*|['’][^\W\d_]{2,}[\w]*)*")
+_TITLES = (r"Officer|Ofc|Det|Detective|Sgt|Sergeant|Lt|Lieutenant|Capt|Captain|Deputy|Agent|Trooper|"
+           r"Inspector|Investigator|Chief|Judge|Dr|Doctor|Nurse|Mr|Mrs|Ms|Miss|Mx|Prof|Professor|Pastor|"
+           r"Father|Rev|Reverend|Sister|Brother|Imam|Coach|Attorney|Counselor|Señora?|Senora?|Doña|Dona|"
+           r"Don|Madam|Madame|Mama|Mami|Papa|Auntie|Aunty|Uncle|Tía|Tia|Tío|Tio|Oga|Alhaji|Alhaja|Chief|"
+           r"Ama|Maame|Nana|Abuela|Abuelo")
+_KIN_ROLE = (r"aunt|auntie|uncle|cousin|sister|brother|mother|father|mom|dad|grandmother|grandma|grandfather|"
+             r"son|daughter|niece|nephew|wife|husband|boyfriend|girlfriend|partner|fianc[ée]e?|friend|"
+             r"neighbou?r|roommate|co-?worker|classmate|employer|boss|recruiter|trafficker|pimp|madam|"
+             r"sponsor|landlord|landlady|manager|supervisor|driver|client|victim|survivor|patient|advocate|"
+             r"caseworker|case\s+manager|interpreter|nurse|doctor|detective|officer|agent|teen|girl|boy|"
+             r"woman|man|stepfather|stepmother|step-?dad|step-?mom|godmother|godfather|contact|owner|foreman|"
+             r"crew\s+leader|mentor|tenant|coworker|cousins|sisters|brothers|daughters|sons|friends|"
+             r"prosecutor|attorney|lawyer|trooper|deputy|sergeant|investigator|counselor|therapist|pastor")
+_NAMING = (r"named|called|nicknamed|alias|aka|a\.k\.a\.|known\s+as|goes\s+by|went\s+by|name\s+(?:was|is)|"
+           r"introduced\s+(?:himself|herself|themselves)\s+as|calls\s+(?:herself|himself)|signed\s+as|"
+           r"asked\s+for|pseudonym")
+_LEFT_CUE = re.compile(
+    rf"(?:\b(?:{_TITLES})\.?|(?i:\b(?:{_KIN_ROLE}|{_NAMING}|said|says|asked|told|replied|whispered|"
+    rf"shouted|heard|thanked|met|married|dear|hi|hello)),?)\s*[\"“‘']?\s*$")
+# Someone spoken to: "Cora, can I speak to your boss?", "Don't go to town, Mark!"
+_VOCATIVE = re.compile(r"^,\s+(?i:can|could|would|will|please|do|did|are|is|have|i|you|we|thank|thanks|sorry|"
+                       r"listen|look|remember|come|wait)\b|^\s*[!?]")
+_VERBS = (r"said|says|told|tells|asked|explained|recalled|reported|disclosed|testified|stated|admitted|"
+          r"denied|agreed|refused|arrived|left|ran|escaped|fled|worked|lived|met|called|texted|messaged|"
+          r"paid|owed|kept|took|began|started|wanted|needed|knew|cried|answered|returned|decided|moved|"
+          r"came|went|got|gave|showed|tried|stayed|slept|lost|drove|picked|brought|sent|promised|"
+          r"threatened|recruited|confided|whispered|insisted|agreed|smiled|laughed|wrote|signed|"
+          r"would|could|had|was|has|is|did|does|never|also|later|then|still|just|lives|works|stays|spends|"
+          r"spent|wants|needs|knows|gets|goes|comes|takes|keeps|pays|owes|calls|texts|drives|listed|sings|sang")
+_SPEECH = re.compile(rf"^\s+(?:{_VERBS})\b")
+_STRICT_SPEECH = re.compile(r"^\s+(?:later\s+|also\s+|then\s+|never\s+)?(?:recalled|remembered|said|says|told|tells|asked|explained|recalled|testified|disclosed|cried)\b")
+_AGE_CUE = re.compile(r"^(?:,\s*(?:a\s+|an\s+)?\d{1,2}\b|\s*\(\d{1,2}\)|\s+(?:was|is)\s+(?:only\s+)?\d{1,2}\b)")
+_RIGHT_CUE = re.compile(
+    r"^(?:['’]s\b|,\s*(?:a\s+|an\s+)?\d{1,2}(?:-year-old)?\b|\s*\(\d{1,2}\)|,?\s+age[d]?\s+\d{1,2}|"
+    rf",\s+(?:who|whose|her|his|their|the|a|an)\b|\s+and\s+(?:her|his|their)\s+(?:{_KIN_ROLE})\b)")
+_PLACE_PREP = re.compile(r"(?i:\b(?:in|near|outside|around|across|through|towards?|of|from|to|into|at|"
+                         r"via|between|and|city\s+of|town\s+of|village\s+of|county\s+of))\s+$")
+_TOWN_PREP = re.compile(r"(?i:\b(?:in|near|outside|around|outside\s+of|town\s+of|village\s+of|city\s+of))\s+$")
+_DATE_PREP = re.compile(r"(?i:\b(?:in|on|since|until|till|by|last|next|this|that|every|each|early|late|mid|of|"
+                        r"through|from|before|after|during|one|a|the|following|previous))[\s-]+$")
+_ORG_AFTER = re.compile(rf"^\s+{ORG_WORD}")
+_SENTENCE_END = re.compile(r"[.!?;\n\"“(\[]\s*[\"“‘']?\s*$")
+_ABBREV_BEFORE = frozenset(fold(w) for w in "Dr Mr Mrs Ms Mx Det Sgt Lt Capt Ofc St Prof Rev Jr Sr vs No".split())
+
+
+def sentence_initial(text: str, toks: list[re.Match], i: int) -> bool:
+    if i == 0:
+        return not text[:toks[0].start()].strip(" \"“‘'(")
+    gap = text[toks[i - 1].end():toks[i].start()]
+    if i and gap.startswith(".") and fold(toks[i - 1].group()) in _ABBREV_BEFORE:
+        return False
+    if i and gap.startswith(".") and len(toks[i - 1].group()) == 1:
+        return False  # an initial: "J. Mensah"
+    return bool(_SENTENCE_END.search(gap))
+
+
+
+def _names_follow(after: str) -> bool:
+    """ "Patience and Blessing worked": a word coordinated with a listed name is a name too."""
+    m = re.match(r"^\s+(?:and|or|&)\s+([^\W\d_][\w'’-]*)", after)
+    return bool(m) and (classify(m.group(1)) in ("name", "place-name")
+                        or classify(m.group(1)) == "unknown" and not looks_english(m.group(1)))
+
+
+def segments(text: str, toks: list[re.Match]) -> Iterator[list[re.Match]]:
+    """Runs of capitalized tokens joined by single spaces, hyphens or name particles ("María de la Cruz").
+    ``toks``: the text's TOKEN matches (the caller has them; a name-dense field is not tokenized twice)."""
+    run: list[re.Match] = []
+    pending: list[re.Match] = []
+    for tok in toks:
+        word = tok.group()
+        gap = text[run[-1].end():tok.start()] if run else ""
+        initial = run and len(run[-1].group()) == 1 and gap in (". ", ".")  # "Ken N. Fukuda"
+        if run and gap not in (" ", "-") and not pending and not initial:
+            yield run
+            run = []
+        if word[0].isupper() and not (word.isupper() and len(word) > 1):
+            run.extend(pending)
+            pending = []
+            run.append(tok)
+        elif run and fold(word) in PARTICLES and text[(pending or run)[-1].end():tok.start()] == " ":
+            pending.append(tok)
+        else:
+            if run:
+                yield run
+            run, pending = [], []
+    if run:
+        yield run
+
+
+
+
+def split_on_common(text: str, run: list[re.Match]) -> Iterator[list[re.Match]]:
+    """Cut a run at ordinary words and places; a listed name glued to a place is the place ("São Paulo")."""
+    kinds = [classify(t.group()) for t in run]
+    for i, kind in enumerate(kinds):
+        if kind == "place-name" and i and kinds[i - 1] == "particle":
+            kinds[i - 1] = kinds[i] = "place"  # "El Salvador", "San Jose"
+        elif kind == "place-name" and ((i and kinds[i - 1] == "place") or (i + 1 < len(kinds) and kinds[i + 1] == "place")):
+            kinds[i] = "place"
+    part: list[re.Match] = []
+    for tok, kind in zip(run, kinds):
+        if kind in ("common", "place"):
+            if part:
+                yield from _trimmed(part)
+            part = []
+        else:
+            part.append(tok)
+    yield from _trimmed(part)
+
+
+def _trimmed(part: list[re.Match]) -> Iterator[list[re.Match]]:
+    while part and classify(part[-1].group()) == "particle":
+        part = part[:-1]
+    if part and any(classify(t.group()) != "particle" for t in part):
+        yield part
+
+
+def decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str],
+            labels: frozenset[str] = frozenset()) -> Hit | None:
+    """A capitalized segment as PERSON or LOCATION, or None. ``labels`` are the model's entity labels over
+    the segment: a listed word the model reads as an organization, a place or a work ("Jordan Valley
+    Farms", "Metallica") needs a cue to be a person."""
+    kinds = [classify(t.group()) for t in seg]
+    start, end = seg[0].start(), seg[-1].end()
+    before, after = text[max(0, start - 60):start], text[end:end + 40]
+    if _ORG_AFTER.match(after) or any(ORG_IN.match(t.group()) for t in seg[1:]):
+        return None  # "Polaris Project", "Hope House": an organization or a venue (pii_places), not a person
+    after_place_prep = bool(_PLACE_PREP.search(re.sub(r"(?i:\b(?:el|la|los|las|san|santa|new|de)\s+)+$", "", before)))
+    listed = [k for k in kinds if k in ("name", "place-name", "ambiguous")]
+    strong = [k for k in kinds if k == "name" or (k == "place-name" and not after_place_prep)]
+    if labels & {"FAC", "GPE", "LOC"} and "PERSON" not in labels and _TOWN_PREP.search(before) \
+            and not all(k in ("place", "place-name", "particle") for k in kinds):
+        return start, end, "LOCATION", "ner:place-after-in-or-near"  # "near Zorblat Maria": a small place
+    if labels & _NOT_A_PERSON_LIST and "PERSON" not in labels:
+        strong = []  # the model reads the listed word as a work, a product, an event or a building
+    only_calendar = len(seg) == 1 and fold(seg[0].group()) in MONTHS_DAYS
+    left_cue = bool(_LEFT_CUE.search(before))
+    vocative = bool(_VOCATIVE.match(after)) and (initial or before.rstrip().endswith(","))
+    right_cue = (bool(_RIGHT_CUE.match(after)) or bool(_SPEECH.match(after)) or _names_follow(after)
+                 or vocative)
+    if initial and all(k in ("ambiguous", "particle") for k in kinds):
+        # "Hope was in short supply", "Grace, the word...": a word-name opening a sentence needs a strong cue
+        right_cue = bool(_STRICT_SPEECH.match(after) or _AGE_CUE.match(after) or _names_follow(after)
+                         or re.match(rf"^\s+and\s+(?:her|his|their)\s+(?:{_KIN_ROLE})\b", after)
+                         or re.match(r"^['’]s\b", after) or vocative)
+    if after_place_prep and all(k in ("place-name", "particle") for k in kinds):
+        return None  # "from Georgia", "in Santiago": a place, not a person
+    town_tail = re.match(r"^\s+(?:City|Town|Village|Springs|Beach|Heights|Falls|Creek)\b", after)
+    if town_tail and _TOWN_PREP.search(before):
+        end += town_tail.end()
+    if "lists" in layers and strong and _TOWN_PREP.search(before) and not after.startswith(("'", "’")):
+        listed_word = next(t.group() for t, k in zip(seg, kinds) if k in ("name", "place-name"))
+        return start, end, "LOCATION", "namelist-word-after-in-or-near:" + lexicon().names[fold(listed_word)]
+    if "lists" in layers and strong and not only_calendar:
+        if "caps" in layers or all(k in ("name", "place-name", "ambiguous", "particle") for k in kinds):
+            first = next(t.group() for t, k in zip(seg, kinds) if k in ("name", "place-name"))
+            return start, end, "PERSON", lexicon().names[fold(first)]
+        if kinds[0] in ("name", "place-name", "ambiguous"):
+            return (start, seg[kinds.index("unknown") - 1].end(), "PERSON",
+                    lexicon().names.get(fold(seg[0].group()), "namelist"))
+    if "context" in layers and (left_cue or right_cue):
+        if only_calendar and (re.match(r"^\s*\d", after) or _DATE_PREP.search(before)):
+            return None
+        if left_cue:
+            return start, end, "PERSON", "context:title-kin-or-naming-cue-before"
+        english = all(k == "unknown" and looks_english(t.group()) for t, k in zip(seg, kinds))
+        if not english and (not only_calendar or _STRICT_SPEECH.match(after)):
+            return start, end, "PERSON", "context:person-cue-after"
+    if "caps" in layers and initial and "PERSON" not in labels and all(k in ("unknown", "particle") for k in kinds) \
+            and all(len(t.group()) >= 3 for t in seg) \
+            and re.match(r"^\s+(?-i:[a-z])", after) and not labels & _NOT_A_PERSON and not _ORG_AFTER.match(after):
+        # "Dexter lives on …", "Asya spent a year …": opening a sentence, a word no dictionary, list or
+        # place knows, followed by an ordinary lowercase word, is a name.
+        return start, end, "PERSON", "caps:not-an-english-word-opening-a-sentence"
+    if "caps" in layers and not initial and "PERSON" not in labels:
+        if only_calendar or all(k == "unknown" and looks_english(t.group()) for t, k in zip(seg, kinds)):
+            return None
+        if all(k in ("unknown", "particle") for k in kinds) and _TOWN_PREP.search(before) \
+                and not labels & {"ORG", "WORK_OF_ART", "PRODUCT", "NORP", "EVENT"}:
+            return start, end, "LOCATION", "caps:unknown-place-after-in-or-near"
+        if "unknown" in kinds and not labels & _NOT_A_PERSON:
+            # No dictionary, list or place knows the word and the model does not call it a place or a
+            # work: mid-sentence, that is a name ("she trusted Ixchel").
+            return start, end, "PERSON", "caps:not-an-english-word"
+    return None
+
+
+_NOT_A_PERSON = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "NORP", "GPE", "LOC", "FAC"))
+_NOT_A_PERSON_LIST = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "NORP", "FAC"))

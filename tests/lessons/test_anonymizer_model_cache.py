@@ -1,0 +1,91 @@
+"""The model's reading is remembered per chunk (pii_ner): a lesson checked again after an edit sends the
+model only the sentences that changed, the findings are those of a check with nothing remembered, and
+the bounded cache gives every thread the single-threaded answer while entries are dropped under it."""
+import pytest
+
+from taskforce.lessons import pii_ner, redaction
+from taskforce.lessons.anonymizer import scan
+from tests.lessons.conftest import NEUTRAL, lesson_form
+from tests.lessons.threads import run_on_threads
+
+EDITED = "Later Ixchel Tzul told her cousin Dayo Adeyemi that the boss kept the passports."
+
+
+@pytest.fixture
+def model_reads(monkeypatch):
+    """Every chunk the model is given, in order (the real model still reads it)."""
+    nlp = pii_ner.model()
+    if nlp is None:
+        pytest.skip("the spaCy model is not installed")
+    pii_ner.forget_what_was_read()
+    seen = []
+
+    class Recording:
+        def __getattr__(self, name):
+            return getattr(nlp, name)
+
+        def pipe(self, texts, **kwargs):
+            texts = list(texts)
+            seen.extend(texts)
+            return nlp.pipe(texts, **kwargs)
+    monkeypatch.setitem(pii_ner._state, "nlp", Recording())
+    yield seen
+    pii_ner.forget_what_was_read()
+
+
+def test_a_second_check_after_an_edit_reads_only_the_changed_sentence(client, login, member, model_reads):
+    login(member)
+    named = dict(NEUTRAL, summary="Officer Mensah met Zorblat Maria at the clinic.",
+                 what_worked="Tamara Okonkwo, 17, spoke to the interpreter alone.")
+    first = client.post("/lessons/new", data=lesson_form(**named))
+    assert first.status_code == 400 and "Zorblat Maria" in first.get_data(as_text=True)
+    read_first = list(model_reads)
+    assert any("Zorblat Maria" in chunk for chunk in read_first)
+
+    edited = dict(named, what_happened=EDITED)
+    model_reads.clear()
+    second = client.post("/lessons/new", data=lesson_form(**edited))
+    assert second.status_code == 400 and "Ixchel Tzul" in second.get_data(as_text=True)
+    assert model_reads and all(chunk in EDITED for chunk in model_reads)  # nothing read twice
+
+
+def test_what_is_remembered_gives_the_findings_of_a_fresh_check(model_reads):
+    fields = dict(NEUTRAL, summary="Officer Mensah met Zorblat Maria at the clinic.", what_happened=EDITED)
+    remembered_once = redaction.check(fields)
+    again = redaction.check(fields)
+    assert len(model_reads) > 0 and all(c in EDITED or "Zorblat" in c for c in model_reads)
+    pii_ner.forget_what_was_read()
+    fresh = redaction.check(fields)
+    assert again == fresh == remembered_once
+    assert any(item["text"] == "Ixchel Tzul" for item in fresh["what_happened"])
+
+
+def test_each_remembered_chunk_gives_back_the_models_own_reading_of_it(model_reads):
+    nlp = pii_ner._state["nlp"]
+    chunks = [f"Case {i}: {'the nurse ' * (i % 4)}Maureen Thibault met Zorblat Maria{i % 3} in Lumpkin."
+              for i in range(24)]
+    direct = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(chunks)]
+    assert len({tuple(d) for d in direct}) > 4  # the chunks differ in what the model finds where
+    pii_ner.entities(chunks[::3])  # some remembered, some not
+    mixed = chunks[::-1] + chunks[:5]
+    assert pii_ner.entities(mixed) == [direct[chunks.index(c)] for c in mixed]
+
+
+def test_many_threads_through_a_small_cache_get_the_results_of_one_thread(monkeypatch, model_reads):
+    texts = [f"Case {i}: Maureen Thibault met Zorblat Maria{i % 7} near Lumpkin. Then Ixchel{i % 5} Tzul "
+             f"told her aunt Lan about Paul van der Voet. Call 1-908-427-8492x{i:03d}." for i in range(30)]
+    expected = [scan(t) for t in texts]
+    monkeypatch.setattr(pii_ner, "CACHE_SIZE", 6)  # far fewer chunks than the texts hold: entries drop
+    pii_ner.forget_what_was_read()
+    results: dict[tuple[int, int, int], list] = {}
+
+    def work(worker: int) -> None:
+        for round_ in range(3):
+            for i, text in enumerate(texts):
+                if (i + worker + round_) % 2 == 0:
+                    results[(worker, round_, i)] = scan(text)
+
+    assert run_on_threads(work) == []
+    assert len(results) == 8 * 3 * 15
+    assert all(found == expected[i] for (_, _, i), found in results.items())
+    assert len(pii_ner._read) <= 6
