@@ -1,19 +1,18 @@
 """Whether this process's live updates reach the other processes right now, told to its pages.
 
-With several processes, a push crosses to the others through Redis pub/sub (SOCKETIO_MESSAGE_QUEUE). When
-Redis is down, sends are still stored and each process still pushes to its own sockets, but nothing crosses:
-a member's open page would look live while it misses what members on other processes say. So each process
-watches its own link: every PROBE_EVERY seconds it publishes a probe on the Socket.IO channel and waits for
-its own listener to hear it back. A probe that does not come back within PROBE_WAIT means paused — Redis
+With several processes, a push crosses to the others through Redis pub/sub (SOCKETIO_MESSAGE_QUEUE). When Redis
+is down, sends are still stored and each process still pushes to its own sockets, but nothing crosses: a
+member's open page would look live while it misses what members on other processes say. So each process watches
+its own link: every PROBE_EVERY seconds it publishes a probe on the Socket.IO channel and waits for its own
+listener to hear it back. Probes that do not come back within PROBE_WAIT, twice in a row, mean paused — Redis
 unreachable, or reachable but this process's listener not subscribed again yet (python-socketio's listener
-retries after 1, 2, 4… s), since only hearing the probe proves live updates cross again.
+retries after 1, 2, 4… up to 60 s), since only hearing the probe proves live updates cross again.
 
-On each change every local `/live` socket gets `live_state {live: bool}` (sent to this process's sockets
-only: the queue may be what is down); a page asks the same (`live_state`, acked with `{live}`) each time its
-socket connects, and pages rendered while paused show the notice from the start. static/js/live.js shows or hides the notice, and the
-chat page catches up (`sync`) when `live` comes back. The probe is not JSON, so other processes' listeners
-ignore it, and this process's listener drops it before python-socketio sees it.
-"""
+On each change every local `/live` socket gets `live_state {live: bool}` (sent to this process's sockets only:
+the queue may be what is down); a page asks the same (`live_state`, acked with `{live}`) each time its socket
+connects, and pages rendered while paused show the notice from the start. static/js/live.js shows or hides the
+notice, and the chat page catches up (`sync`) when `live` comes back. The probe is not JSON, so other processes'
+listeners ignore it, and this process's listener drops it before python-socketio sees it."""
 import logging
 import threading
 import time
@@ -25,7 +24,8 @@ from taskforce.live.rooms import NAMESPACE
 
 log = logging.getLogger(__name__)
 PROBE_EVERY = 1.0  # seconds between probes
-PROBE_WAIT = 2.0   # seconds a probe may take to come back before live updates count as paused
+PROBE_WAIT = 2.0   # seconds a probe may take to come back before it counts as lost
+MISSES_TO_PAUSE = 2  # lost probes in a row before live updates count as paused (one slow round is no outage)
 PROBE_PREFIX = b"taskforce-queue-probe:"
 STATE_EVENT = "live_state"
 
@@ -66,6 +66,7 @@ class QueueWatch:
         self.client = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=1.0)
         self.live = True
         self.probes = 0
+        self.misses = 0  # lost probes in a row
         self._lock = threading.Lock()
         self._running = False
 
@@ -85,7 +86,9 @@ class QueueWatch:
         while True:
             started = time.monotonic()
             try:
-                self._set(self.probe())
+                heard = self.probe()
+                self.misses = 0 if heard else self.misses + 1
+                self._set(heard or self.misses < MISSES_TO_PAUSE)
             except Exception:  # never end the loop: the next probe decides again
                 log.exception("message queue probe failed")
             with self._lock:

@@ -121,7 +121,8 @@ def channels_named(database_url: str, names: list[str]) -> dict[str, tuple[int, 
         with engine.connect() as connection:
             rows = connection.execute(text(
                 "SELECT c.name, (SELECT count(*) FROM channel_memberships m WHERE m.channel_id = c.id), "
-                "(SELECT count(*) FROM audit_events a WHERE a.action = 'channel.created' AND a.target_type = 'Channel' AND a.target_id = CAST(c.id AS VARCHAR)) "
+                "(SELECT count(*) FROM audit_events a WHERE a.action = 'channel.created' "
+                "AND a.target_type = 'Channel' AND a.target_id = CAST(c.id AS VARCHAR)) "
                 "FROM channels c WHERE c.name = ANY(:names)"), {"names": names}).all()
     finally:
         engine.dispose()

@@ -7,6 +7,7 @@ nothing acknowledged is lost, each message shown once.
 
 Runs on PostgreSQL when TASKFORCE_TEST_DATABASE_URL is set, else SQLite; where Redis is configured."""
 import re
+import time
 
 import pytest
 import requests
@@ -52,6 +53,7 @@ def test_a_redis_restart_pauses_live_updates_visibly_and_loses_nothing(redis_bin
         assert not any(notice_shown(server.url, cookie, channel_id) for server, cookie in pages)
 
         redis.kill()
+        killed_at = time.monotonic()
         for member in members:  # the open pages are told, by their own process
             wait_for(lambda m=member: m.client.live_now() is False, timeout=RECOVERY,
                      what=f"{member.name}'s page to be told live updates are paused")
@@ -62,15 +64,19 @@ def test_a_redis_restart_pauses_live_updates_visibly_and_loses_nothing(redis_bin
             health = requests.get(server.url + "/healthz", timeout=30)
             assert (health.status_code, health.json()["checks"]) == \
                 (503, {"database": "ok", "message_queue": "unavailable"})
+        told_paused = time.monotonic() - killed_at
         late = cluster.client(cluster.servers[1], cookies["alice"], "alice, a page opened in the outage")
         late.connect()
         assert late.live_now() is False, "a page connecting during the outage is not told"
         during = [alice.send("Outage note: the van leaves at nine."), bob.send("Outage note: beds are ready.")]
 
         redis.start()  # same port: the processes' URLs are unchanged
+        restarted_at = time.monotonic()
         for member in members:
             wait_for(lambda m=member: m.client.live_now() is True, timeout=RECOVERY,
                      what=f"{member.name}'s page to be told live updates are back")
+        print(f"pages told paused {told_paused:.1f} s after the kill (outage {restarted_at - killed_at:.1f} s), "
+              f"live again {time.monotonic() - restarted_at:.1f} s after the restart")
         # "Back" is honest: the very next message crosses, both ways, without probing until one does.
         back = alice.send("Back to normal on the police side.")
         assert bob.sees(back, LIVE_WAIT * 3), "told live, but alice's message did not cross to bob"

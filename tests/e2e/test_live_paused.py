@@ -1,7 +1,8 @@
-"""The paused notice in a real browser (static/js/live.js, templates/base.html): a member's open chat page,
-served by one of two gunicorn processes sharing a private redis-server, says live updates are paused while
-Redis is down and stops saying it once they cross again; and what a member on the other process said
-meanwhile appears without a reload (the page's catch-up: on `live_state` back, or its 20 s timer). The server side is proven in tests/deploy/test_redis_restart.py; this proves the page does its part."""
+"""The paused notice in a real browser (static/js/live.js, templates/base.html): a member's open chat page, served
+by one of two gunicorn processes sharing a private redis-server, says live updates are paused while Redis is
+down and stops saying it once they cross again; and what a member on the other process said meanwhile appears
+without a reload (the page's catch-up: on `live_state` back, or its 20 s timer). The server side is proven in
+tests/deploy/test_redis_restart.py; this proves the page does its part."""
 import pytest
 
 from tests.channels.members import RECOVERY, Member
