@@ -64,6 +64,8 @@ def test_a_redis_restart_pauses_live_updates_visibly_and_loses_nothing(redis_bin
             health = requests.get(server.url + "/healthz", timeout=30)
             assert (health.status_code, health.json()["checks"]) == \
                 (503, {"database": "ok", "message_queue": "unavailable"})
+            # … but stays ready: every process shares the queue, a proxy must not take them all out
+            assert requests.get(server.url + "/readyz", timeout=30).status_code == 200
         told_paused = time.monotonic() - killed_at
         late = cluster.client(cluster.servers[1], cookies["alice"], "alice, a page opened in the outage")
         late.connect()
