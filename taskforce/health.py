@@ -3,7 +3,8 @@
 `/healthz` is for a person or a monitor: each check (the database; the message queue when
 SOCKETIO_MESSAGE_QUEUE is set) with "ok" or "unavailable", and 503 when any is down. `/readyz` is for a
 proxy deciding where to route: 503 while the process is shutting down (draining: `begin_draining`, called on
-SIGTERM by `app.py`) or cannot reach its database, so requests go to a worker that can answer them.
+SIGTERM by `app.py`) or cannot reach its database, so requests go to a worker that can answer them; a message
+queue outage is reported but does not make a process unready (every process shares the queue).
 
 Each check is short-bounded (the database's connect timeout, 1 s for Redis), so a probe never hangs.
 """

@@ -91,6 +91,8 @@
 
   setInterval(sync, SYNC_EVERY_MS);
   window.addEventListener("focus", sync);
+  // Live updates crossing between processes again (live.js): fetch what was said while they were paused.
+  document.addEventListener("taskforce:live_state", (event) => { if (event.detail && event.detail.live) sync(); });
 
   function join() {
     socket.emit("join", { channel_id: channelId }, (answer) => {

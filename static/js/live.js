@@ -29,6 +29,18 @@
     });
   });
 
+  // Live updates from members on other server processes pause while the message queue is down
+  // (taskforce/live/queue_watch.py): the server says so with `live_state {live}`, and answers the same
+  // question on every connect. The notice is #live-paused (templates/base.html).
+  function showLiveState(answer) {
+    if (!answer || typeof answer.live !== "boolean") return;
+    document.documentElement.dataset.liveUpdates = answer.live ? "live" : "paused";
+    const notice = document.getElementById("live-paused");
+    if (notice) notice.hidden = answer.live;
+  }
+  socket.on("live_state", showLiveState);
+  socket.on("connect", () => { socket.timeout(10000).emit("live_state", (err, answer) => { if (!err) showLiveState(answer); }); });
+
   function toast(text, url, kind) {
     const box = document.getElementById("toasts");
     if (!box || !text) return;

@@ -23,6 +23,7 @@ class LiveState:
     redis: object = None
     ended_sessions: Callable | None = None  # ids -> the ended ones; set by `watch_sessions`
     sweeper: object = None
+    queue_watch: object = None  # with a Redis message queue: whether live updates cross (queue_watch)
 
 
 def state(app=None) -> LiveState:
@@ -46,8 +47,14 @@ def register(app) -> None:
     # Flask-SocketIO keeps the client manager of an earlier init_app (a message queue) in its options even
     # when this app has none: each app chooses its own (two apps in one process — tests, CLI — stay apart).
     socketio.server_options.pop("client_manager", None)
+    url = _redis_url(app)
+    queue = {}
+    if url and url.startswith(("redis://", "rediss://")):  # the manager Flask-SocketIO would make, but whose
+        # listener also hears this process's probes (taskforce.live.queue_watch)
+        from taskforce.live.queue_watch import WatchedRedisManager
+        queue["client_manager"] = WatchedRedisManager(url, channel="flask-socketio")
     # manage_session=False: socket events read the same server-side session as HTTP (a logout ends both)
-    socketio.init_app(app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"], manage_session=False,
+    socketio.init_app(app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"], manage_session=False, **queue,
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),  # None: same origin only
                       max_http_buffer_size=64 * 1024,
                       transports=["websocket"] if app.config.get("SOCKETIO_WEBSOCKET_ONLY") else None)
@@ -56,15 +63,25 @@ def register(app) -> None:
     from taskforce.live import event_log
     event_log.install(socketio)  # one log line per event, with `<connection id>.<n>` as its request id
     live = LiveState()
-    url = _redis_url(app)
     if url:
         from taskforce.live import shared
+        if queue:
+            from taskforce.live.queue_watch import QueueWatch
+            live.queue_watch = QueueWatch(socketio.server, queue["client_manager"], url,
+                                          has_sockets=lambda: len(live.local) > 0)
         live.redis = shared.connect(url)
         ttl = max(60.0, PRESENCE_TTL_SWEEPS * float(app.config.get("LIVE_SWEEP_INTERVAL", 30)))
         live.presence = shared.RedisPresence(live.redis, ttl)
     app.extensions["live"] = live
     live.sweeper = Sweeper(app, live)
     socketio.on_namespace(LiveNamespace(NAMESPACE))
+    app.context_processor(lambda: {"live_paused": live_paused(app)})
+
+
+def live_paused(app=None) -> bool:
+    """Whether live updates from other processes are paused here (the message queue is down)."""
+    watch = state(app).queue_watch
+    return bool(watch and watch.paused)
 
 
 def register_namespace(namespace) -> None:
@@ -100,6 +117,8 @@ def admit(user, session_row_id: int) -> None:
     live = state()
     registry.admit(user, session_row_id, local=live.local)
     live.sweeper.ensure_running()
+    if live.queue_watch is not None:
+        live.queue_watch.ensure_running()
 
 
 def release() -> None:

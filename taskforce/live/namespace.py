@@ -1,9 +1,10 @@
 """The `/live` Socket.IO namespace: every signed-in page holds one socket here (static/js/live.js).
 
 On connect the socket joins its home rooms (`user:`, `org:`, `sector:`, `task_force`, `session:`, and
-`coordinators` for coordinators and admins); pushes from every domain arrive through them. The only
+`coordinators` for coordinators and admins); pushes from every domain arrive through them. The
 events a client sends are `subscribe {room}` / `unsubscribe {room}` for a per-object room, each acked
-with `{ok: true}` or `{error}`; a subscribe is allowed only when the object's domain said so
+with `{ok: true}` or `{error}`, and `live_state`, acked with `{live: bool}` (false while the message queue
+is down: taskforce.live.queue_watch); a subscribe is allowed only when the object's domain said so
 (`taskforce.live.access`). Socket events here are not activity: they never extend the sign-in session.
 """
 import logging
@@ -34,12 +35,12 @@ def refusal() -> str | None:
 
 class LiveNamespace(Namespace):
     def trigger_event(self, event, *args):
-        if event in ("connect", "disconnect", "subscribe", "unsubscribe"):
+        if event in ("connect", "disconnect", "subscribe", "unsubscribe", "live_state"):
             return super().trigger_event(event, *args)
         return super().trigger_event("unknown_event", *args)  # answered (and logged) under our own name
 
     def on_unknown_event(self, *_args):
-        return {"error": "Unknown event: this namespace knows subscribe and unsubscribe."}
+        return {"error": "Unknown event: this namespace knows subscribe, unsubscribe and live_state."}
 
     def on_connect(self, auth=None):
         if refusal() is not None:
@@ -72,6 +73,10 @@ class LiveNamespace(Namespace):
             return {"error": REFUSED}
         join_room(room)
         return {"ok": True, "room": room}
+
+    def on_live_state(self, *_args):
+        """Whether live updates from other processes reach this page now (asked on every connect)."""
+        return {"live": not layer.live_paused()}
 
     def on_unsubscribe(self, data=None):
         parsed = parse_object_room(data.get("room") if isinstance(data, dict) else None)

@@ -47,7 +47,7 @@ def gunicorn_server(name: str, *, database_url: str, secret_key: str, log_dir: s
 
 
 def add_members(database_url: str, secret_key: str, instance_dir: str) -> dict:
-    """Two members of different organizations and the task-force channel both read, in a migrated database."""
+    """Three members (two organizations) and the task-force channel they all read, in a migrated database."""
     from taskforce import create_app
     from taskforce.auth.models import Organization, Role, Sector, User
     from taskforce.auth.passwords import hash_password
@@ -65,12 +65,14 @@ def add_members(database_url: str, secret_key: str, instance_dir: str) -> dict:
                      role=Role.MEMBER, password_hash=password_hash)
         bob = User(email="bob@clinic.test", display_name="Bob Okafor", organization_id=clinic.id,
                    role=Role.MEMBER, password_hash=password_hash)
+        dana = User(email="dana@clinic.test", display_name="Dana Reyes", organization_id=clinic.id,
+                    role=Role.MEMBER, password_hash=password_hash)
         coordinator = User(email="coordinator@police.test", display_name="Cora Lind", role=Role.COORDINATOR,
                            organization_id=police.id, password_hash=password_hash)
-        db.session.add_all([alice, bob, coordinator])
+        db.session.add_all([alice, bob, dana, coordinator])
         db.session.commit()
         channel = channels.create_channel(coordinator, "Task force", "task_force")
-        seeded = {"channel_id": channel.id, "alice": alice.email, "bob": bob.email}
+        seeded = {"channel_id": channel.id, "alice": alice.email, "bob": bob.email, "dana": dana.email}
         db.session.remove()
         db.engine.dispose()
     return seeded
