@@ -16,7 +16,9 @@ every call to it holds one lock: results are identical from any number of thread
 What the model read is remembered per chunk (a sentence or a run of sentences), bounded
 (``CACHE_SIZE`` chunks, least recently used dropped first) and under the same lock: an author checks a
 lesson, edits a field and checks again, and only the sentences that changed are read a second time. The
-cache holds a digest of each chunk, never its text, and the entities' offsets and labels.
+cache holds a digest of each chunk, never its text, and the entities' offsets and labels; the digest is
+keyed by a random secret made when the process starts and never stored, so a digest means nothing outside
+this process's memory (no hashed text that could be matched against a guess elsewhere).
 
 When spaCy or the model is missing the app still starts and scans with its rules only, and says so once
 in the log (a clear warning, never user text).
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -43,6 +46,7 @@ _call_lock = threading.Lock()
 _state: dict = {"loaded": False, "nlp": None}
 CACHE_SIZE = 4096  # chunks of <= 1,500 characters: a few lessons' worth; ~0.5 MB of digests and tuples
 _read: OrderedDict[bytes, tuple] = OrderedDict()  # digest of a chunk -> its entities; only under _call_lock
+_DIGEST_KEY = os.urandom(32)  # per process, never written anywhere: the digests are only this cache's keys
 
 Entity = tuple[int, int, str]
 _SURROGATE = re.compile("[\ud800-\udfff]")  # spaCy cannot encode a lone surrogate; one char for one keeps offsets
@@ -77,7 +81,7 @@ def entities(texts: list[str]) -> list[list[Entity]]:
     nlp = model()
     if nlp is None or not texts:
         return [[] for _ in texts]
-    keys = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest() for t in texts]
+    keys = [_digest(t) for t in texts]
     with _call_lock:
         found = {k: _read[k] for k in keys if k in _read}
         todo = list({k: i for i, k in enumerate(keys) if k not in found}.values())  # a repeated chunk once
@@ -90,6 +94,10 @@ def entities(texts: list[str]) -> list[list[Entity]]:
         while len(_read) > CACHE_SIZE:
             _read.popitem(last=False)
     return [list(found[k]) for k in keys]
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16, key=_DIGEST_KEY).digest()
 
 
 def forget_what_was_read() -> None:
