@@ -13,9 +13,10 @@ holds the receivers and senders; this file seeds, starts the servers, runs the r
 Both servers run as production does (`make serve`): gunicorn, one gthread worker per process (a websocket
 holds a thread, so each gets a thread per receiver it holds and some to spare), threading mode with
 simple-websocket — Taskforce as `gunicorn -c deploy/gunicorn.conf.py app:app` (tests/deploy/servers.py), the
-baseline as `gunicorn -k gthread 'bench.bare_socketio:create_wsgi_app()'`. With `--processes 2` each runs
+baseline as `gunicorn -k gthread 'bench.bare_socketio:app_from_environment()'`. With `--processes 2` each runs
 twice behind one private redis-server and receivers are split between the two while the senders post to
-the first.
+the first. `--before DIR` adds the target `before`: Taskforce served from another checkout (`git archive` of
+the commit before a change, unpacked in DIR), alternated with the others in the same run.
 
     .venv/bin/python bench/realtime.py                                  # 300 clients, one process
     .venv/bin/python bench/realtime.py --clients 1000 --processes 2     # two processes + Redis, 60 s hold
@@ -132,10 +133,12 @@ def server_processes(target, args, database_url, secret_key, redis_url, log_dir)
     servers = []
     for number in range(args.processes):
         name = f"{target}-{number}"
-        if target == "taskforce":
+        if target in ("taskforce", "before"):
             server = gunicorn_server(name, database_url=database_url, secret_key=secret_key, log_dir=log_dir,
                                      redis_url=redis_url, GUNICORN_LOG_LEVEL="warning")
             server.env["GUNICORN_THREADS"] = threads  # the tests' 20 would hold 20 sockets
+            if target == "before":  # gunicorn imports the app from that checkout (its config is the same file)
+                server.env["GUNICORN_CMD_ARGS"] = f"--chdir {args.before}"
             servers.append(server)
             continue
         port = free_port()
@@ -144,7 +147,7 @@ def server_processes(target, args, database_url, secret_key, redis_url, log_dir)
         if redis_url:
             env["SOCKETIO_MESSAGE_QUEUE"] = redis_url
         argv = [str(VENV_BIN / "gunicorn"), "-k", "gthread", "-w", "1", "--threads", threads, "-b",
-                f"127.0.0.1:{port}", "--log-level", "warning", "bench.bare_socketio:create_wsgi_app()"]
+                f"127.0.0.1:{port}", "--log-level", "warning", "bench.bare_socketio:app_from_environment()"]
         servers.append(ServerProcess(name, argv, env, port, log_dir))
     return servers
 
@@ -153,7 +156,7 @@ def run_target(target, args, database_url, secret_key, redis, log_dir, seeded):
     servers = server_processes(target, args, database_url, secret_key, redis.url if redis else None, log_dir)
     with running(servers):
         urls = [s.url for s in servers]
-        if target == "taskforce":
+        if target in ("taskforce", "before"):
             receiver_emails, sender_emails, channel_id = seeded
             started = time.monotonic()
             receiver_cookies = [sign_in(urls[n % len(urls)], email, PASSWORD) for n, email in enumerate(receiver_emails)]
@@ -181,6 +184,7 @@ def main(argv=None):
     parser.add_argument("--stall", type=float, default=10.0, help="give up on missing deliveries after this")
     parser.add_argument("--targets", default="bare,taskforce")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of all targets (medians are compared)")
+    parser.add_argument("--before", help="a checkout to serve as the extra target `before` (see above)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     args = parser.parse_args(argv)
     args.client_procs = args.client_procs or max(1, math.ceil(args.clients / 250))
@@ -205,7 +209,7 @@ def main(argv=None):
             sys.exit("--processes 2 needs redis-server (or TASKFORCE_REDIS_SERVER_BIN)")
         redis = RedisProcess(binary, log_dir=directory).start()
     rows = []
-    targets = args.targets.split(",")
+    targets = args.targets.split(",") + (["before"] if args.before else [])
     try:
         seeded = seed_taskforce(database_url, secret_key, directory, args.users, senders)
         for round_number in range(args.rounds):  # A B B A …: drift on a shared machine hits both alike
@@ -222,18 +226,17 @@ def main(argv=None):
         mine = [r for r in rows if r["target"] == target]
         medians[target] = {key: statistics.median(r[key] for r in mine)
                            for key in ("deliv/s", "burst_p95_ms", "hold_p50_ms", "hold_p95_ms")}
-    if "bare" in medians and "taskforce" in medians:
-        bare, ours = medians["bare"], medians["taskforce"]
+    for name in [t for t in ("before", "taskforce") if t in medians and "bare" in medians]:
+        bare, ours = medians["bare"], medians[name]
         throughput = ours["deliv/s"] / bare["deliv/s"]
         burst_p95 = ours["burst_p95_ms"] / bare["burst_p95_ms"]
-        paced_p95 = ours["hold_p95_ms"] / bare["hold_p95_ms"]
+        hold_p95 = ours["hold_p95_ms"] / bare["hold_p95_ms"]
         print(f"\nmedians over {args.rounds} round(s): bare {bare['deliv/s']:.0f} deliveries/s, hold p95 "
-              f"{bare['hold_p95_ms']:.1f} ms; taskforce {ours['deliv/s']:.0f} deliveries/s, hold p95 "
+              f"{bare['hold_p95_ms']:.1f} ms; {name} {ours['deliv/s']:.0f} deliveries/s, hold p95 "
               f"{ours['hold_p95_ms']:.1f} ms")
-        print(f"throughput taskforce/bare: {throughput:.2f}x (target >= 0.70)  "
-              f"{'met' if throughput >= 0.7 else 'MISSED'}")
-        print(f"p95 latency taskforce/bare, hold: {paced_p95:.2f}x (target <= 1.50)  "
-              f"{'met' if paced_p95 <= 1.5 else 'MISSED'};  burst: {burst_p95:.2f}x")
+        print(f"throughput {name}/bare: {throughput:.2f}x (target >= 0.70)  {'met' if throughput >= 0.7 else 'MISSED'}")
+        print(f"p95 latency {name}/bare, hold: {hold_p95:.2f}x (target <= 1.50)  "
+              f"{'met' if hold_p95 <= 1.5 else 'MISSED'};  burst: {burst_p95:.2f}x")
     print(f"(logs and database in {directory})")
 
 
