@@ -3,7 +3,8 @@
 It speaks the `/channels` contract (DESIGN §5) in its barest form — `join` enters a room, `send` numbers the
 message and emits `message_posted` to the room, acking `{id}` — with no sign-in, database or markup, and is
 served as Taskforce is: async_mode "threading", simple-websocket, under gunicorn's gthread worker by
-`bench/realtime.py` (or werkzeug's threaded server when run as a script), optionally with a Redis message queue. `bench/realtime.py` runs it beside Taskforce.
+`bench/realtime.py` (or werkzeug's threaded server when run as a script), optionally with a Redis message
+queue. `bench/realtime.py` runs it beside Taskforce.
 
     HOST=127.0.0.1 PORT=5100 SOCKETIO_MESSAGE_QUEUE=redis://… python bench/bare_socketio.py
 """

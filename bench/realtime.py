@@ -159,7 +159,8 @@ def run_target(target, args, database_url, secret_key, redis, log_dir, seeded):
         if target in ("taskforce", "before"):
             receiver_emails, sender_emails, channel_id = seeded
             started = time.monotonic()
-            receiver_cookies = [sign_in(urls[n % len(urls)], email, PASSWORD) for n, email in enumerate(receiver_emails)]
+            receiver_cookies = [sign_in(urls[n % len(urls)], email, PASSWORD)
+                                for n, email in enumerate(receiver_emails)]
             sender_cookies = [sign_in(urls[0], email, PASSWORD) for email in sender_emails]
             print(f"  signed in {len(receiver_cookies) + len(sender_cookies)} members in "
                   f"{time.monotonic() - started:.1f} s")
