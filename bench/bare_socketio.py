@@ -2,8 +2,9 @@
 
 It speaks the `/channels` contract (DESIGN §5) in its barest form — `join` enters a room, `send` numbers the
 message and emits `message_posted` to the room, acking `{id}` — with no sign-in, database or markup, and is
-served exactly as `python app.py` serves Taskforce: async_mode "threading", simple-websocket, werkzeug's
-threaded server, optionally with a Redis message queue. `bench/realtime.py` runs it beside Taskforce.
+served as Taskforce is: async_mode "threading", simple-websocket, under gunicorn's gthread worker by
+`bench/realtime.py` (or werkzeug's threaded server when run as a script), optionally with a Redis message
+queue. `bench/realtime.py` runs it beside Taskforce.
 
     HOST=127.0.0.1 PORT=5100 SOCKETIO_MESSAGE_QUEUE=redis://… python bench/bare_socketio.py
 """
@@ -62,6 +63,12 @@ def create_wsgi_app(message_queue: str | None = None):
         return [b'{"csrf_token": "", "user": null}']
 
     return socketio.WSGIApp(sio, tiny)
+
+
+def app_from_environment():
+    """The WSGI app as gunicorn loads it (`'bench.bare_socketio:app_from_environment()'`), its message queue
+    from SOCKETIO_MESSAGE_QUEUE as Taskforce's."""
+    return create_wsgi_app(os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None)
 
 
 if __name__ == "__main__":

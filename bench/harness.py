@@ -53,6 +53,25 @@ def served(wsgi_app):
         thread.join(timeout=5)
 
 
+@contextmanager
+def running(servers, *, ready_timeout: float = 120):
+    """Start every server process (tests.channels.multiprocess_helpers.ServerProcess and kin), wait until each
+    answers, and yield them; if anything fails, print each one's log tail before the error; stop them all."""
+    try:
+        for server in servers:
+            server.start()
+        for server in servers:
+            server.wait_ready(timeout=ready_timeout)
+        yield servers
+    except BaseException:
+        for server in servers:
+            print(f"--- log of {server.name} ---\n{server.log_tail()}", file=sys.stderr)
+        raise
+    finally:
+        for server in servers:
+            server.stop()
+
+
 def bare_flask_app():
     """The baseline: a Flask app with one endpoint that renders a tiny template, no database."""
     from flask import Flask, render_template_string
@@ -146,4 +165,5 @@ def _fmt(value) -> str:
 
 
 def machine_note() -> str:
-    return f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
+    load = " / ".join(f"{v:.2f}" for v in os.getloadavg())
+    return f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, load average {load}"

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import machine_note, percentile, postgres_database, print_table  # noqa: E402
+from bench.harness import machine_note, percentile, postgres_database, print_table, running  # noqa: E402
 from tests.channels.multiprocess_helpers import RedisProcess, redis_server_binary  # noqa: E402
 from tests.deploy.servers import gunicorn_server  # noqa: E402
 
@@ -165,19 +165,8 @@ def run(processes: int, database_url: str, secret_key: str, redis_url: str, dire
     servers = [gunicorn_server(f"load-{processes}-{n}", database_url=database_url, secret_key=secret_key,
                                log_dir=directory, redis_url=redis_url)  # 20 threads each (GUNICORN_THREADS)
                for n in range(processes)]
-    try:
-        for server in servers:
-            server.start()
-        for server in servers:
-            server.wait_ready(timeout=120)
+    with running(servers):
         return {"processes": processes, **measure([s.url for s in servers], seeded, args)}
-    except BaseException:
-        for server in servers:
-            print(f"--- log of {server.name} ---\n{server.log_tail()}", file=sys.stderr)
-        raise
-    finally:
-        for server in servers:
-            server.stop()
 
 
 def main(argv=None):

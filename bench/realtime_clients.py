@@ -43,23 +43,31 @@ async def _receive(index, urls, cookies, channel_id, count, status, stop):
         if not stop.is_set():
             key = str(reason[0]) if reason else "unknown"
             dropped[key] = dropped.get(key, 0) + 1
-    delivered = {"b": 0, "p": 0}
+    delivered = {"b": 0, "p": 0}      # distinct (receiver, message) pairs
+    duplicated = {"b": 0, "p": 0}     # a receiver's second copy of a message
     last_seen = {"b": 0.0, "p": 0.0}
 
-    def on_posted(payload):
-        now = time.time()
-        parts = str(payload.get("client_id") or "").split("-")
-        if len(parts) == 4 and parts[0] == "bench" and parts[1] in latencies:
-            latencies[parts[1]].append(now - int(parts[3]) / 1e6)
-            delivered[parts[1]] += 1
-            last_seen[parts[1]] = now
+    def on_posted_for(seen: set):
+        """The `message_posted` handler of one receiver (`seen`: the messages it already has)."""
+        def on_posted(payload):
+            now = time.time()
+            parts = str(payload.get("client_id") or "").split("-")
+            if len(parts) == 4 and parts[0] == "bench" and parts[1] in latencies:
+                if (parts[1], parts[2]) in seen:
+                    duplicated[parts[1]] += 1
+                    return
+                seen.add((parts[1], parts[2]))
+                latencies[parts[1]].append(now - int(parts[3]) / 1e6)
+                delivered[parts[1]] += 1
+                last_seen[parts[1]] = now
+        return on_posted
 
-    gate = asyncio.Semaphore(10)  # werkzeug's listen backlog is 128: do not open 500 sockets at once
+    gate = asyncio.Semaphore(10)  # the listen backlog is finite: do not open 500 sockets at once
     failures = []
 
     async def connect(number):
         client = socketio.AsyncClient(reconnection=False)
-        client.on("message_posted", on_posted, namespace=NAMESPACE)
+        client.on("message_posted", on_posted_for(set()), namespace=NAMESPACE)
         client.on("disconnect", on_disconnect, namespace=NAMESPACE)
         cookie = cookies[number % len(cookies)]
         async with gate:
@@ -86,7 +94,8 @@ async def _receive(index, urls, cookies, channel_id, count, status, stop):
             status.put(("progress", index, dict(delivered), dict(last_seen)))
             reported = now_state
         await asyncio.sleep(0.2)
-    status.put(("result", index, latencies, dict(delivered), dict(last_seen), dropped))
+    connected = sum(1 for c in clients if c.connected)
+    status.put(("result", index, latencies, dict(delivered), dict(last_seen), dropped, dict(duplicated), connected))
     await asyncio.gather(*(c.disconnect() for c in clients), return_exceptions=True)
 
 

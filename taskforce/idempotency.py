@@ -8,8 +8,15 @@ view that fails (a 400 re-render, a domain error, a crash) leaves neither — th
 again. A second request with the same key from the same member is answered from the claim: the same
 redirect, or the same status and JSON body, and nothing is written. On PostgreSQL two concurrent requests
 with one key meet at the unique index: the second's insert waits for the first transaction and then fails,
-so exactly one runs the view; the second waits (bounded) for the first's answer to be recorded. SQLite has
-one writer, and its busy timeout does the same.
+so exactly one runs the view; the second waits (bounded) for the first's answer to be recorded.
+
+A duplicate is answered promptly, whatever the database: the keys whose first request runs in this process are
+kept in memory (`InFlight`), so a double click (the same browser: nginx's sticky sessions send it to the same
+process) waits on that request's end, at most `IDEMPOTENCY_DUPLICATE_WAIT` seconds, without touching the
+database, instead of queueing on SQLite's write lock or PostgreSQL's unique index; then it gets the first
+answer, or a clear 409 "still being processed; reload in a moment". A view that committed and then raised
+leaves no answer to replay: its claim is given one (`ANSWER_LOST`, the work is saved and is not created again),
+and so is a claim left without an answer by a crashed process once it is `STALE_AFTER` old.
 
 A key is scoped to its member (another member's identical key is independent) and to one endpoint, and lives
 `LIFETIME` (24 h). Stored: the member's id, the SHA-256 of the key, the endpoint, the answer's status, its
@@ -23,6 +30,7 @@ import json
 import logging
 import re
 import secrets
+import threading
 import time
 from datetime import datetime, timedelta
 from functools import wraps
@@ -42,7 +50,13 @@ FIELD = "idempotency_key"
 HEADER = "Idempotency-Key"
 SANE_KEY = re.compile(r"[A-Za-z0-9_-]{16,128}")
 LIFETIME = timedelta(hours=24)
-ANSWER_WAIT = 15.0  # seconds a replay waits for the first request's answer before saying it is still running
+DUPLICATE_WAIT = 3.0  # seconds a duplicate waits for the first request's answer (IDEMPOTENCY_DUPLICATE_WAIT)
+# A claim without an answer this old belongs to a request that is over (gunicorn ends one after 60 s).
+STALE_AFTER = timedelta(minutes=2)
+LOST = 500  # the stored status of a claim whose view committed and then failed
+STILL_RUNNING = "This submission is still being processed. Reload the page in a moment to see the result."
+ANSWER_LOST = ("This was already saved, but showing the result failed on our side. Nothing was saved twice: "
+               "find it in the list instead of sending it again.")
 REPLAYED = "Idempotent-Replayed"
 _PENDING, _COMMITTED = "taskforce_idempotency_pending", "taskforce_idempotency_committed"
 _BODY_LIMIT = 2000
@@ -95,17 +109,62 @@ def idempotent(view):
         if key is None:
             return view(*args, **kwargs)
         user_id, key_hash, endpoint = current_user.id, _hash(key), request.endpoint or ""
-        for _attempt in range(3):  # a claim that vanished under us (expired, or its request failed): claim again
-            claim = _claim(user_id, key_hash, endpoint)
-            if claim is not None:
+        in_flight: InFlight = current_app.extensions["idempotency.in_flight"]
+        for _attempt in range(3):
+            running = in_flight.enter((user_id, key_hash))
+            if running is None:
                 break
-            answer = _await_answer(user_id, key_hash, endpoint)
+            if not running.wait(_duplicate_wait()):  # the first request runs here still: never queue on the database
+                raise Conflict(STILL_RUNNING)
+            answer = _stored_answer(user_id, key_hash, endpoint)
+            if answer is _PENDING_ANSWER:  # it ended here, but a request in another process holds the key
+                raise Conflict(STILL_RUNNING)
             if answer is not None:
                 return answer
         else:
-            raise Conflict("This form is being sent by another request. Reload the page to see the result.")
-        return _run_and_record(view, claim, args, kwargs)
+            raise Conflict(STILL_RUNNING)
+        try:
+            for _attempt in range(3):  # a claim that vanished under us (expired, or its request failed): claim again
+                claim = _claim(user_id, key_hash, endpoint)
+                if claim is not None:
+                    break
+                answer = _await_answer(user_id, key_hash, endpoint)
+                if answer is not None:
+                    return answer
+            else:
+                raise Conflict(STILL_RUNNING)
+            return _run_and_record(view, claim, args, kwargs)
+        finally:
+            in_flight.leave((user_id, key_hash))
     return wrapper
+
+
+class InFlight:
+    """The keys whose first request is running in this process, each with an Event set when it ends, so a
+    duplicate waits for it here rather than on the database's write lock. Shared by the request threads:
+    every read and change holds the lock."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._running: dict[tuple, threading.Event] = {}
+
+    def enter(self, ident: tuple) -> threading.Event | None:
+        """None: the caller now runs `ident` (and must `leave` it); else the Event of the request that does."""
+        with self._lock:
+            running = self._running.get(ident)
+            if running is None:
+                self._running[ident] = threading.Event()
+            return running
+
+    def leave(self, ident: tuple) -> None:
+        with self._lock:
+            ended = self._running.pop(ident, None)
+        if ended is not None:
+            ended.set()
+
+
+def _duplicate_wait() -> float:
+    return float(current_app.config.get("IDEMPOTENCY_DUPLICATE_WAIT", DUPLICATE_WAIT))
 
 
 def _claim(user_id: int, key_hash: str, endpoint: str) -> int | None:
@@ -133,9 +192,13 @@ def _run_and_record(view, claim_id: int, args, kwargs):
     session = db.session()
     try:
         response = make_response(view(*args, **kwargs))
+    except BaseException:
+        if session.info.pop(_COMMITTED, False):  # its work is saved: the key must answer, never run again
+            _record_lost_answer(claim_id)
+        raise
     finally:
-        committed = session.info.pop(_COMMITTED, False)
         session.info.pop(_PENDING, None)
+    committed = session.info.pop(_COMMITTED, False)
     if not committed:  # the view wrote nothing lasting: nor does the claim (the member may send it again)
         session.rollback()
         return response
@@ -144,6 +207,20 @@ def _run_and_record(view, claim_id: int, args, kwargs):
         status=status, location=location, body=body))
     session.commit()
     return response
+
+
+def _record_lost_answer(claim_id: int) -> None:
+    """The view committed, then failed: store `LOST` as the claim's answer (its own short transaction). If
+    even that fails, the claim is answered as lost anyway once it is `STALE_AFTER` old."""
+    session = db.session()
+    try:
+        session.rollback()  # whatever the view left half-done after its commit
+        session.execute(update(IdempotencyKey).where(IdempotencyKey.id == claim_id).values(status=LOST))
+        session.commit()
+    except Exception as error:  # noqa: BLE001 — the view's own error is the one to raise
+        session.rollback()
+        log.warning("idempotency: could not record the lost answer of %s (%s)", request.endpoint,
+                    type(error).__name__)
 
 
 def _answer_of(response: Response) -> tuple[int, str, str | None]:
@@ -171,29 +248,47 @@ def _ids_only(value) -> bool:
     return value is None or isinstance(value, (bool, int, float))
 
 
-def _await_answer(user_id: int, key_hash: str, endpoint: str):
-    """The first request's answer as a replay, waiting for it while that request still runs; None when the
-    claim is gone (its request failed or it expired): the caller claims the key itself."""
+_PENDING_ANSWER = object()
+
+
+def _stored_answer(user_id: int, key_hash: str, endpoint: str):
+    """One look at the key's claim: its answer as a replay, `_PENDING_ANSWER` while a request (maybe in another
+    process) still runs it, or None when there is no claim (its request failed or it expired)."""
     session = db.session()
-    deadline = time.monotonic() + ANSWER_WAIT
+    session.rollback()  # a fresh snapshot
+    row = session.execute(select(IdempotencyKey).where(
+        IdempotencyKey.user_id == user_id, IdempotencyKey.key_hash == key_hash)).scalar_one_or_none()
+    if row is None or row.created_at <= utcnow() - LIFETIME:
+        return None
+    if row.endpoint != endpoint:
+        raise Conflict("This form's key was already used for another action. Reload the page and try again.")
+    if row.status is None and row.created_at > utcnow() - STALE_AFTER:
+        return _PENDING_ANSWER
+    return _replay(row)  # a claim without an answer this old: its request died after its commit
+
+
+def _await_answer(user_id: int, key_hash: str, endpoint: str):
+    """The first request's answer as a replay, waiting (at most the duplicate wait) while a request in another
+    process still runs it; None when the claim is gone: the caller claims the key itself."""
+    deadline = time.monotonic() + _duplicate_wait()
     delay = 0.02
     while True:
-        session.rollback()  # a fresh snapshot each look
-        row = session.execute(select(IdempotencyKey).where(
-            IdempotencyKey.user_id == user_id, IdempotencyKey.key_hash == key_hash)).scalar_one_or_none()
-        if row is None or row.created_at <= utcnow() - LIFETIME:
-            return None
-        if row.endpoint != endpoint:
-            raise Conflict("This form's key was already used for another action. Reload the page and try again.")
-        if row.status is not None:
-            return _replay(row)
+        answer = _stored_answer(user_id, key_hash, endpoint)
+        if answer is not _PENDING_ANSWER:
+            return answer
         if time.monotonic() >= deadline:
-            raise Conflict("This form is still being processed. Reload the page in a moment to see the result.")
+            raise Conflict(STILL_RUNNING)
         time.sleep(delay)
         delay = min(delay * 2, 0.2)
 
 
+class AnswerLost(Conflict):
+    """A replay of a submission whose work was saved but whose answer was not (see `ANSWER_LOST`)."""
+
+
 def _replay(row: IdempotencyKey) -> Response:
+    if row.status is None or row.status == LOST:
+        raise AnswerLost(ANSWER_LOST)
     if row.location:
         if not request.is_json and HEADER not in request.headers:
             flash("That was already sent: nothing was saved twice.", "info")
@@ -221,3 +316,4 @@ def register(app) -> None:
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)
     app.jinja_env.globals["new_idempotency_key"] = new_key
+    app.extensions["idempotency.in_flight"] = InFlight()

@@ -41,6 +41,10 @@ class ServerSession(CallbackDict, SessionMixin):
         # The signed-in User read with the row. Holding it keeps it in SQLAlchemy's (weak) identity map for the
         # request, so flask-login's loader (`db.session.get`) finds it there instead of querying again.
         self.user = user
+        # When this request read the row and found it live, and the row's last_seen_at then: a socket event's
+        # `session_is_live` / `mark_active` answer from these instead of reading the row again.
+        self.read_live_at = None
+        self.last_seen_at = None
         self.modified = False
         self.rotate = False  # set on sign-in: a new token defeats session fixation
         # The database could not be reached (reading this session, or later in the request): the request is
@@ -121,6 +125,7 @@ class DatabaseSessionInterface(SessionInterface):
         if row is None or _expired(row, now, app.config):
             return ServerSession()
         session = ServerSession(json.loads(row.data or "{}"), token=token, row_id=row.id, user=row.User)
+        session.read_live_at, session.last_seen_at = now, row.last_seen_at
         if now - row.last_seen_at > seen_resolution(app.config) and not request_is_socket_event():
             db.session.execute(_SEEN, {"row_id": row.id, "now": now})
             db.session.commit()
@@ -226,22 +231,29 @@ def revoke_session(row_id: int | None) -> None:
                            .values(revoked_at=utcnow()))
 
 
-def session_is_live(row_id: int | None, config) -> bool:
-    """Socket events re-check this, so a socket opened with a cookie dies with the cookie."""
+def session_is_live(row_id: int | None, config, opened: ServerSession | None = None) -> bool:
+    """Socket events re-check this, so a socket opened with a cookie dies with the cookie. `opened`: the
+    session this very event opened (Flask-SocketIO opens it anew for every event); if it read this row and
+    found it live, that read is the check (no second query)."""
     if not row_id:
         return False
+    if opened is not None and opened.row_id == row_id and opened.read_live_at is not None:
+        return True
     row = db.session.get(UserSession, row_id)
     return row is not None and not _expired(row, utcnow(), config)
 
 
-def mark_active(row_id: int | None, config) -> None:
+def mark_active(row_id: int | None, config, opened: ServerSession | None = None) -> None:
     """Someone acted over a socket (sent, edited, reacted, typed): the session's idle clock restarts, as for
     a page request. Written at most once a minute; the row is usually in the identity map already (the
     event's `session_is_live` read it), so most calls cost no query. A session already ended stays ended."""
     if not row_id:
         return
-    row = db.session.get(UserSession, row_id)
     now = utcnow()
+    if (opened is not None and opened.row_id == row_id and opened.last_seen_at is not None
+            and now - opened.last_seen_at <= seen_resolution(config)):
+        return  # written less than a minute ago, as the row this event read says: no query
+    row = db.session.get(UserSession, row_id)
     if row is None or _expired(row, now, config) or now - row.last_seen_at <= seen_resolution(config):
         return
     db.session.execute(_SEEN, {"row_id": row_id, "now": now})

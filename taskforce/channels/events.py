@@ -160,7 +160,8 @@ class ChannelNamespace(Namespace):
         """Why this socket may not act, or None. HTTP's before_request hooks never run for socket events,
         so the rules they keep are checked here too: a live sign-in, and the second factor a coordinator
         or admin must have set up (`auth.views.enforce_second_factor`)."""
-        if not (current_user.is_authenticated and session_is_live(session.row_id, current_app.config)):
+        if not (current_user.is_authenticated
+                and session_is_live(session.row_id, current_app.config, opened=session)):
             return SIGNED_OUT
         if current_user.requires_totp and not current_user.totp_enabled:
             return SECOND_FACTOR
@@ -176,7 +177,7 @@ class ChannelNamespace(Namespace):
             disconnect()
             return {"error": refusal}
         if event in ACTIVITY:
-            mark_active(session.row_id, current_app.config)
+            mark_active(session.row_id, current_app.config, opened=session)
         try:
             if unstorable(args):
                 raise ValidationError(UNSTORABLE_TEXT)

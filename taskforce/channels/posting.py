@@ -82,7 +82,7 @@ def post_message(actor: User, channel_id, body, client_id, *, parent_id=None, co
     warn_about_pii(actor, channel, body, confirm_pii)
     serialize_ids()
     message = Message(channel_id=channel.id, author_id=actor.id, body=body, client_id=client_id,
-                      parent_id=parent_id, created_at=utcnow())
+                      parent_id=parent_id, created_at=utcnow(), author=actor, reactions=[])  # new: none yet
     db.session.add(message)
     try:
         db.session.flush()
@@ -93,9 +93,22 @@ def post_message(actor: User, channel_id, body, client_id, *, parent_id=None, co
             raise
         return Posted(existing, created=False)
     mentioned = _record_mentions(actor, channel, message)
-    db.session.commit()
+    commit_keeping_state()
     message_posted.send(message, mentioned_ids=[person.id for person in mentioned])
     return Posted(message, created=True, mentioned=mentioned)
+
+
+def commit_keeping_state() -> None:
+    """Commit without expiring what this transaction loaded and wrote: the message just stored is exactly what
+    the database now holds, and the broadcast, the ack and the mention listener read it right after. With
+    the default expiry each of them reloaded it (and its reactions) — two queries per message, a fifth of a
+    send's database work. Nothing outlives the event: its session ends with its app context."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def warn_about_pii(actor: User, channel: Channel, body: str, confirm_pii) -> None:
