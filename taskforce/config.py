@@ -117,6 +117,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "INVITATION_LIFETIME": timedelta(hours=_positive("INVITATION_LIFETIME_HOURS", 72)),
         # Flood limit per member and process: a burst of N channel messages, then N per S seconds.
         "CHANNELS_SEND_RATE": (_positive("CHANNEL_SEND_BURST", 20), _positive("CHANNEL_SEND_PER_SECONDS", 10, float)),
+        # Seconds a duplicate submission waits for the first one's answer before a clear 409 (idempotency.py).
+        "IDEMPOTENCY_DUPLICATE_WAIT": _positive("IDEMPOTENCY_DUPLICATE_WAIT", 3.0, float),
         # Proxies in front that set X-Forwarded-For/-Proto (deploy/nginx.conf: 1); 0 trusts none of them.
         "TRUSTED_PROXY_COUNT": int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0),
         # Bytes per request (taskforce.limits): any request, and a file upload (HSDS/CSV imports).
