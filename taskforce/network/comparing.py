@@ -143,7 +143,8 @@ def compare_csv(viewer, chosen: Periods) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for edge in answer["edges"]:
+        change = edge["change"]  # an exact change is a number (a "-6" stays one); a range is text, guarded
         writer.writerow([formats._cell(edge["source_name"]), formats._cell(edge["target_name"]), edge["status"],
-                         edge["before"], edge["after"], formats._cell(str(edge["change"])), edge["change_low"],
-                         edge["change_high"]])
+                         edge["before"], edge["after"], change if isinstance(change, int) else formats._cell(change),
+                         edge["change_low"], edge["change_high"]])
     return out.getvalue().encode("utf-8-sig")
