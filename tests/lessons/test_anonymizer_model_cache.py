@@ -79,3 +79,18 @@ def test_many_threads_through_a_small_cache_get_the_results_of_one_thread(monkey
     pii_ner.forget_what_was_read()
     assert against_one_thread(scan, texts, expected=expected) == {"errors": [], "calls": 8 * 3 * 15, "differing": []}
     assert len(pii_ner._read) <= 6
+
+
+def test_what_is_remembered_holds_no_text_and_no_digest_another_process_could_match(model_reads):
+    """Only keyed digests and (start, end, label) triples stay in memory after a check: no chunk, no word of
+    it, and no plain hash of it that a guessed sentence could be hashed against."""
+    import hashlib
+
+    redaction.check(dict(NEUTRAL, summary="Officer Mensah met Zorblat Maria at the clinic.", what_happened=EDITED))
+    assert model_reads and len(pii_ner._read) >= len(set(model_reads))
+    for key, entities in pii_ner._read.items():
+        assert isinstance(key, bytes) and len(key) == 16
+        assert all(isinstance(s, int) and isinstance(e, int) and label.isupper() for s, e, label in entities)
+    plain = {hashlib.blake2b(chunk.encode(), digest_size=16).digest() for chunk in model_reads}
+    assert not plain & set(pii_ner._read)
+    assert {pii_ner._digest(chunk) for chunk in model_reads} <= set(pii_ner._read)
