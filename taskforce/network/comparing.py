@@ -5,8 +5,9 @@ gets exactly the figures the map would show them for that period — exact for c
 organizations of an edge, small monthly cells as "1–4" elsewhere — and `periods.compare` judges only those
 values. A member therefore never learns from a difference what the two maps did not already show: the
 change of a hidden cell is a range, and two overlapping ranges are "unclear", never "unchanged".
-An answer is kept per data version, the two periods and the kind of viewer (a new referral changes the
-version, so it is never stale).
+An answer is kept per data version, the two periods and who sees the same figures (`reading.viewer_key`:
+every coordinator alike, a member as their organization — never shared across organizations); a new
+referral changes the version, so it is never stale.
 """
 import csv
 import io
