@@ -22,6 +22,7 @@ import random
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -93,25 +94,40 @@ def build_database(app, n: int, links, rng):
     return db.session.get(User, 1), len(rows)
 
 
-def run_size(n: int, with_networkx: bool, background: bool) -> dict:
+@contextmanager
+def generated_task_force(n: int, prefix: str):
+    """A fresh SQLite database holding `n` generated organizations (5 new referral links each: ~10 ends), inside
+    its app context: yields (app, coordinator, links, cells); the session and engine are closed at the end."""
     from taskforce import create_app
     from taskforce.extensions import db
-    from taskforce.network import analytics, finding, graph as graphs, mapping, reading
-    from taskforce.network.services import today
     rng = random.Random(n)
-    links = referral_links(n, 5, rng)  # 5 new links per organization: ~10 ends each
-    folder = tempfile.mkdtemp(prefix="bench-network-")
+    links = referral_links(n, 5, rng)
+    folder = tempfile.mkdtemp(prefix=prefix)
     app = create_app({"DATABASE_URL": f"sqlite:///{folder}/bench.db", "SECRET_KEY": "bench", "TESTING": True,
                       "INSTANCE_DIR": folder})
-    out = {"n": n, "links": len(links)}
     with app.app_context():
         db.create_all()
         coordinator, cells = build_database(app, n, links, rng)
-        out["cells"] = cells
-        baseline, graph = timed(lambda: graphs.build_graph([(i + 1, f"Org {i}", SECTORS[i % 7]) for i in range(n)],
-                                                           [{"from": a + 1, "to": b + 1, "weight": w} for a, b, w in links]),
-                                rounds=3)
-        out["baseline"] = baseline
+        try:
+            yield app, coordinator, links, cells
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def baseline_graph(n: int, links):
+    """The baseline every time is a ratio to: the networkx DiGraph of the edge list (one Python pass a link)."""
+    from taskforce.network import graph as graphs
+    return graphs.build_graph([(i + 1, f"Org {i}", SECTORS[i % 7]) for i in range(n)],
+                              [{"from": a + 1, "to": b + 1, "weight": w} for a, b, w in links])
+
+
+def run_size(n: int, with_networkx: bool, background: bool) -> dict:
+    from taskforce.network import analytics, finding, graph as graphs, mapping, reading
+    from taskforce.network.services import today
+    with generated_task_force(n, "bench-network-") as (app, coordinator, links, cells):
+        out = {"n": n, "links": len(links), "cells": cells}
+        out["baseline"], graph = timed(lambda: baseline_graph(n, links), rounds=3)
         out["analytics cold"], figures = timed(lambda: graphs.analyse(graph))
         out["betweenness sources"] = figures["betweenness_sources"]
         if with_networkx and n <= 2000:
@@ -144,8 +160,6 @@ def run_size(n: int, with_networkx: bool, background: bool) -> dict:
         with app.test_request_context():
             out["pathway"], answer = timed(lambda: finding.find_routes(coordinator, question, view), rounds=5)
         out["routes"] = len(answer["routes"])
-        db.session.remove()
-        db.engine.dispose()
     return out
 
 

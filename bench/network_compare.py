@@ -8,36 +8,23 @@ bench/network.py uses (building the networkx DiGraph from the edge list), so oth
 from __future__ import annotations
 
 import argparse
-import random
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.network import SECTORS, build_database, referral_links, timed  # noqa: E402
+from bench.network import baseline_graph, generated_task_force, timed  # noqa: E402
 
 
 def run_size(n: int) -> dict:
     from types import SimpleNamespace
 
-    from taskforce import create_app
-    from taskforce.extensions import db
-    from taskforce.network import analytics, comparing, graph as graphs, periods, reading
+    from taskforce.network import analytics, comparing, periods, reading
     from taskforce.network.services import today
-    rng = random.Random(n)
-    links = referral_links(n, 5, rng)
-    folder = tempfile.mkdtemp(prefix="bench-compare-")
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder}/bench.db", "SECRET_KEY": "bench", "TESTING": True,
-                      "INSTANCE_DIR": folder})
-    out = {"n": n, "links": len(links)}
-    with app.app_context():
-        db.create_all()
-        coordinator, out["cells"] = build_database(app, n, links, rng)
+    with generated_task_force(n, "bench-compare-") as (_app, coordinator, links, cells):
+        out = {"n": n, "links": len(links), "cells": cells}
         member = SimpleNamespace(id=2, organization_id=2, is_coordinator=False, is_authenticated=True)
-        out["baseline"], _ = timed(lambda: graphs.build_graph([(i + 1, f"Org {i}", SECTORS[i % 7]) for i in range(n)],
-                                                              [{"from": a + 1, "to": b + 1, "weight": w}
-                                                               for a, b, w in links]), rounds=3)
+        out["baseline"], _ = timed(lambda: baseline_graph(n, links), rounds=3)
         last = today().replace(day=1)
         chosen = comparing.Periods(reading.View(reading.months_back(last, 11), reading.months_back(last, 6)),
                                    reading.View(reading.months_back(last, 5), last))
@@ -52,8 +39,6 @@ def run_size(n: int) -> dict:
         before = {(e["from"], e["to"]): e["weight"] for e in reading.seen_edges(reading.cells(chosen.first), member)}
         after = {(e["from"], e["to"]): e["weight"] for e in reading.seen_edges(reading.cells(chosen.second), member)}
         out["periods.compare alone"], _ = timed(lambda: periods.compare(before, after), rounds=3)
-        db.session.remove()
-        db.engine.dispose()
     return out
 
 

@@ -49,12 +49,7 @@
     return params.toString();
   }
 
-  function element(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
+  const element = window.taskforceElement;  // network_compare_table.js, loaded first
 
   function sizeNodes() {
     if (!cy) return;

@@ -19,12 +19,7 @@
   let answer = null;
   let styled = false;
 
-  function element(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
+  const element = window.taskforceElement;  // network_compare_table.js, loaded first
 
   function addStyles() {
     cy.style()

@@ -1,8 +1,17 @@
 // Sortable tables for the two-period comparison (the server-rendered page and the map's "Compare periods"
 // table): each header with data-sort becomes a button; pressing it (click, Enter or Space) sorts the rows
 // and says the order in aria-sort. A cell's data-value sorts when present; "1–4" sorts as its middle.
+// Also the one element-with-text maker the map's scripts (network.js, network_compare.js) build nodes with:
+// text goes in as textContent, never as HTML. Loaded before them on every page of the partner map.
 (function () {
   "use strict";
+
+  function element(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
 
   function number(cell) {
     if (cell.dataset.value !== undefined) return Number(cell.dataset.value);
@@ -43,5 +52,6 @@
   }
 
   window.taskforceSortable = sortable;
+  window.taskforceElement = element;
   document.querySelectorAll("table.sortable").forEach(sortable);
 })();

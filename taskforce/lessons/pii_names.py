@@ -60,10 +60,6 @@ def _with_particles(text: str, hit: Hit) -> Hit:
 _PARTICLE_TAIL = re.compile(rf"(?:\s+(?:{'|'.join(sorted(PARTICLES))}))+\s+[A-ZÀ-Ý][\w'’-]+")
 
 
-def ner_available() -> bool:
-    return pii_ner.available()
-
-
 def find_names(text: str, layers: Iterable[str] = LAYERS, entities: list[Entity] | None = None) -> Iterator[Hit]:
     """PERSON findings (and LOCATION for unknown small places): the rules and the model decide together,
     then what one found name tells about the rest of the text (pii_mentions). ``entities``: the model's,

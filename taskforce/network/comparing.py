@@ -5,8 +5,9 @@ gets exactly the figures the map would show them for that period — exact for c
 organizations of an edge, small monthly cells as "1–4" elsewhere — and `periods.compare` judges only those
 values. A member therefore never learns from a difference what the two maps did not already show: the
 change of a hidden cell is a range, and two overlapping ranges are "unclear", never "unchanged".
-An answer is kept per data version, the two periods and the kind of viewer (a new referral changes the
-version, so it is never stale).
+An answer is kept per data version, the two periods and who sees the same figures (`reading.viewer_key`:
+every coordinator alike, a member as their organization — never shared across organizations); a new
+referral changes the version, so it is never stale.
 """
 import csv
 import io
@@ -143,7 +144,8 @@ def compare_csv(viewer, chosen: Periods) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for edge in answer["edges"]:
+        change = edge["change"]  # an exact change is a number (a "-6" stays one); a range is text, guarded
         writer.writerow([formats._cell(edge["source_name"]), formats._cell(edge["target_name"]), edge["status"],
-                         edge["before"], edge["after"], formats._cell(str(edge["change"])), edge["change_low"],
-                         edge["change_high"]])
+                         edge["before"], edge["after"], change if isinstance(change, int) else formats._cell(change),
+                         edge["change_low"], edge["change_high"]])
     return out.getvalue().encode("utf-8-sig")

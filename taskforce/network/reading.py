@@ -18,7 +18,7 @@ from sqlalchemy import String, func, select, type_coerce
 from taskforce.directory.taxonomy import CATEGORIES
 from taskforce.errors import ValidationError
 from taskforce.extensions import db
-from taskforce.network import checks, graph as graphs
+from taskforce.network import checks
 from taskforce.network.models import OUTCOMES, Partnership, Referral
 from taskforce.network.suppression import HIDDEN_HIGH, HIDDEN_LOW, SMALL_CELL, Figure, sees_exact
 
@@ -144,10 +144,6 @@ def exact_edges(rows) -> list[dict]:
         for key, value in zip(OUTCOMES, outcomes):
             edge[key] += value or 0
     return list(edges.values())
-
-
-def exact_graph(view: View | None, day: date):
-    return graphs.build_graph(organizations(), exact_edges(cells(view)), partnerships_on(day))
 
 
 def viewer_key(viewer) -> tuple:

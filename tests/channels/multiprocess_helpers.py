@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -188,6 +189,29 @@ def app_server(name: str, *, database_url: str, redis_url: str | None, secret_ke
     else:
         env.pop("SOCKETIO_MESSAGE_QUEUE", None)
     return ServerProcess(name, [sys.executable, "app.py"], env, port, log_dir)
+
+
+@contextmanager
+def running(servers: list, redis: "RedisProcess | None", clients: list, *, ready_timeout: float):
+    """Start `redis` (if any) and `servers`, wait until each answers, and at the end — whatever happened —
+    disconnect `clients` (the list as it is then), print each log's tail (pytest shows it on failure), stop all."""
+    try:
+        if redis:
+            redis.start()
+        for server in servers:
+            server.start()
+        for server in servers:
+            server.wait_ready(timeout=ready_timeout)
+        yield
+    finally:
+        for client in clients:
+            client.disconnect()
+        for server in servers:
+            print(f"--- {server.name} (tail) ---\n{server.log_tail()}")
+            server.stop()
+        if redis:
+            print(f"--- redis (tail) ---\n{redis.log_tail()}")
+            redis.stop()
 
 
 def sign_out(base_url: str, cookie: str) -> None:

@@ -17,7 +17,7 @@ import socketio
 
 from tests.channels.members import LIVE_WAIT, RECOVERY, Member, probe_until_live, stored_message_ids
 from tests.channels.multiprocess_helpers import (RecordingClient, RedisProcess, app_server, redis_server_binary,
-                                                 sign_in, sign_out, wait_for)
+                                                 running, sign_in, sign_out, wait_for)
 from tests.conftest import IN_CI, PG_URL, REDIS_URL, TEST_PASSWORD
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
@@ -76,23 +76,9 @@ def cluster(redis_binary, shared_database, tmp_path):
     redis = RedisProcess(redis_binary, log_dir=log_dir)
     servers = [app_server(name, database_url=shared_database, redis_url=redis.url, secret_key=secret_key,
                           log_dir=log_dir) for name in ("process-a", "process-b")]
-    running = Cluster(seeded, shared_database, redis, *servers)
-    try:
-        redis.start()
-        for server in servers:
-            server.start()
-        for server in servers:
-            server.wait_ready(timeout=60)
-        yield running
-    finally:
-        for client in running.clients:
-            client.disconnect()
-        for server in servers:
-            print(f"--- {server.name} log (tail) ---\n{server.log_tail()}")
-            server.stop()
-        print(f"--- redis log (tail) ---\n{redis.log_tail()}")
-        redis.stop()
-
+    cluster = Cluster(seeded, shared_database, redis, *servers)
+    with running(servers, redis, cluster.clients, ready_timeout=60):
+        yield cluster
 
 def seed(database_url: str, secret_key: str, instance_dir: str) -> dict:
     """Schema plus two members of different organizations and the task-force channel they both read."""

@@ -10,7 +10,8 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from tests.channels.multiprocess_helpers import RecordingClient, RedisProcess, ServerProcess, port_open, wait_for
+from tests.channels.multiprocess_helpers import (RecordingClient, RedisProcess, ServerProcess, port_open, running,
+                                                 wait_for)
 from tests.deploy.servers import add_members, gunicorn_server, migrate
 
 
@@ -42,24 +43,8 @@ def gunicorn_cluster(count: int, database_url: str, tmp_path, *, redis_binary: s
                                secret_key=secret_key, log_dir=log_dir, redis_url=redis.url if redis else None)
                for index in range(count)]
     cluster = Cluster(seeded, database_url, servers, redis)
-    try:
-        if redis:
-            redis.start()
-        for server in servers:
-            server.start()
-        for server in servers:
-            server.wait_ready(timeout=90)
+    with running(servers, redis, cluster.clients, ready_timeout=90):
         yield cluster
-    finally:
-        for client in cluster.clients:
-            client.disconnect()
-        for server in servers:
-            print(f"--- {server.name} (tail) ---\n{server.log_tail()}")
-            server.stop()
-        if redis:
-            print(f"--- redis (tail) ---\n{redis.log_tail()}")
-            redis.stop()
-
 
 def kill(server: ServerProcess) -> None:
     """SIGKILL to the process's group (gunicorn's arbiter and its worker at once), as a crash: no shutdown,

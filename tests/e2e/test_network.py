@@ -35,6 +35,27 @@ def open_map(page, coordinator):
     page.wait_for_function("() => document.getElementById('network-map-shell').dataset.nodes !== undefined")
 
 
+def demo_coordinator_page(new_page):
+    """The demo task force (seed 7) and a page signed in as its coordinator (password and TOTP as the demo
+    prints them): (the seeded context, the page on the home page)."""
+    import pyotp
+
+    from taskforce.auth.demo import demo_totp_secret
+    from taskforce.cli import seed_demo_data
+    context = seed_demo_data(seed=7, password="taskforce-demo")
+    page = new_page()
+    email = "coordinator@taskforce.demo"
+    sign_in(page, email, "taskforce-demo", totp=pyotp.TOTP(demo_totp_secret(7, email)).now())
+    page.wait_for_url("**/")
+    return context, page
+
+
+def slide_to(page, index: int) -> None:
+    """Move the time slider to its `index`-th month as a person dragging it would (an `input` event)."""
+    page.evaluate("(value) => { const s = document.getElementById('map-month'); s.value = value; "
+                  "s.dispatchEvent(new Event('input', { bubbles: true })); }", str(index))
+
+
 def test_map_renders_and_the_sector_filter_changes_the_visible_nodes(new_page, small_map):
     page = new_page()
     open_map(page, small_map["coordinator"])
@@ -81,15 +102,7 @@ def test_log_a_referral_on_a_directory_page_changes_the_map_live(new_page, small
 
 
 def test_map_renders_the_demo_with_its_broker_and_cut_point(new_page, app):
-    import pyotp
-
-    from taskforce.auth.demo import demo_totp_secret
-    from taskforce.cli import seed_demo_data
-    context = seed_demo_data(seed=7, password="taskforce-demo")
-    page = new_page()
-    email = "coordinator@taskforce.demo"
-    sign_in(page, email, "taskforce-demo", totp=pyotp.TOTP(demo_totp_secret(7, email)).now())
-    page.wait_for_url("**/")
+    context, page = demo_coordinator_page(new_page)
     page.goto("/network/")
     page.wait_for_function("() => document.getElementById('map-summary').textContent.includes('Brokers')")
     shell = page.locator("#network-map-shell")
@@ -105,9 +118,7 @@ def test_the_time_slider_shows_one_months_counts_and_the_picture_saves_as_png(ne
     open_map(page, small_map["coordinator"])
     shell = page.locator("#network-map-shell")
     assert shell.get_attribute("data-edges") == "3"
-    slide = "(value) => { const s = document.getElementById('map-month'); s.value = value; " \
-            "s.dispatchEvent(new Event('input', { bubbles: true })); }"
-    page.evaluate(slide, "0")  # the window's first month: no referral recorded then
+    slide_to(page, 0)  # the window's first month: no referral recorded then
     page.wait_for_function("() => document.getElementById('network-map-shell').dataset.edges === '0'")
     assert not page.is_checked("#map-whole")
     first = page.locator("#map-month").get_attribute("data-months").split(",")[0]
@@ -126,13 +137,10 @@ def test_the_time_slider_shows_one_months_counts_and_the_picture_saves_as_png(ne
 def test_coordinator_compares_two_periods_on_the_demo_and_sees_appeared_and_vanished_links(new_page, app):
     """The demo's quiet months leave some small links out of one month and into another: the test finds two
     such months from the stored rows, picks them in the "Compare periods" control and reads the table and map."""
-    import pyotp
     from sqlalchemy import func, select
 
-    from taskforce.auth.demo import demo_totp_secret
     from taskforce.auth.models import Organization
-    from taskforce.cli import seed_demo_data
-    seed_demo_data(seed=7, password="taskforce-demo")
+    _context, page = demo_coordinator_page(new_page)
     rows = db.session.execute(select(Referral.from_organization_id, Referral.to_organization_id, Referral.month)
                               .group_by(Referral.from_organization_id, Referral.to_organization_id, Referral.month)
                               .having(func.sum(Referral.count) > 0)).all()
@@ -144,10 +152,6 @@ def test_coordinator_compares_two_periods_on_the_demo_and_sees_appeared_and_vani
     first, second = next((a, b) for a in months for b in months
                          if a < b and links[b] - links[a] and links[a] - links[b])
     appeared, vanished = sorted(links[second] - links[first]), sorted(links[first] - links[second])
-    page = new_page()
-    email = "coordinator@taskforce.demo"
-    sign_in(page, email, "taskforce-demo", totp=pyotp.TOTP(demo_totp_secret(7, email)).now())
-    page.wait_for_url("**/")
     page.goto("/network/")
     page.wait_for_function("() => document.getElementById('network-map-shell').dataset.nodes !== undefined")
     for field, month in (("start-a", first), ("end-a", first), ("start-b", second), ("end-b", second)):
@@ -165,8 +169,7 @@ def test_coordinator_compares_two_periods_on_the_demo_and_sees_appeared_and_vani
     assert panel.get_attribute("data-map-vanished") == str(len(vanished))
     assert page.locator("#compare-legend").is_visible() and "dotted" in page.locator("#compare-legend").inner_text()
     slider = page.locator("#map-month").get_attribute("data-months").split(",")
-    page.evaluate("(value) => { const s = document.getElementById('map-month'); s.value = value; "
-                  "s.dispatchEvent(new Event('input', { bubbles: true })); }", str(slider.index(second)))
+    slide_to(page, slider.index(second))
     page.wait_for_function(f"() => document.getElementById('network-map-shell').dataset.period === '{second}/{second}'")
     # the map now counts the second month only, where the vanished links are not: they are drawn for the comparison
     assert panel.get_attribute("data-map-vanished") == str(len(vanished))

@@ -6,7 +6,7 @@ import pytest
 from taskforce.lessons import pii_ner, redaction
 from taskforce.lessons.anonymizer import scan
 from tests.lessons.conftest import NEUTRAL, lesson_form
-from tests.lessons.threads import run_on_threads
+from tests.lessons.threads import against_one_thread
 
 EDITED = "Later Ixchel Tzul told her cousin Dayo Adeyemi that the boss kept the passports."
 
@@ -74,18 +74,23 @@ def test_each_remembered_chunk_gives_back_the_models_own_reading_of_it(model_rea
 def test_many_threads_through_a_small_cache_get_the_results_of_one_thread(monkeypatch, model_reads):
     texts = [f"Case {i}: Maureen Thibault met Zorblat Maria{i % 7} near Lumpkin. Then Ixchel{i % 5} Tzul "
              f"told her aunt Lan about Paul van der Voet. Call 1-908-427-8492x{i:03d}." for i in range(30)]
-    expected = [scan(t) for t in texts]
+    expected = [scan(t) for t in texts]  # through the full cache, before it shrinks
     monkeypatch.setattr(pii_ner, "CACHE_SIZE", 6)  # far fewer chunks than the texts hold: entries drop
     pii_ner.forget_what_was_read()
-    results: dict[tuple[int, int, int], list] = {}
-
-    def work(worker: int) -> None:
-        for round_ in range(3):
-            for i, text in enumerate(texts):
-                if (i + worker + round_) % 2 == 0:
-                    results[(worker, round_, i)] = scan(text)
-
-    assert run_on_threads(work) == []
-    assert len(results) == 8 * 3 * 15
-    assert all(found == expected[i] for (_, _, i), found in results.items())
+    assert against_one_thread(scan, texts, expected=expected) == {"errors": [], "calls": 8 * 3 * 15, "differing": []}
     assert len(pii_ner._read) <= 6
+
+
+def test_what_is_remembered_holds_no_text_and_no_digest_another_process_could_match(model_reads):
+    """Only keyed digests and (start, end, label) triples stay in memory after a check: no chunk, no word of
+    it, and no plain hash of it that a guessed sentence could be hashed against."""
+    import hashlib
+
+    redaction.check(dict(NEUTRAL, summary="Officer Mensah met Zorblat Maria at the clinic.", what_happened=EDITED))
+    assert model_reads and len(pii_ner._read) >= len(set(model_reads))
+    for key, entities in pii_ner._read.items():
+        assert isinstance(key, bytes) and len(key) == 16
+        assert all(isinstance(s, int) and isinstance(e, int) and label.isupper() for s, e, label in entities)
+    plain = {hashlib.blake2b(chunk.encode(), digest_size=16).digest() for chunk in model_reads}
+    assert not plain & set(pii_ner._read)
+    assert {pii_ner._digest(chunk) for chunk in model_reads} <= set(pii_ner._read)

@@ -12,7 +12,7 @@ import pytest
 from taskforce.lessons import pii_ner
 from taskforce.lessons.anonymizer import scan
 from tests.lessons.anonymizer_eval import outside
-from tests.lessons.threads import run_on_threads
+from tests.lessons.threads import against_one_thread
 
 
 def kinds_of(text: str) -> dict[str, str]:
@@ -44,18 +44,7 @@ def test_many_threads_get_the_results_of_one_thread():
     texts = [f"Case {i}: Maureen Thibault met Paul van der Voet and Ken N. Fukuda near Lumpkin; "
              f"call 1-908-427-8492x{i:03d}. Zorblat Maria stayed at Auerstrasse {i}, then at {i} White "
              f"Canyon Apt. {i}, Edwardhaven, ME 9197{i % 10}." for i in range(40)]
-    expected = [scan(t) for t in texts]
-    results: dict[int, list] = {}
-
-    def work(worker: int) -> None:
-        for round_ in range(3):
-            for i, text in enumerate(texts):
-                if (i + worker + round_) % 2 == 0:
-                    results[(worker, round_, i)] = scan(text)
-
-    assert run_on_threads(work) == []
-    assert len(results) == 8 * 3 * 20
-    assert all(found == expected[i] for (_, _, i), found in results.items())
+    assert against_one_thread(scan, texts) == {"errors": [], "calls": 8 * 3 * 20, "differing": []}
 
 
 def test_without_the_model_the_app_scans_with_rules_and_warns_once(caplog):

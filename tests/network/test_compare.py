@@ -161,6 +161,22 @@ def test_the_page_lists_the_links_in_a_sortable_table_and_the_map_offers_the_con
     assert "js/network_compare.js" in page
 
 
+def test_the_csv_keeps_an_exact_fall_a_number_and_guards_a_range(client, login, orgs, two_periods, add_referral,
+                                                                 network_coordinator, police_member):
+    """A spreadsheet reads "-6" as minus six; only text (names, ranges) gets the formula guard (a leading ')."""
+    add_referral(orgs["social"], orgs["legal"], 1, month=two_periods[0][0])  # hidden to the police: 1–4 → 12
+    add_referral(orgs["social"], orgs["legal"], 12)
+
+    def rows(viewer):
+        login(viewer)
+        body = client.get("/network/compare.csv", query_string=_query(*two_periods)).data.decode("utf-8-sig")
+        client.post("/auth/logout", data={})
+        return {(row[0], row[1]): row[5] for row in list(csv.reader(io.StringIO(body)))[1:]}
+
+    assert rows(network_coordinator)[("Harbor Police", "Bridge NGO")] == "-6"
+    assert rows(police_member)[("County Social", "Lantern Legal")] == "'+8 to +11"
+
+
 def test_without_periods_the_last_six_months_are_compared_with_the_six_before(client, login, orgs, add_referral,
                                                                               this_month, network_coordinator):
     add_referral(orgs["police"], orgs["ngo"], 6, month=months_back(this_month, 6))   # the first period's last month
