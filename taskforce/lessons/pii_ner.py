@@ -18,7 +18,10 @@ What the model read is remembered per chunk (a sentence or a run of sentences), 
 lesson, edits a field and checks again, and only the sentences that changed are read a second time. The
 cache holds a digest of each chunk, never its text, and the entities' offsets and labels; the digest is
 keyed by a random secret made when the process starts and never stored, so a digest means nothing outside
-this process's memory (no hashed text that could be matched against a guess elsewhere).
+this process's memory (no hashed text that could be matched against a guess elsewhere). The digest also
+holds the organization the reading was done for (``remember_readings_by``, installed by the lessons
+blueprint): one organization's check never finds another's reading in the cache, so timing a check of a
+guessed sentence tells a member nothing about what another organization wrote.
 
 When spaCy or the model is missing the app still starts and scans with its rules only, and says so once
 in the log (a clear warning, never user text).
@@ -47,6 +50,7 @@ _state: dict = {"loaded": False, "nlp": None}
 CACHE_SIZE = 4096  # chunks of <= 1,500 characters: a few lessons' worth; ~0.5 MB of digests and tuples
 _read: OrderedDict[bytes, tuple] = OrderedDict()  # digest of a chunk -> its entities; only under _call_lock
 _DIGEST_KEY = os.urandom(32)  # per process, never written anywhere: the digests are only this cache's keys
+_scope_of_reading = None  # who a reading is remembered for: a callable installed once by the lessons blueprint
 
 Entity = tuple[int, int, str]
 _SURROGATE = re.compile("[\ud800-\udfff]")  # spaCy cannot encode a lone surrogate; one char for one keeps offsets
@@ -96,8 +100,17 @@ def entities(texts: list[str]) -> list[list[Entity]]:
     return [list(found[k]) for k in keys]
 
 
+def remember_readings_by(scope_of_reading) -> None:
+    """Install the callable that names whom a reading is for (the acting member's organization id, or None
+    outside a request: command-line and benchmark scans share one unscoped space)."""
+    global _scope_of_reading
+    _scope_of_reading = scope_of_reading
+
+
 def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16, key=_DIGEST_KEY).digest()
+    scope = _scope_of_reading() if _scope_of_reading is not None else None
+    material = (b"" if scope is None else str(scope).encode() + b"\0") + text.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(material, digest_size=16, key=_DIGEST_KEY).digest()
 
 
 def forget_what_was_read() -> None:

@@ -7,20 +7,31 @@ to show on the check page; `services.check_lesson` is the check alone.
 """
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, has_request_context, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from taskforce import ids
 from taskforce.errors import Conflict, NotFound, ValidationError
 from taskforce.idempotency import idempotent
-from taskforce.lessons import indicators, reading, redaction, review, services
+from taskforce.lessons import indicators, pii_ner, reading, redaction, review, services
 from taskforce.lessons.forms import SECTOR_CHOICES, ActionForm, CommentForm, LessonForm, PublishForm
 from taskforce.lessons.models import Status, TraffickingType
 from taskforce.markup import render_markdown
 
 bp = Blueprint("lessons", __name__, url_prefix="/lessons")
 FILTERS = ("indicator", "sector", "trafficking_type", "year", "q")
+
+
+def _organization_reading() -> object | None:
+    """Whom the anonymizer's cached reading is for: the signed-in member's organization (any domain's form
+    scans through it: lessons, comments, referral notes, training feedback), none outside a request."""
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.organization_id
+    return None
+
+
+pii_ner.remember_readings_by(_organization_reading)
 
 
 @bp.get("/")

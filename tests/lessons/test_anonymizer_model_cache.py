@@ -7,6 +7,7 @@ from taskforce.lessons import pii_ner, redaction
 from taskforce.lessons.anonymizer import scan
 from tests.lessons.conftest import NEUTRAL, lesson_form
 from tests.lessons.threads import against_one_thread
+from tests.conftest import CsrfClient
 
 EDITED = "Later Ixchel Tzul told her cousin Dayo Adeyemi that the boss kept the passports."
 
@@ -94,3 +95,18 @@ def test_what_is_remembered_holds_no_text_and_no_digest_another_process_could_ma
     plain = {hashlib.blake2b(chunk.encode(), digest_size=16).digest() for chunk in model_reads}
     assert not plain & set(pii_ner._read)
     assert {pii_ner._digest(chunk) for chunk in model_reads} <= set(pii_ner._read)
+
+
+def test_one_organizations_reading_is_never_found_by_another(app, client, login, make_user, model_reads):
+    """A check by another organization of the same sentence is read by the model again (no cache hit whose
+    timing would tell that someone elsewhere just wrote it); the same organization's re-check is not."""
+    named = dict(NEUTRAL, what_happened=EDITED)
+    first, outsider = make_user(), make_user()
+    colleague = make_user(organization=first.organization)
+    for user, read_again in ((first, True), (colleague, False), (outsider, True), (first, False)):
+        other = CsrfClient(app.test_client())
+        login(user, the_client=other)
+        model_reads.clear()
+        answer = other.post("/lessons/new", data=lesson_form(**named))
+        assert answer.status_code == 400 and "Ixchel Tzul" in answer.get_data(as_text=True)
+        assert any(EDITED in chunk or chunk in EDITED for chunk in model_reads) == read_again, user.email
