@@ -20,7 +20,7 @@ LABELS = {"count": "People referred", "accepted": "Accepted", "declined_no_capac
           "declined_not_eligible": "Declined: not eligible", "declined_no_response": "Declined: no response",
           "completed": "Completed", "month": "Month", "category": "Service category", "notes": "Notes",
           "from_organization_id": "From", "to_organization_id": "To", "to_service_id": "Service"}
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")  # ASCII digits: \d would take "٢٠٢٦-٠١"
 
 
 class RecordErrors(Exception):
@@ -35,6 +35,14 @@ def first_of_month(today: date) -> date:
     return today.replace(day=1)
 
 
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_month(value, today: date) -> date:
     """"2026-03" (or a date in it: the day is dropped) → the first of that month; never a future month."""
     if isinstance(value, date):
@@ -42,6 +50,8 @@ def parse_month(value, today: date) -> date:
     else:
         text = str(value or "").strip()
         if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            if not text.isascii() or not _is_date(text):
+                raise ValueError("Give the month as YYYY-MM, e.g. 2026-03.")
             text = text[:7]  # a full date from a spreadsheet: keep only its month
         match = _MONTH.match(text)
         if not match or not 1 <= int(match.group(2)) <= 12:

@@ -125,6 +125,8 @@ def test_a_new_referral_changes_the_comparison(client, login, orgs, add_referral
     ({"start_a": "2026-13"}, "start_a", "YYYY-MM"),
     ({"end_b": "next month"}, "end_b", "YYYY-MM"),
     ({"start_a": "2" * 5000}, "start_a", "YYYY-MM"),
+    ({"start_a": "2020-01-99"}, "start_a", "YYYY-MM"),
+    ({"start_a": "\u0662\u0660\u0662\u0660-\u0660\u0661"}, "start_a", "YYYY-MM"),
     ({"start_a": "2001-01", "end_a": "2020-12"}, "end_a", "at most 36 months"),
     ({"start_a": "1999-12", "end_a": "2000-01"}, "start_a", "before 2000"),
     ({"category": "<script>"}, "category", "Unknown service category"),
