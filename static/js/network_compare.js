@@ -56,7 +56,7 @@
           edge = cy.add({ group: "edges", classes: "compare-extra",
                           data: { id: id, source: String(e.source), target: String(e.target), width: 2, partnered: 0 } });
         }
-        edge.data("changeMark", MARKS[e.status] || (e.status === "unchanged" ? "" : String(e.change)));
+        edge.data("changeMark", MARKS[e.status] || (e.status === "unchanged" ? "" : String(e.change).replace(/-(?=\d)/g, "\u2212")));  // the legend's minus sign
         edge.addClass("changed change-" + e.status);
       });
     });
