@@ -152,7 +152,12 @@ def limits() -> None:
     print("(the model's memory of what it read is emptied before each: a first check; 'again' = the same "
           "lesson checked again with one field edited, as an author does)")
     scan_all(["Warm up: Officer Mensah met Zorblat Maria."])  # the model loads before anything is measured
-    for label, source in (("demo lesson prose", _prose()), ("name-dense prose (own eval set)", dense)):
+    sources = [("demo lesson prose", _prose()), ("name-dense prose (own eval set)", dense)]
+    try:  # text nobody here wrote: presidio-research's sentences, one after another, as a lesson's fields
+        sources.append(("outside prose (synth_dataset_v2)", "\n\n".join(r["text"] for r in outside.load())))
+    except OSError:
+        print("(../shared/pii-eval is not here: no outside-prose rows)")
+    for label, source in sources:
         for distinct in (False, True):
             texts = _fields(source, distinct)
             pii_ner.forget_what_was_read()
