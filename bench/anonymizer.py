@@ -20,7 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from taskforce.lessons import demo_stories, demo_stories_more, pii_ner  # noqa: E402
+from taskforce.lessons import demo_stories, demo_stories_more  # noqa: E402
+from taskforce.lessons.anonymizer import pii_ner  # noqa: E402
 from taskforce.lessons.anonymizer import KINDS, scan, scan_all, scan_layers  # noqa: E402
 from taskforce.lessons.services import LIMITS  # noqa: E402
 from tests.lessons.anonymizer_eval import outside, scoring  # noqa: E402

@@ -14,7 +14,8 @@ from markupsafe import Markup
 from taskforce import ids
 from taskforce.errors import Conflict, NotFound, ValidationError
 from taskforce.idempotency import idempotent
-from taskforce.lessons import indicators, pii_ner, reading, redaction, review, services
+from taskforce.lessons import indicators, reading, redaction, review, services
+from taskforce.lessons.anonymizer import pii_ner
 from taskforce.lessons.forms import SECTOR_CHOICES, ActionForm, CommentForm, LessonForm, PublishForm
 from taskforce.lessons.models import Status, TraffickingType
 from taskforce.markup import render_markdown

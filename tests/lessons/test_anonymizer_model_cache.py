@@ -3,7 +3,8 @@ model only the sentences that changed, the findings are those of a check with no
 the bounded cache gives every thread the single-threaded answer while entries are dropped under it."""
 import pytest
 
-from taskforce.lessons import pii_ner, redaction
+from taskforce.lessons import redaction
+from taskforce.lessons.anonymizer import pii_ner
 from taskforce.lessons.anonymizer import scan
 from tests.lessons.conftest import NEUTRAL, lesson_form
 from tests.lessons.threads import against_one_thread

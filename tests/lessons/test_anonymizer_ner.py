@@ -9,7 +9,7 @@ import logging
 
 import pytest
 
-from taskforce.lessons import pii_ner
+from taskforce.lessons.anonymizer import pii_ner
 from taskforce.lessons.anonymizer import scan
 from tests.lessons.anonymizer_eval import outside
 from tests.lessons.threads import against_one_thread
@@ -50,7 +50,7 @@ def test_many_threads_get_the_results_of_one_thread():
 def test_without_the_model_the_app_scans_with_rules_and_warns_once(caplog):
     try:
         pii_ner._reset_for_tests("no_such_spacy_model_installed")
-        with caplog.at_level(logging.WARNING, logger="taskforce.lessons.pii_ner"):
+        with caplog.at_level(logging.WARNING, logger="taskforce.lessons.anonymizer.pii_ner"):
             findings = scan("Officer Mensah called 832-555-0199 about the house at 539 White Canyon Apt. 010.")
             scan("A second scan does not warn again.")
         assert {f.kind for f in findings} == {"PERSON", "PHONE", "ADDRESS"}

@@ -194,7 +194,7 @@ def build(count: int = COUNT, seed: int = SEED) -> list[dict]:
 
 def held_out_share(records: list[dict]) -> float:
     """Share of gold PERSON spans with no word in the detector's name lists (what lists alone cannot find)."""
-    from taskforce.lessons.pii_lexicon import fold, lexicon
+    from taskforce.lessons.anonymizer.pii_lexicon import fold, lexicon
 
     names = lexicon().names
     people = [r["text"][s:e] for r in records for s, e, k in r["spans"] if k == "PERSON"]

@@ -21,10 +21,10 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 
-from taskforce.lessons import pii_mentions, pii_ner, pii_people
-from taskforce.lessons.pii_lexicon import fold, lexicon
-from taskforce.lessons.pii_name_segments import TOKEN, decide, segments, sentence_initial, split_on_common
-from taskforce.lessons.pii_name_words import (
+from taskforce.lessons.anonymizer import pii_mentions, pii_ner, pii_people
+from taskforce.lessons.anonymizer.pii_lexicon import fold, lexicon
+from taskforce.lessons.anonymizer.pii_name_segments import TOKEN, decide, segments, sentence_initial, split_on_common
+from taskforce.lessons.anonymizer.pii_name_words import (
     MONTHS_DAYS, PARTICLES, capitalize_for_model, dictionary_word, ends_a_name, joinable, listable,
     may_be_name, name_word, ordinary_word, plain_word, unknown_word,
 )

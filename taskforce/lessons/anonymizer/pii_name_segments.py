@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from taskforce.lessons.pii_lexicon import fold, lexicon
-from taskforce.lessons.pii_name_words import (
+from taskforce.lessons.anonymizer.pii_lexicon import fold, lexicon
+from taskforce.lessons.anonymizer.pii_name_words import (
     MONTHS_DAYS, ORG_IN, ORG_WORD, PARTICLES, classify, looks_english,
 )
 

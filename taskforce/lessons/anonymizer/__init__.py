@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from taskforce.lessons import pii_names, pii_patterns, pii_places, pii_suggest
+from taskforce.lessons.anonymizer import pii_names, pii_patterns, pii_places, pii_suggest
 
 KINDS = ("PERSON", "PHONE", "EMAIL", "ADDRESS", "LOCATION", "DATE", "ID", "URL", "IP", "HANDLE", "PLATE")
 STRUCTURED_KINDS = ("PHONE", "EMAIL", "ID", "URL", "IP", "HANDLE", "PLATE")

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from taskforce.lessons import pii_streets
-from taskforce.lessons.pii_lexicon import fold, lexicon
+from taskforce.lessons.anonymizer import pii_streets
+from taskforce.lessons.anonymizer.pii_lexicon import fold, lexicon
 
 Hit = tuple[int, int, str, str]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from taskforce.lessons.pii_lexicon import fold, lexicon
+from taskforce.lessons.anonymizer.pii_lexicon import fold, lexicon
 
 ORG_WORD = (
     r"(?:Project|Foundation|Center|Centre|House|Network|Coalition|Alliance|Institute|Services|Ministries|"
