@@ -11,7 +11,7 @@ import pytest
 
 from taskforce.lessons.anonymizer import pii_ner
 from taskforce.lessons.anonymizer import scan
-from tests.lessons.anonymizer_eval import outside
+from tests.lessons.anonymizer_eval import outside, scoring
 from tests.lessons.threads import against_one_thread
 
 
@@ -38,6 +38,23 @@ def test_leaving_out_the_shared_tok2vec_changes_no_entity():
     ours = pii_ner.entities(texts)
     theirs = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in with_shared.pipe(texts)]
     assert sum(map(len, ours)) > 100 and ours == theirs
+
+
+def test_numpy_computes_the_products_and_finds_what_blis_finds():
+    """The loaded recognizer multiplies with numpy (OpenBLAS) rather than thinc's default blis (faster
+    here); over the whole outside set and the project's own prose, the entities are those of blis."""
+    import spacy  # noqa: PLC0415 - the model is present (tests above)
+    from thinc.api import NumpyOps  # noqa: PLC0415
+
+    nodes = list(pii_ner.model().get_pipe("ner").model.walk())
+    assert nodes and all(isinstance(n.ops, NumpyOps) and not n.ops.use_blis for n in nodes)
+    default = spacy.load(pii_ner.MODEL, exclude=list(pii_ner._EXCLUDE))
+    assert all(getattr(n.ops, "use_blis", True) for n in default.get_pipe("ner").model.walk())
+    texts = [r["text"] for r in outside.load()] + [r["text"] for r in scoring.load(scoring.EVAL_SET)]
+    pii_ner.forget_what_was_read()
+    ours = pii_ner.entities(texts)
+    theirs = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in default.pipe(texts, batch_size=128)]
+    assert sum(map(len, ours)) > 3000 and ours == theirs
 
 
 def test_many_threads_get_the_results_of_one_thread():

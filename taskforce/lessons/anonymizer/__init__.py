@@ -50,15 +50,10 @@ def _merge(text: str, hits: Iterable[tuple[int, int, str, str]]) -> list[Finding
     return sorted(chosen)
 
 
-def _structured_hits(text: str):
-    for detect in pii_patterns.STRUCTURED_DETECTORS:
-        yield from detect(text)
-
-
 def scan_layers(text: str, name_layers: Iterable[str] = NAME_LAYERS, entities=None) -> list[Finding]:
     """scan() with a chosen set of name layers; the benchmark uses it to measure what each layer adds.
     ``entities``: the model's for this text when scan_all read several texts at once."""
-    hits = list(_structured_hits(text))
+    hits = list(pii_patterns.find_structured(text))
     hits.extend(pii_patterns.find_dates(text))
     hits.extend(pii_places.find_places(text))
     hits.extend(pii_names.find_names(text, name_layers, entities))
@@ -81,7 +76,7 @@ def scan_all(texts: list[str]) -> list[list[Finding]]:
 def structured_findings(text: str) -> list[Finding]:
     """Only the pattern kinds (phone, email, ID, URL, IP, handle, plate): the quick check chat runs
     before a message is posted, where names and dates are normal conversation."""
-    return _merge(text, _structured_hits(text))
+    return _merge(text, pii_patterns.find_structured(text))
 
 
 def redact(text: str) -> str:

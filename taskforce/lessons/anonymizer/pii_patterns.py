@@ -10,9 +10,11 @@ Each detector yields ``(start, end, kind, rule)``; anonymizer.py turns them into
 
 from __future__ import annotations
 
+import bisect
 import ipaddress
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import phonenumbers
 from stdnum import iban, luhn
@@ -113,17 +115,33 @@ def _with_extension(text: str, end: int) -> int:
     return end + m.end() if m else end
 
 
-def find_phones(text: str) -> Iterator[Hit]:
-    for hit in _phones(text):
+def find_phones(text: str, claimed: Iterable[Hit] = ()) -> Iterator[Hit]:
+    """Phone numbers. ``claimed``: hits of the more specific detectors (a card, an SSN, an IP); a run of
+    digits one of them covers whole is not tried as a phone: any phone found inside it would lose the merge
+    to that hit, and trying a run of digits in every region is the costliest rule of all."""
+    for hit in _phones(text, _covered(claimed)):
         yield hit[0], _with_extension(text, hit[1]), hit[2], hit[3]
 
 
-def _phones(text: str) -> Iterator[Hit]:
+def _covered(hits: Iterable[Hit]):
+    """Whether [start, end) lies inside one of ``hits``: the furthest end among the hits starting at or
+    before ``start`` (a prefix maximum), so a check is one bisection however many hits a text holds."""
+    spans = sorted((h[0], h[1]) for h in hits)
+    starts = [s for s, _ in spans]
+    furthest = list(itertools.accumulate((e for _, e in spans), max))
+
+    def inside(start: int, end: int) -> bool:
+        i = bisect.bisect_right(starts, start)
+        return i > 0 and furthest[i - 1] >= end
+    return inside
+
+
+def _phones(text: str, covered) -> Iterator[Hit]:
     """Phone numbers valid in some task-force region, else shaped like one (fictional 555 numbers too)."""
     for cand in _PHONE_CANDIDATE.finditer(text):
         raw = cand.group().rstrip(" -./(")
         digits = sum(ch.isdigit() for ch in raw)
-        if not 7 <= digits <= 15:
+        if not 7 <= digits <= 15 or covered(cand.start(), cand.start() + len(raw)):
             continue
         found = False
         if "(0)" in raw and _PHONE_SHAPE.match(raw.strip().replace("(0)", "")):
@@ -252,5 +270,12 @@ def find_dates(text: str) -> Iterator[Hit]:
             yield m.start(), m.end(), "DATE", rule
 
 
-STRUCTURED_DETECTORS = (find_emails, find_urls, find_ips, find_handles, find_ids, find_accounts, find_plates,
-                        find_phones)
+_BEFORE_PHONES = (find_emails, find_urls, find_ips, find_handles, find_ids, find_accounts, find_plates)
+
+
+def find_structured(text: str) -> list[Hit]:
+    """Every structured identifier (emails, web and IP addresses, handles, IDs, cards, plates, phones):
+    phones last, told what the more specific detectors already hold."""
+    hits = [hit for detect in _BEFORE_PHONES for hit in detect(text)]
+    hits.extend(find_phones(text, hits))
+    return hits

@@ -89,6 +89,44 @@ def _patterns() -> tuple[re.Pattern, ...]:
     return us, prefix, glued, military, unit_alone, named_unit, postal
 
 
+@lru_cache(maxsize=1)
+def _triggers() -> tuple:
+    """For a rule whose pattern is costly to try at every word, where the part every match of it contains
+    occurs (the street type): the pattern is then tried only just before those places. A lesson seldom holds
+    "Rue " or "-strasse 12", so most text is never tried at all. None: the pattern is tried everywhere."""
+    prefix_type = re.compile(rf"(?<![\w.])(?i:{_PREFIX_TYPES})[ \t]")
+    glued_end = re.compile(rf"(?i:{_GLUED})[ \t]*\Z")
+
+    def prefix(text: str) -> Iterator[int]:
+        return (m.start() for m in prefix_type.finditer(text))
+
+    def glued(text: str) -> Iterator[int]:  # a number after a word whose end is a glued street type
+        for m in _SPACE_DIGIT.finditer(text):
+            if glued_end.search(text, max(0, m.start() - 16), m.start() + 1):
+                yield m.start()
+
+    return None, prefix, glued, None, None, None, None
+
+
+_SPACE_DIGIT = re.compile(r"[ \t]\d")
+_REACH = 200  # how far before its trigger a match may start: a house number and a few words of the name
+
+
+def _matches(pattern: re.Pattern, trigger, text: str) -> Iterator[re.Match]:
+    """``pattern.finditer(text)``, searched for only near the places ``trigger`` names when there is one."""
+    if trigger is None:
+        yield from pattern.finditer(text)
+        return
+    done = 0
+    for at in trigger(text):
+        if at < done:
+            continue
+        m = pattern.search(text, max(done, at - _REACH))
+        if m and m.start() <= at:
+            done = max(m.end(), m.start() + 1)
+            yield m
+
+
 _RULES = ("us-street-address-pub28", "street-type-first", "street-type-glued", "military-or-post-box",
           "unit-designator", "street-number-and-unit", "labelled-postal-code")
 _ADDRESS_LABELS = frozenset(usaddress.LABELS) - {"Recipient", "NotAddress", "LandmarkName", "CountryName",
@@ -160,8 +198,8 @@ def _block_end(text: str, end: int) -> int:
 
 
 def find_streets(text: str) -> Iterator[Hit]:
-    for pattern, rule in zip(_patterns(), _RULES):
-        for m in pattern.finditer(text):
+    for pattern, trigger, rule in zip(_patterns(), _triggers(), _RULES):
+        for m in _matches(pattern, trigger, text):
             end = m.end()
             if text[end - 1:end] == "." and rule != "military-or-post-box":
                 end -= 1 if not re.search(r"\b(?:[A-Z][a-z]{0,3}|\d+)\.$", m.group()) else 0
