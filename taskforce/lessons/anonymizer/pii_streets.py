@@ -110,18 +110,25 @@ def _triggers() -> tuple:
 
 _SPACE_DIGIT = re.compile(r"[ \t]\d")
 _REACH = 200  # how far before its trigger a match may start: a house number and a few words of the name
+_AFTER = 1_000  # how far after it the start of a match is looked for (the match itself may go on further)
 
 
 def _matches(pattern: re.Pattern, trigger, text: str) -> Iterator[re.Match]:
-    """``pattern.finditer(text)``, searched for only near the places ``trigger`` names when there is one."""
-    if trigger is None:
+    """``pattern.finditer(text)``, tried only near the places ``trigger`` names when there is one. Each
+    search looks at a bounded window, so a trigger with no match near it costs that window, not the rest of
+    the text; a text full of triggers ("place place place …") is searched the plain way instead."""
+    places = [] if trigger is None else list(trigger(text))
+    if trigger is None or len(places) * (_REACH + _AFTER) > len(text):
         yield from pattern.finditer(text)
         return
     done = 0
-    for at in trigger(text):
+    for at in places:
         if at < done:
             continue
-        m = pattern.search(text, max(done, at - _REACH))
+        window_end = min(len(text), at + _AFTER)
+        m = pattern.search(text, max(done, at - _REACH), window_end)
+        if m and m.end() == window_end < len(text):  # it may go on past the window: search unbounded
+            m = pattern.search(text, max(done, at - _REACH))
         if m and m.start() <= at:
             done = max(m.end(), m.start() + 1)
             yield m
