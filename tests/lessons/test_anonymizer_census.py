@@ -44,5 +44,22 @@ def test_a_frequent_word_surname_with_a_cue_is_a_person():
 def test_without_zxcvbn_the_hand_lists_still_load(monkeypatch):
     monkeypatch.setitem(sys.modules, "zxcvbn.frequency_lists", None)  # import fails as if not installed
     names: dict[str, str] = {}
-    pii_lexicon._census_names(names, frozenset())
+    assert pii_lexicon._census_names(names, frozenset()) == frozenset()
     assert names == {}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("thelma is from the shelter.", "thelma"),          # a cue after it
+    ("we sent the papers to verna.", "verna"),           # the model reads something there: a listed name
+    ("ask imogene.", "imogene"),
+])
+def test_a_listed_name_written_in_lowercase_is_a_person(text, name):
+    assert name in people(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the tests which hang are skipped.",
+    "we kept the grace period and the white van.",
+])
+def test_lowercase_words_that_are_also_names_need_a_cue_or_the_model(text):
+    assert people(text) == {}

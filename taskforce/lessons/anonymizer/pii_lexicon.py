@@ -42,6 +42,7 @@ class Lexicon:
     places: frozenset[str]         # countries, states, major cities, demonyms, languages: never flagged
     english: frozenset[str] = frozenset()  # ordinary English words (Webster's 2nd, lowercase entries)
     proper: frozenset[str] = frozenset()   # Webster's 2nd capitalized headwords: mostly given names and surnames
+    everyday: frozenset[str] = frozenset()  # zxcvbn's English Wikipedia and TV/film words (more often words than names)
 
     def is_name(self, word: str) -> bool:
         return fold(word) in self.names
@@ -79,8 +80,9 @@ def lexicon() -> Lexicon:
     common = frozenset(fold(w) for line in _words("common_words.txt") for w in line.split())
     places = frozenset(fold(w) for line in _words("places.txt") for w in line.split())
     english, proper = _webster()
-    _census_names(names, english)
-    return Lexicon(names=names, common=common, places=places, english=english, proper=proper - places)
+    everyday = _census_names(names, english)
+    return Lexicon(names=names, common=common, places=places, english=english, proper=proper - places,
+                   everyday=everyday)
 
 
 def _webster() -> tuple[frozenset[str], frozenset[str]]:
@@ -100,7 +102,7 @@ def _webster() -> tuple[frozenset[str], frozenset[str]]:
             frozenset(fold(w) for w in words if w[:1].isupper() and w[1:].islower()))
 
 
-def _census_names(into: dict[str, str], english: frozenset[str]) -> None:
+def _census_names(into: dict[str, str], english: frozenset[str]) -> frozenset[str]:
     """Add the US Census given names (1990) and surnames (2000), about 14,700, to ``into`` after the
     project's own lists: outside text is full of names no hand list holds ("Selma", "Benfield",
     "MacFarlane"), and the model alone calls many of them places or organizations. The lists come with
@@ -109,11 +111,14 @@ def _census_names(into: dict[str, str], english: frozenset[str]) -> None:
     frequent as English words) are in no name list there. A name that is still a dictionary word is kept
     only within the first ``CENSUS_WORD_NAMES_RANK`` of its list ("White", "Bowman", "Grace": ambiguous,
     they need a cue or the model); a rarer one ("Shorter", "Strom") stays a word. Nothing is
-    added when zxcvbn is missing (the project's lists still work)."""
+    added when zxcvbn is missing (the project's lists still work).
+
+    Returns zxcvbn's everyday English words (English Wikipedia and US TV and film, 49,000): by the same
+    ranking, words more frequent as words than as names ("hang", "will"), which Webster's may lack."""
     try:
         from zxcvbn.frequency_lists import FREQUENCY_LISTS  # noqa: PLC0415 - data, loaded once
     except ImportError:
-        return
+        return frozenset()
     for section, lists in (("given", ("female_names", "male_names")), ("surname", ("surnames",))):
         for name_list in lists:
             for rank, word in enumerate(FREQUENCY_LISTS.get(name_list, ())):
@@ -121,3 +126,5 @@ def _census_names(into: dict[str, str], english: frozenset[str]) -> None:
                 if rank >= CENSUS_WORD_NAMES_RANK and key in english:
                     continue
                 into.setdefault(key, f"{CENSUS}/{section}")
+    return frozenset(fold(w) for name_list in ("english_wikipedia", "us_tv_and_film")
+                     for w in FREQUENCY_LISTS.get(name_list, ()))
