@@ -158,9 +158,9 @@ def test_names_from_many_traditions_with_lists_and_context(text, name):
 
 
 def test_name_findings_say_which_layer_fired():
-    rules = {f.text: f.rule for f in scan("Officer Mensah met a woman named Xochitl; she trusted Ixchel.")}
+    rules = {f.text: f.rule for f in scan("Officer Mensah met a woman named Oreoluwa; she trusted Ixchel.")}
     assert rules["Mensah"].startswith(("namelist:west_african", "context:after-title"))
-    assert rules["Xochitl"].startswith("context:")
+    assert rules["Oreoluwa"].startswith("context:")  # in no list (Xochitl is a census given name)
     assert rules["Ixchel"].startswith(("caps:", "ner:"))  # no dictionary word: the model or the caps rule
 
 

@@ -23,7 +23,8 @@ def test_the_model_is_on_by_default_with_only_the_components_ner_needs():
     nlp = pii_ner.model()
     assert nlp is not None, pii_ner.MISSING_WARNING
     assert nlp.pipe_names == ["ner"]
-    assert any(f.rule.startswith("ner:") for f in scan("Follow up with Erica Sultygov next week."))
+    # "Erica" is a census given name, so the lists find "Erica Sultygov" too; only the model finds "Ixchel" here
+    assert any(f.rule.startswith("ner:") for f in scan("Follow up with Erica Sultygov; she trusted Ixchel."))
 
 
 def test_leaving_out_the_shared_tok2vec_changes_no_entity():

@@ -11,8 +11,10 @@ import pytest
 from taskforce.lessons.anonymizer import scan
 from tests.lessons.anonymizer_eval import outside
 
-FLOORS = {"PERSON": 0.92, "STREET_ADDRESS": 0.65, "PHONE": 0.95, "EMAIL": 0.98, "IDs": 0.98, "IP": 0.98,
-          "URL": 0.98, "DATE": 0.97, "all": 0.85}
+FLOORS = {"PERSON": 0.94, "STREET_ADDRESS": 0.65, "PHONE": 0.95, "EMAIL": 0.98, "IDs": 0.98, "IP": 0.98,
+          "URL": 0.98, "DATE": 0.97, "all": 0.865}
+# The check half (odd template ids) was never studied: its PERSON figure says whether a change generalises.
+CHECK_HALF_PERSON_FLOOR = 0.91
 PRECISION_FLOORS = {"PERSON": 0.92, "all": 0.90}
 
 
@@ -28,6 +30,14 @@ def result():
 def test_recall_per_kind_stays_above_its_floor(result):
     low = {k: round(result.recall(k), 3) for k, floor in FLOORS.items() if result.recall(k) < floor}
     assert low == {}, outside.row("anonymizer", result)
+
+
+def test_person_recall_on_the_unstudied_half_stays_above_its_floor():
+    if not outside.DATASET.exists():
+        pytest.skip(f"outside evaluation set not found at {outside.DATASET}")
+    check = outside.score(outside.half(outside.load(), "check"),
+                          lambda text: [(f.start, f.end, f.kind) for f in scan(text)])
+    assert round(check.recall("PERSON"), 3) >= CHECK_HALF_PERSON_FLOOR, outside.row("anonymizer [check]", check)
 
 
 def test_strict_precision_stays_above_its_floor(result):

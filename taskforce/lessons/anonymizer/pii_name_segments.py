@@ -207,5 +207,37 @@ def decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str]
     return None
 
 
+_CUES_ONLY = frozenset(("context",))  # lowercase names: a listed word alone is too weak ("max 195", "no-gil")
 _NOT_A_PERSON = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "NORP", "GPE", "LOC", "FAC"))
 _NOT_A_PERSON_LIST = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "NORP", "FAC"))
+
+
+def lowercase_names(text: str, cased: str, layers: frozenset[str], entities: list[tuple[int, int, str]],
+                    ) -> Iterator[Hit]:
+    """People named in lowercase ("thelma is from the shelter", "ask imogene"), decided by the same rules as
+    the capitalized name, on the truecased copy (``cased``: same offsets; pii_mentions.truecased capitalized
+    the sentence's possible names for the model). The model often calls such a name a place, an
+    organization or nothing, and the segment rules see only capitals, so without this a lowercase name is
+    found only when the model calls it a person. Kept to segments made only of words written in lowercase,
+    at least one of them a listed name that is no English word (classify "name") and none an everyday word
+    of zxcvbn's English lists ("hang" is also a listed name): "grace", "white", "page" or slang never count
+    here. Without a cue the model must read some entity there (a listed word alone is too weak: "max 195",
+    "no-gil"); only PERSON findings are kept."""
+    toks = list(TOKEN.finditer(cased))
+    changed = [i for i, t in enumerate(toks) if text[t.start()] != cased[t.start()]]
+    if not changed:
+        return
+    starts = [t.start() for t in toks]
+    index = {s: i for i, s in enumerate(starts)}
+    for run in segments(cased, toks):
+        for seg in split_on_common(cased, run):
+            kinds = [classify(t.group()) for t in seg]
+            if "name" not in kinds or not all(k in ("name", "unknown", "particle") for k in kinds) \
+                    or not text[seg[0].start():seg[-1].end()].islower() \
+                    or any(fold(t.group()) in lexicon().everyday for t in seg):
+                continue
+            labels = frozenset(label for s, e, label in entities if s < seg[-1].end() and e > seg[0].start())
+            initial = sentence_initial(cased, toks, index[seg[0].start()])
+            hit = decide(cased, seg, initial, layers if labels else _CUES_ONLY, labels)
+            if hit and hit[2] == "PERSON":
+                yield hit

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from taskforce.lessons.anonymizer.pii_lexicon import fold, lexicon
+from taskforce.lessons.anonymizer.pii_lexicon import CENSUS, fold, lexicon
 
 ORG_WORD = (
     r"(?:Project|Foundation|Center|Centre|House|Network|Coalition|Alliance|Institute|Services|Ministries|"
@@ -136,7 +136,8 @@ def capitalize_for_model(word: str) -> str:
 def dictionary_word(word: str) -> bool:
     """An ordinary word, or one only Webster's headwords also know as a name ("Olive" of "Mount Olive")."""
     kind = classify(word)
-    return kind == "common" or (kind == "ambiguous" and fold(word) not in lexicon().names)
+    return kind == "common" or (kind == "ambiguous" and (fold(word) not in lexicon().names
+                                                         or census_word_name(word)))
 
 
 def unknown_word(word: str) -> bool:
@@ -144,10 +145,20 @@ def unknown_word(word: str) -> bool:
 
 
 def plain_word(word: str) -> bool:
-    return classify(word) == "common"
+    return classify(word) == "common" or census_word_name(word)
 
 
 def name_word(word: str) -> bool:
+    """Evidence that a lowercase word the model read as a person is a name: listed (a census name only when
+    it is no dictionary word: "page" and "keys" are census surnames too), or a Webster name headword."""
     lex, key = lexicon(), fold(word)
-    return key not in lex.places and (key in lex.names or (key in lex.proper and not english_word(key, lex)))
+    if key in lex.places or census_word_name(word):
+        return False
+    return key in lex.names or (key in lex.proper and not english_word(key, lex))
 
+
+def census_word_name(word: str) -> bool:
+    """A census name that is also a dictionary word ("White", "Page", "Keys"): a name only with context,
+    and still a word wherever the rules ask whether a word is ordinary English."""
+    lex, key = lexicon(), fold(word)
+    return lex.names.get(key, "").startswith(CENSUS) and english_word(key, lex)

@@ -23,7 +23,9 @@ from collections.abc import Iterable, Iterator
 
 from taskforce.lessons.anonymizer import pii_mentions, pii_ner, pii_people
 from taskforce.lessons.anonymizer.pii_lexicon import fold, lexicon
-from taskforce.lessons.anonymizer.pii_name_segments import TOKEN, decide, segments, sentence_initial, split_on_common
+from taskforce.lessons.anonymizer.pii_name_segments import (
+    TOKEN, decide, lowercase_names, segments, sentence_initial, split_on_common,
+)
 from taskforce.lessons.anonymizer.pii_name_words import (
     MONTHS_DAYS, PARTICLES, capitalize_for_model, dictionary_word, ends_a_name, joinable, listable,
     may_be_name, name_word, ordinary_word, plain_word, unknown_word,
@@ -71,6 +73,8 @@ def find_names(text: str, layers: Iterable[str] = LAYERS, entities: list[Entity]
     elif entities is None:
         entities = _model_entities([cased])[0]
     hits = list(_find_names(text, cased, layers, entities))
+    if cased != text and "lists" in layers:  # a sentence written all in lowercase: its listed names too
+        hits.extend(lowercase_names(text, cased, layers, entities))
     yield from hits
     if "context" in layers:
         yield from pii_mentions.spread(text, hits, joinable, listable, cased)
