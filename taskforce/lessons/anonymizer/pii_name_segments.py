@@ -113,7 +113,7 @@ def segments(text: str, toks: list[re.Match]) -> Iterator[list[re.Match]]:
 
 def split_on_common(text: str, run: list[re.Match]) -> Iterator[list[re.Match]]:
     """Cut a run at ordinary words and places; a listed name glued to a place is the place ("São Paulo")."""
-    kinds = [classify(t.group()) for t in run]
+    kinds = _kinds(run)
     for i, kind in enumerate(kinds):
         if kind == "place-name" and i and kinds[i - 1] == "particle":
             kinds[i - 1] = kinds[i] = "place"  # "El Salvador", "San Jose"
@@ -130,6 +130,20 @@ def split_on_common(text: str, run: list[re.Match]) -> Iterator[list[re.Match]]:
     yield from _trimmed(part)
 
 
+_NAME_KINDS = frozenset(("name", "place-name", "ambiguous", "unknown"))
+
+
+def _kinds(run: list[re.Match]) -> list[str]:
+    """Each token's kind (pii_name_words.classify), with one exception: "A" and "I" between two name words
+    ("Ravi I Sharma", "Maria A. Lopez") are middle initials, not the article or the pronoun, so they do not
+    cut the name in two. The pronoun and the article are followed by a lowercase word, which ends the run."""
+    kinds = [classify(t.group()) for t in run]
+    for i in range(1, len(run) - 1):
+        if run[i].group() in ("A", "I") and kinds[i - 1] in _NAME_KINDS and kinds[i + 1] in _NAME_KINDS:
+            kinds[i] = "particle"
+    return kinds
+
+
 def _trimmed(part: list[re.Match]) -> Iterator[list[re.Match]]:
     while part and classify(part[-1].group()) == "particle":
         part = part[:-1]
@@ -142,7 +156,7 @@ def decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str]
     """A capitalized segment as PERSON or LOCATION, or None. ``labels`` are the model's entity labels over
     the segment: a listed word the model reads as an organization, a place or a work ("Jordan Valley
     Farms", "Metallica") needs a cue to be a person."""
-    kinds = [classify(t.group()) for t in seg]
+    kinds = _kinds(seg)
     start, end = seg[0].start(), seg[-1].end()
     before, after = text[max(0, start - 60):start], text[end:end + 40]
     if _ORG_AFTER.match(after) or any(ORG_IN.match(t.group()) for t in seg[1:]):
