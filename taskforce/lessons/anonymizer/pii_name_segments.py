@@ -236,7 +236,8 @@ def lowercase_names(text: str, cased: str, layers: frozenset[str], entities: lis
     at least one of them a listed name that is no English word (classify "name") and none an everyday word
     of zxcvbn's English lists ("hang" is also a listed name): "grace", "white", "page" or slang never count
     here. Without a cue the model must read some entity there (a listed word alone is too weak: "max 195",
-    "no-gil"); only PERSON findings are kept."""
+    "no-gil"); only PERSON findings are kept. A word no list holds counts only as the subject of a verb
+    (``_lowercase_subject``), and then by that cue alone."""
     toks = list(TOKEN.finditer(cased))
     changed = [i for i, t in enumerate(toks) if text[t.start()] != cased[t.start()]]
     if not changed:
@@ -246,12 +247,31 @@ def lowercase_names(text: str, cased: str, layers: frozenset[str], entities: lis
     for run in segments(cased, toks):
         for seg in split_on_common(cased, run):
             kinds = [classify(t.group()) for t in seg]
-            if "name" not in kinds or not all(k in ("name", "unknown", "particle") for k in kinds) \
+            unlisted = "name" not in kinds
+            if unlisted and not _lowercase_subject(cased, seg, kinds):
+                continue
+            if not all(k in ("name", "unknown", "particle") for k in kinds) \
                     or not text[seg[0].start():seg[-1].end()].islower() \
                     or any(fold(t.group()) in lexicon().everyday for t in seg):
                 continue
             labels = frozenset(label for s, e, label in entities if s < seg[-1].end() and e > seg[0].start())
             initial = sentence_initial(cased, toks, index[seg[0].start()])
-            hit = decide(cased, seg, initial, layers if labels else _CUES_ONLY, labels)
+            hit = decide(cased, seg, initial, layers if labels and not unlisted else _CUES_ONLY, labels)
             if hit and hit[2] == "PERSON":
                 yield hit
+
+
+_DETERMINER = re.compile(r"(?i:\b(?:the|a|an|my|your|his|her|our|their|this|that|these|those|some|any|no|every|"
+                         r"each|its|of|to|in|on|at|for|with|by|from))\s+$")
+
+
+def _lowercase_subject(cased: str, seg: list[re.Match], kinds: list[str]) -> bool:
+    """A lowercase word no list, dictionary or place knows, as the subject of a verb ("then ixchel was
+    gone", "tomasz had the keys"): a name in a sentence written all in lowercase, though no list holds it.
+    Not after a determiner or a preposition ("the xbox was", "of tiktok is"): a name is a subject here."""
+    start, end = seg[0].start(), seg[-1].end()
+    if len(seg) > 3 or not all(k == "unknown" and len(t.group()) >= 4 for t, k in zip(seg, kinds)):
+        return False
+    if any(fold(t.group()) in lexicon().everyday or looks_english(t.group()) for t in seg):
+        return False
+    return bool(_SPEECH.match(cased[end:end + 40])) and not _DETERMINER.search(cased[max(0, start - 20):start])
