@@ -167,7 +167,7 @@ def decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str]
     if labels & {"FAC", "GPE", "LOC"} and "PERSON" not in labels and _TOWN_PREP.search(before) \
             and not all(k in ("place", "place-name", "particle") for k in kinds):
         return start, end, "LOCATION", "ner:place-after-in-or-near"  # "near Zorblat Maria": a small place
-    if labels & _NOT_A_PERSON_LIST and "PERSON" not in labels:
+    if labels & _NOT_A_PERSON_LIST and "PERSON" not in labels and not _given_and_surname(seg, kinds):
         strong = []  # the model reads the listed word as a work, a product, an event or a building
     only_calendar = len(seg) == 1 and fold(seg[0].group()) in MONTHS_DAYS
     left_cue = bool(_LEFT_CUE.search(before))
@@ -219,6 +219,17 @@ def decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str]
             # work: mid-sentence, that is a name ("she trusted Ixchel").
             return start, end, "PERSON", "caps:not-an-english-word"
     return None
+
+
+def _given_and_surname(seg: list[re.Match], kinds: list[str]) -> bool:
+    """ "Emmie Stromberg": a listed given name followed by a listed surname, neither a word nor a place, is a
+    person even where the model reads a building or a work: two name words in a row are far more often a
+    person than a venue (an organization word after them, "Hope House", was ruled out before)."""
+    names = lexicon().names
+    last = seg[-1].group()
+    return (len(seg) >= 2 and kinds[0] == "name" and names[fold(seg[0].group())].endswith("/given")
+            and (kinds[-1] == "name" and names[fold(last)].endswith("/surname")
+                 or kinds[-1] == "unknown" and not looks_english(last)))
 
 
 _CUES_ONLY = frozenset(("context",))  # lowercase names: a listed word alone is too weak ("max 195", "no-gil")
