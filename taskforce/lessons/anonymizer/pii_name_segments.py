@@ -83,6 +83,13 @@ def _names_follow(after: str) -> bool:
                         or classify(m.group(1)) == "unknown" and not looks_english(m.group(1)))
 
 
+def _names_before(before: str) -> bool:
+    """ "Okafor and White paid": a word coordinated after a listed or unknown name is a name too."""
+    m = re.search(r"([^\W\d_][\w'’-]*)\s+(?:and|or|&)\s+$", before)
+    return bool(m) and m.group(1).istitle() and (
+        classify(m.group(1)) == "name" or classify(m.group(1)) == "unknown" and not looks_english(m.group(1)))
+
+
 def segments(text: str, toks: list[re.Match]) -> Iterator[list[re.Match]]:
     """Runs of capitalized tokens joined by single spaces, hyphens or name particles ("María de la Cruz").
     ``toks``: the text's TOKEN matches (the caller has them; a name-dense field is not tokenized twice)."""
@@ -173,7 +180,7 @@ def decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str]
     left_cue = bool(_LEFT_CUE.search(before))
     vocative = bool(_VOCATIVE.match(after)) and (initial or before.rstrip().endswith(","))
     right_cue = (bool(_RIGHT_CUE.match(after)) or bool(_SPEECH.match(after)) or _names_follow(after)
-                 or vocative)
+                 or vocative or _names_before(before))
     if initial and all(k in ("ambiguous", "particle") for k in kinds):
         # "Hope was in short supply", "Grace, the word...": a word-name opening a sentence needs a strong cue
         right_cue = bool(_STRICT_SPEECH.match(after) or _AGE_CUE.match(after) or _names_follow(after)
