@@ -11,10 +11,10 @@ import pytest
 from taskforce.lessons.anonymizer import scan
 from tests.lessons.anonymizer_eval import outside
 
-FLOORS = {"PERSON": 0.94, "STREET_ADDRESS": 0.65, "PHONE": 0.95, "EMAIL": 0.98, "IDs": 0.98, "IP": 0.98,
-          "URL": 0.98, "DATE": 0.97, "all": 0.865}
+FLOORS = {"PERSON": 0.95, "STREET_ADDRESS": 0.65, "PHONE": 0.95, "EMAIL": 0.98, "IDs": 0.98, "IP": 0.98,
+          "URL": 0.98, "DATE": 0.97, "all": 0.87}
 # The check half (odd template ids) was never studied: its PERSON figure says whether a change generalises.
-CHECK_HALF_PERSON_FLOOR = 0.91
+CHECK_HALF_PERSON_FLOOR = 0.93
 PRECISION_FLOORS = {"PERSON": 0.92, "all": 0.90}
 
 

@@ -83,6 +83,13 @@ def _names_follow(after: str) -> bool:
                         or classify(m.group(1)) == "unknown" and not looks_english(m.group(1)))
 
 
+def _names_before(before: str) -> bool:
+    """ "Okafor and White paid": a word coordinated after a listed or unknown name is a name too."""
+    m = re.search(r"([^\W\d_][\w'’-]*)\s+(?:and|or|&)\s+$", before)
+    return bool(m) and m.group(1).istitle() and (
+        classify(m.group(1)) == "name" or classify(m.group(1)) == "unknown" and not looks_english(m.group(1)))
+
+
 def segments(text: str, toks: list[re.Match]) -> Iterator[list[re.Match]]:
     """Runs of capitalized tokens joined by single spaces, hyphens or name particles ("María de la Cruz").
     ``toks``: the text's TOKEN matches (the caller has them; a name-dense field is not tokenized twice)."""
@@ -113,7 +120,7 @@ def segments(text: str, toks: list[re.Match]) -> Iterator[list[re.Match]]:
 
 def split_on_common(text: str, run: list[re.Match]) -> Iterator[list[re.Match]]:
     """Cut a run at ordinary words and places; a listed name glued to a place is the place ("São Paulo")."""
-    kinds = [classify(t.group()) for t in run]
+    kinds = _kinds(run)
     for i, kind in enumerate(kinds):
         if kind == "place-name" and i and kinds[i - 1] == "particle":
             kinds[i - 1] = kinds[i] = "place"  # "El Salvador", "San Jose"
@@ -130,6 +137,20 @@ def split_on_common(text: str, run: list[re.Match]) -> Iterator[list[re.Match]]:
     yield from _trimmed(part)
 
 
+_NAME_KINDS = frozenset(("name", "place-name", "ambiguous", "unknown"))
+
+
+def _kinds(run: list[re.Match]) -> list[str]:
+    """Each token's kind (pii_name_words.classify), with one exception: "A" and "I" between two name words
+    ("Ravi I Sharma", "Maria A. Lopez") are middle initials, not the article or the pronoun, so they do not
+    cut the name in two. The pronoun and the article are followed by a lowercase word, which ends the run."""
+    kinds = [classify(t.group()) for t in run]
+    for i in range(1, len(run) - 1):
+        if run[i].group() in ("A", "I") and kinds[i - 1] in _NAME_KINDS and kinds[i + 1] in _NAME_KINDS:
+            kinds[i] = "particle"
+    return kinds
+
+
 def _trimmed(part: list[re.Match]) -> Iterator[list[re.Match]]:
     while part and classify(part[-1].group()) == "particle":
         part = part[:-1]
@@ -142,7 +163,7 @@ def decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str]
     """A capitalized segment as PERSON or LOCATION, or None. ``labels`` are the model's entity labels over
     the segment: a listed word the model reads as an organization, a place or a work ("Jordan Valley
     Farms", "Metallica") needs a cue to be a person."""
-    kinds = [classify(t.group()) for t in seg]
+    kinds = _kinds(seg)
     start, end = seg[0].start(), seg[-1].end()
     before, after = text[max(0, start - 60):start], text[end:end + 40]
     if _ORG_AFTER.match(after) or any(ORG_IN.match(t.group()) for t in seg[1:]):
@@ -153,13 +174,13 @@ def decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str]
     if labels & {"FAC", "GPE", "LOC"} and "PERSON" not in labels and _TOWN_PREP.search(before) \
             and not all(k in ("place", "place-name", "particle") for k in kinds):
         return start, end, "LOCATION", "ner:place-after-in-or-near"  # "near Zorblat Maria": a small place
-    if labels & _NOT_A_PERSON_LIST and "PERSON" not in labels:
+    if labels & _NOT_A_PERSON_LIST and "PERSON" not in labels and not _given_and_surname(seg, kinds):
         strong = []  # the model reads the listed word as a work, a product, an event or a building
     only_calendar = len(seg) == 1 and fold(seg[0].group()) in MONTHS_DAYS
     left_cue = bool(_LEFT_CUE.search(before))
     vocative = bool(_VOCATIVE.match(after)) and (initial or before.rstrip().endswith(","))
     right_cue = (bool(_RIGHT_CUE.match(after)) or bool(_SPEECH.match(after)) or _names_follow(after)
-                 or vocative)
+                 or vocative or _names_before(before))
     if initial and all(k in ("ambiguous", "particle") for k in kinds):
         # "Hope was in short supply", "Grace, the word...": a word-name opening a sentence needs a strong cue
         right_cue = bool(_STRICT_SPEECH.match(after) or _AGE_CUE.match(after) or _names_follow(after)
@@ -207,6 +228,17 @@ def decide(text: str, seg: list[re.Match], initial: bool, layers: frozenset[str]
     return None
 
 
+def _given_and_surname(seg: list[re.Match], kinds: list[str]) -> bool:
+    """ "Emmie Stromberg": a listed given name followed by a listed surname, neither a word nor a place, is a
+    person even where the model reads a building or a work: two name words in a row are far more often a
+    person than a venue (an organization word after them, "Hope House", was ruled out before)."""
+    names = lexicon().names
+    last = seg[-1].group()
+    return (len(seg) >= 2 and kinds[0] == "name" and names[fold(seg[0].group())].endswith("/given")
+            and (kinds[-1] == "name" and names[fold(last)].endswith("/surname")
+                 or kinds[-1] == "unknown" and not looks_english(last)))
+
+
 _CUES_ONLY = frozenset(("context",))  # lowercase names: a listed word alone is too weak ("max 195", "no-gil")
 _NOT_A_PERSON = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "NORP", "GPE", "LOC", "FAC"))
 _NOT_A_PERSON_LIST = frozenset(("WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "NORP", "FAC"))
@@ -222,7 +254,8 @@ def lowercase_names(text: str, cased: str, layers: frozenset[str], entities: lis
     at least one of them a listed name that is no English word (classify "name") and none an everyday word
     of zxcvbn's English lists ("hang" is also a listed name): "grace", "white", "page" or slang never count
     here. Without a cue the model must read some entity there (a listed word alone is too weak: "max 195",
-    "no-gil"); only PERSON findings are kept."""
+    "no-gil"); only PERSON findings are kept. A word no list holds counts only as the subject of a verb
+    (``_lowercase_subject``), and then by that cue alone."""
     toks = list(TOKEN.finditer(cased))
     changed = [i for i, t in enumerate(toks) if text[t.start()] != cased[t.start()]]
     if not changed:
@@ -232,12 +265,31 @@ def lowercase_names(text: str, cased: str, layers: frozenset[str], entities: lis
     for run in segments(cased, toks):
         for seg in split_on_common(cased, run):
             kinds = [classify(t.group()) for t in seg]
-            if "name" not in kinds or not all(k in ("name", "unknown", "particle") for k in kinds) \
+            unlisted = "name" not in kinds
+            if unlisted and not _lowercase_subject(cased, seg, kinds):
+                continue
+            if not all(k in ("name", "unknown", "particle") for k in kinds) \
                     or not text[seg[0].start():seg[-1].end()].islower() \
                     or any(fold(t.group()) in lexicon().everyday for t in seg):
                 continue
             labels = frozenset(label for s, e, label in entities if s < seg[-1].end() and e > seg[0].start())
             initial = sentence_initial(cased, toks, index[seg[0].start()])
-            hit = decide(cased, seg, initial, layers if labels else _CUES_ONLY, labels)
+            hit = decide(cased, seg, initial, layers if labels and not unlisted else _CUES_ONLY, labels)
             if hit and hit[2] == "PERSON":
                 yield hit
+
+
+_DETERMINER = re.compile(r"(?i:\b(?:the|a|an|my|your|his|her|our|their|this|that|these|those|some|any|no|every|"
+                         r"each|its|of|to|in|on|at|for|with|by|from))\s+$")
+
+
+def _lowercase_subject(cased: str, seg: list[re.Match], kinds: list[str]) -> bool:
+    """A lowercase word no list, dictionary or place knows, as the subject of a verb ("then ixchel was
+    gone", "tomasz had the keys"): a name in a sentence written all in lowercase, though no list holds it.
+    Not after a determiner or a preposition ("the xbox was", "of tiktok is"): a name is a subject here."""
+    start, end = seg[0].start(), seg[-1].end()
+    if len(seg) > 3 or not all(k == "unknown" and len(t.group()) >= 4 for t, k in zip(seg, kinds)):
+        return False
+    if any(fold(t.group()) in lexicon().everyday or looks_english(t.group()) for t in seg):
+        return False
+    return bool(_SPEECH.match(cased[end:end + 40])) and not _DETERMINER.search(cased[max(0, start - 20):start])
