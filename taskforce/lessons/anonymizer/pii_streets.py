@@ -90,10 +90,10 @@ def _patterns() -> tuple[re.Pattern, ...]:
 
 
 @lru_cache(maxsize=1)
-def _triggers() -> tuple:
-    """For a rule whose pattern is costly to try at every word, where the part every match of it contains
+def _triggers() -> dict:
+    """For the rules whose pattern is costly to try at every word, where the part every match of it contains
     occurs (the street type): the pattern is then tried only just before those places. A lesson seldom holds
-    "Rue " or "-strasse 12", so most text is never tried at all. None: the pattern is tried everywhere."""
+    "Rue " or "-strasse 12", so most text is never tried at all. A rule not named here is tried everywhere."""
     prefix_type = re.compile(rf"(?<![\w.])(?i:{_PREFIX_TYPES})[ \t]")
     glued_end = re.compile(rf"(?i:{_GLUED})[ \t]*\Z")
 
@@ -105,7 +105,7 @@ def _triggers() -> tuple:
             if glued_end.search(text, max(0, m.start() - 16), m.start() + 1):
                 yield m.start()
 
-    return None, prefix, glued, None, None, None, None
+    return {"street-type-first": prefix, "street-type-glued": glued}
 
 
 _SPACE_DIGIT = re.compile(r"[ \t]\d")
@@ -205,8 +205,8 @@ def _block_end(text: str, end: int) -> int:
 
 
 def find_streets(text: str) -> Iterator[Hit]:
-    for pattern, trigger, rule in zip(_patterns(), _triggers(), _RULES):
-        for m in _matches(pattern, trigger, text):
+    for pattern, rule in zip(_patterns(), _RULES):
+        for m in _matches(pattern, _triggers().get(rule), text):
             end = m.end()
             if text[end - 1:end] == "." and rule != "military-or-post-box":
                 end -= 1 if not re.search(r"\b(?:[A-Z][a-z]{0,3}|\d+)\.$", m.group()) else 0
