@@ -79,15 +79,20 @@ def sentence_initial(text: str, toks: list[re.Match], i: int) -> bool:
 def _names_follow(after: str) -> bool:
     """ "Patience and Blessing worked": a word coordinated with a listed name is a name too."""
     m = re.match(r"^\s+(?:and|or|&)\s+([^\W\d_][\w'’-]*)", after)
-    return bool(m) and (classify(m.group(1)) in ("name", "place-name")
-                        or classify(m.group(1)) == "unknown" and not looks_english(m.group(1)))
+    return bool(m) and _coordinated_name(m.group(1), ("name", "place-name"))
 
 
 def _names_before(before: str) -> bool:
     """ "Okafor and White paid": a word coordinated after a listed or unknown name is a name too."""
     m = re.search(r"([^\W\d_][\w'’-]*)\s+(?:and|or|&)\s+$", before)
-    return bool(m) and m.group(1).istitle() and (
-        classify(m.group(1)) == "name" or classify(m.group(1)) == "unknown" and not looks_english(m.group(1)))
+    return bool(m) and m.group(1).istitle() and _coordinated_name(m.group(1), ("name",))
+
+
+def _coordinated_name(word: str, listed: tuple[str, ...]) -> bool:
+    """The other side of "X and Y" tells Y is a name when it is listed (of the ``listed`` kinds) or a word
+    no list or dictionary knows that does not look English."""
+    kind = classify(word)
+    return kind in listed or kind == "unknown" and not looks_english(word)
 
 
 def segments(text: str, toks: list[re.Match]) -> Iterator[list[re.Match]]:
